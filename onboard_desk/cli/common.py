@@ -1,0 +1,108 @@
+"""Helpers every subcommand uses: opening the database and printing rows."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from onboard_desk.errors import UserError
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """The one database a command works on (the last ``--db`` if several were given)."""
+    from onboard_desk.db import resolve_db_path
+
+    paths = args.db or []
+    return resolve_db_path(paths[-1] if paths else None)
+
+
+def db_paths(args: argparse.Namespace) -> list[Path]:
+    """Every ``--db`` given (for commands that read several databases), else the default."""
+    from onboard_desk.db import resolve_db_path
+
+    return [resolve_db_path(p) for p in args.db] if args.db else [resolve_db_path(None)]
+
+
+@contextmanager
+def open_engine(args: argparse.Namespace) -> Iterator[Engine]:
+    from onboard_desk.db import open_database
+
+    engine = open_database(db_path(args))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def open_session(args: argparse.Namespace) -> Iterator[Session]:
+    """A committed-on-success session on the command's database."""
+    from onboard_desk.db import session_scope
+
+    with open_engine(args) as engine, session_scope(engine) as session:
+        yield session
+
+
+def add_format_argument(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
+    parser.add_argument("--format", choices=list(choices), default=choices[0], help="output format")
+
+
+def print_rows(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    out: TextIO | None = None,
+) -> None:
+    """Print dictionaries as an aligned table, CSV or a JSON array."""
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump(list(rows), out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in columns})
+        return
+    texts = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [min(40, max([len(c)] + [len(t[i]) for t in texts])) for i, c in enumerate(columns)]
+    out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    out.write("\n")
+    for text_row in texts:
+        cells = [
+            (t if len(t) <= w else t[: w - 1] + "…").ljust(w)
+            for t, w in zip(text_row, widths, strict=True)
+        ]
+        out.write("  ".join(cells).rstrip() + "\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).replace("\n", " ")
+
+
+def require_positive(value: str) -> int:
+    """argparse type for counts and limits."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return number
+
+
+def fail(message: str) -> UserError:
+    """A UserError to raise from a command (reads well at the raise site)."""
+    return UserError(message)

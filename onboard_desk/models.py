@@ -1,0 +1,154 @@
+"""All database tables, in one module (SQLModel).
+
+Times are aware UTC datetimes (see :mod:`onboard_desk.timeutil`), shown in
+local time by the layers above. Money is stored in minor units (cents) as integers so
+that sums in reports are exact. Stage and channel columns hold the identifiers from
+:mod:`onboard_desk.pipeline`. Alembic owns the schema; this module is its target.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from onboard_desk.timeutil import utcnow
+
+
+class Prospect(SQLModel, table=True):
+    """A person walking through the pipeline, with their current stage and next action.
+
+    ``email_key`` and ``phone_key`` are normalised copies (lower-cased email, E.164 phone)
+    kept by the store so duplicate checks are indexed lookups rather than scans.
+    """
+
+    __table_args__ = (
+        Index("ix_prospect_stage_name", "stage", "name"),
+        Index("ix_prospect_owner_stage", "owner", "stage"),
+        Index("ix_prospect_next_action_due", "next_action_due"),
+        Index("ix_prospect_email_key", "email_key"),
+        Index("ix_prospect_phone_key", "phone_key"),
+        Index("ix_prospect_company_name", "company", "name"),
+        Index("ix_prospect_import_batch", "import_batch_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    company: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=320)
+    email_key: str = Field(default="", max_length=320)
+    phone: str = Field(default="", max_length=64)
+    phone_key: str = Field(default="", max_length=64)
+    channel: str = Field(default="other", max_length=32)
+    owner: str = Field(default="", max_length=120)
+    value_cents: int | None = Field(default=None)
+    currency: str = Field(default="USD", max_length=3)
+    tags: str = Field(default="", description="Comma-separated tags, trimmed, no duplicates")
+    notes: str = Field(default="")
+    do_not_contact: bool = Field(default=False)
+    stage: str = Field(default="outreach", max_length=32)
+    stage_entered_at: datetime = Field(default_factory=utcnow)
+    lost_from: str | None = Field(default=None, max_length=32)
+    lost_reason: str | None = Field(default=None, max_length=200)
+    next_action: str | None = Field(default=None, max_length=500)
+    next_action_due: datetime | None = Field(default=None)
+    trial_ends_at: datetime | None = Field(default=None)
+    import_batch_id: int | None = Field(
+        default=None, foreign_key="importbatch.id", ondelete="SET NULL"
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StageChange(SQLModel, table=True):
+    """One recorded move; the history from which stage durations are computed.
+
+    The first row of every prospect has ``from_stage`` None (its creation).
+    """
+
+    __table_args__ = (
+        Index("ix_stagechange_prospect_at", "prospect_id", "at"),
+        Index("ix_stagechange_at", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    prospect_id: int = Field(foreign_key="prospect.id", ondelete="CASCADE")
+    from_stage: str | None = Field(default=None, max_length=32)
+    to_stage: str = Field(max_length=32)
+    kind: str = Field(default="forward", max_length=16)
+    at: datetime = Field(default_factory=utcnow)
+    by: str = Field(default="", max_length=120)
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class Activity(SQLModel, table=True):
+    """A call, email, meeting or note; planned (with a due time) or done."""
+
+    __table_args__ = (
+        Index("ix_activity_prospect_at", "prospect_id", "occurred_at"),
+        Index("ix_activity_status_due", "status", "due_at"),
+        Index("ix_activity_occurred_at", "occurred_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    prospect_id: int = Field(foreign_key="prospect.id", ondelete="CASCADE")
+    kind: str = Field(max_length=16)  # call | email | meeting | note
+    status: str = Field(default="done", max_length=16)  # planned | done
+    due_at: datetime | None = Field(default=None)
+    occurred_at: datetime = Field(default_factory=utcnow)
+    outcome: str = Field(default="", max_length=120)
+    duration_seconds: int | None = Field(default=None)
+    subject: str = Field(default="", max_length=500)
+    template: str = Field(default="", max_length=120)
+    text: str = Field(default="")
+    by: str = Field(default="", max_length=120)
+    stage: str = Field(default="", max_length=32, description="Stage at the time it happened")
+
+
+class Setting(SQLModel, table=True):
+    """Pipeline settings that belong with the data (check-in delay, lost reasons, ...).
+
+    Values are JSON text. UI state (geometry, columns) lives in QSettings instead.
+    """
+
+    key: str = Field(primary_key=True, max_length=120)
+    value: str = Field(default="null")
+
+
+class ImportBatch(SQLModel, table=True):
+    """One import run, so that it can be reported on and undone as a whole."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(default="", max_length=500)
+    file_format: str = Field(default="", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    by: str = Field(default="", max_length=120)
+    created_count: int = Field(default=0)
+    updated_count: int = Field(default=0)
+    skipped_count: int = Field(default=0)
+    rejected_count: int = Field(default=0)
+    undone_at: datetime | None = Field(default=None)
+    #: JSON: prior field values of prospects the import updated, so undo can restore them.
+    undo_data: str = Field(default="")
+
+
+class ImportMapping(SQLModel, table=True):
+    """A named, saved column mapping for imports (JSON: source column -> field)."""
+
+    name: str = Field(primary_key=True, max_length=120)
+    mapping: str = Field(default="{}")
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EmailTemplate(SQLModel, table=True):
+    """An email template (Jinja2 source for subject and body), optionally tied to a stage."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    stage: str | None = Field(default=None, max_length=32)
+    subject: str = Field(default="")
+    body: str = Field(default="")
+    builtin: bool = Field(default=False)
+    updated_at: datetime = Field(default_factory=utcnow)

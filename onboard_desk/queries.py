@@ -1,0 +1,250 @@
+"""List queries the window, the command line and the exports share.
+
+Filtering, searching, sorting and counting all happen in SQL so that a list over 100,000
+prospects costs one indexed query per page. Search goes through the full-text index
+(:mod:`onboard_desk.sqlite_specific`), ranked best first unless another sort is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Float, Integer, and_, case, func, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from onboard_desk import sqlite_specific
+from onboard_desk.models import Prospect
+from onboard_desk.pipeline import (
+    ORDERED_STAGES,
+    WORKING_STAGES,
+    Flag,
+    PipelineConfig,
+    Stage,
+)
+from onboard_desk.timeutil import utcnow
+
+#: Columns a list can be sorted by (public name -> column).
+SORT_COLUMNS: dict[str, Any] = {
+    "name": Prospect.name,
+    "company": Prospect.company,
+    "title": Prospect.title,
+    "email": Prospect.email,
+    "channel": Prospect.channel,
+    "owner": Prospect.owner,
+    "value": Prospect.value_cents,
+    "next_action_due": Prospect.next_action_due,
+    "stage_entered_at": Prospect.stage_entered_at,
+    "created_at": Prospect.created_at,
+    "updated_at": Prospect.updated_at,
+    "id": Prospect.id,
+}
+
+
+@dataclass(frozen=True)
+class ProspectFilter:
+    """What a list shows: every criterion is optional and they combine with AND."""
+
+    stages: tuple[Stage, ...] = ()
+    owner: str | None = None
+    channel: str | None = None
+    search: str = ""
+    flag: Flag | None = None
+    tag: str | None = None
+    import_batch_id: int | None = None
+    #: "name", "value", ..., or "stage" (pipeline order) or "" for rank/name order.
+    sort: str = ""
+    descending: bool = False
+
+    def sorted_by(self, sort: str, descending: bool = False) -> ProspectFilter:
+        return replace(self, sort=sort, descending=descending)
+
+
+def _working() -> list[str]:
+    return [s.value for s in WORKING_STAGES]
+
+
+def flag_condition(flag: Flag, *, now: datetime, config: PipelineConfig) -> ColumnElement[bool]:
+    """SQL for one attention flag; mirrors :func:`onboard_desk.pipeline.flags_for`."""
+    open_stage = col(Prospect.stage).in_(_working())
+    if flag is Flag.NO_NEXT_ACTION:
+        return and_(open_stage, col(Prospect.next_action_due).is_(None))
+    if flag is Flag.OVERDUE:
+        return and_(open_stage, col(Prospect.next_action_due) < now)
+    per_stage = []
+    for stage in WORKING_STAGES:
+        limit = config.idle_limit(stage)
+        if limit is not None:
+            per_stage.append(
+                and_(
+                    Prospect.stage == stage.value,
+                    col(Prospect.stage_entered_at) < now - timedelta(days=limit),
+                )
+            )
+    return or_(*per_stage)
+
+
+def split_search(text: str) -> tuple[list[str], list[str]]:
+    """Words long enough for the trigram index, and shorter ones matched by prefix."""
+    words = text.split()
+    long_words = [w for w in words if len(w) >= sqlite_specific.MIN_FTS_TOKEN]
+    short_words = [w for w in words if len(w) < sqlite_specific.MIN_FTS_TOKEN]
+    return long_words, short_words
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(
+    flt: ProspectFilter, *, now: datetime, config: PipelineConfig
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if flt.stages:
+        conditions.append(col(Prospect.stage).in_([s.value for s in flt.stages]))
+    if flt.owner:
+        conditions.append(Prospect.owner == flt.owner)
+    if flt.channel:
+        conditions.append(Prospect.channel == flt.channel)
+    if flt.flag is not None:
+        conditions.append(flag_condition(flt.flag, now=now, config=config))
+    if flt.tag:
+        pattern = f"%,{_escape_like(flt.tag.strip().lower())},%"
+        conditions.append(func.lower("," + col(Prospect.tags) + ",").like(pattern, escape="\\"))
+    if flt.import_batch_id is not None:
+        conditions.append(Prospect.import_batch_id == flt.import_batch_id)
+    _long_words, short_words = split_search(flt.search)
+    for word in short_words:
+        prefix = _escape_like(word) + "%"
+        inner = "% " + prefix
+        conditions.append(
+            or_(
+                col(Prospect.name).ilike(prefix, escape="\\"),
+                col(Prospect.name).ilike(inner, escape="\\"),
+                col(Prospect.company).ilike(prefix, escape="\\"),
+                col(Prospect.email).ilike(prefix, escape="\\"),
+            )
+        )
+    return conditions
+
+
+def stage_order_expression() -> ColumnElement[int]:
+    """The pipeline position of ``prospect.stage`` (lost sorts last)."""
+    order = {stage.value: index for index, stage in enumerate((*ORDERED_STAGES, Stage.LOST))}
+    return case(order, value=col(Prospect.stage), else_=len(order))
+
+
+def prospect_statement(
+    flt: ProspectFilter,
+    *,
+    now: datetime | None = None,
+    config: PipelineConfig | None = None,
+) -> Any:
+    """The SELECT (not yet paged) behind a list; exports stream it, views page it."""
+    now = now or utcnow()
+    config = config or PipelineConfig()
+    long_words, _short = split_search(flt.search)
+    statement = select(Prospect)
+    ranked = None
+    if long_words:
+        ranked = (
+            sqlite_specific.search_rank_subquery(long_words)
+            .columns(id=Integer, rank=Float)
+            .subquery("fts")
+        )
+        statement = statement.join(ranked, ranked.c.id == Prospect.id)
+    conditions = _conditions(flt, now=now, config=config)
+    if conditions:
+        statement = statement.where(and_(*conditions))
+    if flt.sort == "stage":
+        key: Any = stage_order_expression()
+    elif flt.sort in SORT_COLUMNS:
+        key = SORT_COLUMNS[flt.sort]
+    elif ranked is not None:
+        key = ranked.c.rank
+    else:
+        key = Prospect.name
+    direction = key.desc() if flt.descending else key.asc()
+    if flt.sort == "next_action_due":  # "no date" belongs at the end either way
+        direction = direction.nulls_last()
+    return statement.order_by(direction, col(Prospect.id).asc())
+
+
+def list_prospects(
+    session: Session,
+    *,
+    flt: ProspectFilter = ProspectFilter(),
+    offset: int = 0,
+    limit: int | None = 200,
+    now: datetime | None = None,
+    config: PipelineConfig | None = None,
+) -> list[Prospect]:
+    """One page of prospects matching ``flt``, in the asked order."""
+    statement = prospect_statement(flt, now=now, config=config)
+    if offset:
+        statement = statement.offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(session.exec(statement).all())
+
+
+def count_prospects(
+    session: Session,
+    *,
+    flt: ProspectFilter = ProspectFilter(),
+    now: datetime | None = None,
+    config: PipelineConfig | None = None,
+) -> int:
+    """How many prospects match ``flt`` (for "1,234 prospects" and scroll bars)."""
+    now = now or utcnow()
+    config = config or PipelineConfig()
+    long_words, _short = split_search(flt.search)
+    statement = select(func.count()).select_from(Prospect)
+    conditions = _conditions(flt, now=now, config=config)
+    if long_words:
+        conditions.append(sqlite_specific.search_match_clause(long_words))
+    if conditions:
+        statement = statement.where(and_(*conditions))
+    return int(session.exec(statement).one())
+
+
+@dataclass(frozen=True)
+class StageTotal:
+    """Count and deal value of one stage, for the board's column headers."""
+
+    stage: Stage
+    count: int
+    value_cents: int
+
+
+def stage_totals(session: Session, *, owner: str | None = None) -> list[StageTotal]:
+    """Per-stage count and total value, every stage present (zeros included)."""
+    statement = select(
+        Prospect.stage, func.count(), func.coalesce(func.sum(Prospect.value_cents), 0)
+    ).group_by(Prospect.stage)
+    if owner:
+        statement = statement.where(Prospect.owner == owner)
+    found = {row[0]: (int(row[1]), int(row[2])) for row in session.exec(statement)}
+    return [
+        StageTotal(stage, *found.get(stage.value, (0, 0)))
+        for stage in (*ORDERED_STAGES, Stage.LOST)
+    ]
+
+
+def owners(session: Session) -> list[str]:
+    """Every owner name in use, alphabetically (for filters)."""
+    statement = (
+        select(Prospect.owner).where(Prospect.owner != "").distinct().order_by(Prospect.owner)
+    )
+    return [str(name) for name in session.exec(statement)]
+
+
+def prospects_by_ids(session: Session, ids: Sequence[int]) -> list[Prospect]:
+    if not ids:
+        return []
+    rows = session.exec(select(Prospect).where(col(Prospect.id).in_(list(ids))))
+    by_id = {p.id: p for p in rows}
+    return [by_id[i] for i in ids if i in by_id]

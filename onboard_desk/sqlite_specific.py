@@ -1,0 +1,137 @@
+"""Everything in the project that only SQLite understands, kept in one place.
+
+A shared PostgreSQL server is planned; when it comes, this module gets a PostgreSQL
+sibling (tsvector or pg_trgm search, ``pg_dump`` backups) and nothing else has to change.
+Here: connection pragmas, the FTS5 search index and its triggers, the search query, and
+online backup.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import TextClause
+
+#: Milliseconds a connection waits for another writer (the window and a CLI call, say).
+BUSY_TIMEOUT_MS = 5000
+
+
+def install_pragmas(engine: Engine) -> None:
+    """WAL for concurrent readers, foreign keys on, and a busy timeout, on every connection."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.execute("PRAGMA cache_size=-32000")
+        cursor.close()
+
+
+# The search index: FTS5 with the trigram tokenizer, so that any substring of three or
+# more characters matches (prefixes included), ranked by bm25. External content keeps
+# one copy of the text; triggers keep it in step with every write, whichever code path
+# (store, import, demo) made it.
+SEARCH_INDEX_DDL: tuple[str, ...] = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS prospect_fts USING fts5("
+    "name, company, email, notes, content='prospect', content_rowid='id', "
+    "tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS prospect_fts_ai AFTER INSERT ON prospect BEGIN "
+    "INSERT INTO prospect_fts(rowid, name, company, email, notes) "
+    "VALUES (new.id, new.name, new.company, new.email, new.notes); END",
+    "CREATE TRIGGER IF NOT EXISTS prospect_fts_ad AFTER DELETE ON prospect BEGIN "
+    "INSERT INTO prospect_fts(prospect_fts, rowid, name, company, email, notes) "
+    "VALUES ('delete', old.id, old.name, old.company, old.email, old.notes); END",
+    "CREATE TRIGGER IF NOT EXISTS prospect_fts_au AFTER UPDATE OF name, company, email, notes "
+    "ON prospect BEGIN "
+    "INSERT INTO prospect_fts(prospect_fts, rowid, name, company, email, notes) "
+    "VALUES ('delete', old.id, old.name, old.company, old.email, old.notes); "
+    "INSERT INTO prospect_fts(rowid, name, company, email, notes) "
+    "VALUES (new.id, new.name, new.company, new.email, new.notes); END",
+)
+
+DROP_SEARCH_INDEX_DDL: tuple[str, ...] = (
+    "DROP TRIGGER IF EXISTS prospect_fts_au",
+    "DROP TRIGGER IF EXISTS prospect_fts_ad",
+    "DROP TRIGGER IF EXISTS prospect_fts_ai",
+    "DROP TABLE IF EXISTS prospect_fts",
+)
+
+#: The trigram tokenizer cannot match fewer than three characters.
+MIN_FTS_TOKEN = 3
+
+
+def fts_query(words: list[str]) -> str:
+    """An FTS5 MATCH expression that requires every word as a substring.
+
+    Each word is quoted (quotes doubled) so user input never becomes FTS syntax.
+    """
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+def search_match_clause(words: list[str]) -> TextClause:
+    """A WHERE clause on ``prospect.id`` for prospects whose text contains all ``words``."""
+    return text(
+        "prospect.id IN (SELECT rowid FROM prospect_fts WHERE prospect_fts MATCH :fts_q)"
+    ).bindparams(fts_q=fts_query(words))
+
+
+def search_rank_subquery(words: list[str]) -> TextClause:
+    """``rowid, rank`` of the matches, best (lowest bm25 rank) first, for ranked search."""
+    return text(
+        "SELECT rowid AS id, rank AS rank FROM prospect_fts WHERE prospect_fts MATCH :fts_q"
+    ).bindparams(fts_q=fts_query(words))
+
+
+def backup_to(source_path: Path, target_path: Path) -> None:
+    """A consistent copy of a live database through SQLite's online backup API.
+
+    Safe while the app (or another process) is writing: the backup sees one snapshot.
+    """
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(target_path)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def read_schema_revision(path: Path) -> str | None:
+    """The Alembic revision of a database file, read without importing SQLAlchemy or Alembic.
+
+    Returns None for a new, empty database. Raises sqlite3.DatabaseError when the file is
+    not a SQLite database.
+    """
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()
+        row = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchone()
+        if row is None:
+            return None
+        version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return None if version is None else str(version[0])
+    finally:
+        connection.close()
+
+
+def is_empty_database(path: Path) -> bool:
+    """True when a file holds no tables at all (a fresh file, or one SQLite just created)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return bool(row is None or row[0] == 0)
+    finally:
+        connection.close()
