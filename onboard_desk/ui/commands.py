@@ -1,0 +1,207 @@
+"""Undoable operations on prospects, for the window's QUndoStack (Ctrl+Z / Ctrl+Shift+Z).
+
+Each command does its work through the store in :meth:`redo` and keeps what the store
+returned to reverse it in :meth:`undo`. A command that fails on its first run raises the
+UserError to the caller before it lands on the stack, so the stack only ever holds
+operations that really happened: push with :func:`push`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from onboard_desk import store
+from onboard_desk.pipeline import Stage
+from onboard_desk.ui.context import AppContext
+
+
+class _ProspectCommand(QUndoCommand):
+    def __init__(self, context: AppContext, prospect_id: int, text: str) -> None:
+        super().__init__(text)
+        self.context = context
+        self.prospect_id = prospect_id
+
+    def _changed(self) -> None:
+        self.context.prospects_changed([self.prospect_id])
+
+
+class MoveProspectCommand(_ProspectCommand):
+    """Move a prospect to another stage; undo restores the stage, dates and next action."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        prospect_id: int,
+        target: Stage,
+        reason: str | None = None,
+        *,
+        name: str = "",
+    ) -> None:
+        label = f"Move {name} to {target.label}" if name else f"Move to {target.label}"
+        super().__init__(context, prospect_id, label)
+        self.target = target
+        self.reason = reason
+        self.result: store.MoveResult | None = None
+
+    def redo(self) -> None:
+        with self.context.session() as session:
+            self.result = store.move_prospect(
+                session,
+                prospect_id=self.prospect_id,
+                target=self.target,
+                reason=self.reason,
+                by=self.context.user,
+                config=self.context.config,
+            )
+        self._changed()
+
+    def undo(self) -> None:
+        if self.result is None:
+            return
+        with self.context.session() as session:
+            store.revert_move(session, result=self.result)
+        self.result = None
+        self._changed()
+
+
+class EditProspectCommand(_ProspectCommand):
+    """Edit fields of a prospect; undo writes the previous values back."""
+
+    def __init__(
+        self, context: AppContext, prospect_id: int, changes: dict[str, Any], *, name: str = ""
+    ) -> None:
+        fields = ", ".join(changes)
+        super().__init__(context, prospect_id, f"Edit {fields} of {name}".strip())
+        self.changes = dict(changes)
+        self.previous: dict[str, Any] | None = None
+
+    def redo(self) -> None:
+        with self.context.session() as session:
+            self.previous = store.update_prospect(
+                session, prospect_id=self.prospect_id, changes=self.changes
+            )
+        self._changed()
+
+    def undo(self) -> None:
+        if self.previous is None:
+            return
+        # Stored values were valid when stored, so they pass validation on the way back.
+        with self.context.session() as session:
+            store.update_prospect(session, prospect_id=self.prospect_id, changes=self.previous)
+        self._changed()
+
+
+class SetNextActionCommand(_ProspectCommand):
+    """Set or clear the next action; undo restores the previous one."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        prospect_id: int,
+        action: str | None,
+        due: datetime | None,
+        *,
+        name: str = "",
+    ) -> None:
+        super().__init__(context, prospect_id, f"Next action for {name}".strip())
+        self.action = action
+        self.due = due
+        self.previous: tuple[str | None, datetime | None] | None = None
+
+    def redo(self) -> None:
+        with self.context.session() as session:
+            self.previous = store.set_next_action(
+                session, prospect_id=self.prospect_id, action=self.action, due=self.due
+            )
+        self._changed()
+
+    def undo(self) -> None:
+        if self.previous is None:
+            return
+        action, due = self.previous
+        with self.context.session() as session:
+            store.set_next_action(session, prospect_id=self.prospect_id, action=action, due=due)
+        self._changed()
+
+
+class DeleteProspectCommand(_ProspectCommand):
+    """Delete a prospect with its history; undo puts everything back with the same id."""
+
+    def __init__(self, context: AppContext, prospect_id: int, *, name: str = "") -> None:
+        super().__init__(context, prospect_id, f"Delete {name}".strip())
+        self.snapshot: store.ProspectSnapshot | None = None
+
+    def redo(self) -> None:
+        with self.context.session() as session:
+            self.snapshot = store.delete_prospect(session, prospect_id=self.prospect_id)
+        self._changed()
+
+    def undo(self) -> None:
+        if self.snapshot is None:
+            return
+        with self.context.session() as session:
+            store.restore_prospect(session, snapshot=self.snapshot)
+        self.snapshot = None
+        self._changed()
+
+
+class LogActivityCommand(_ProspectCommand):
+    """Log a call, email, meeting or note; undo removes it from the timeline."""
+
+    def __init__(self, context: AppContext, prospect_id: int, kind: str, **fields: Any) -> None:
+        super().__init__(context, prospect_id, f"Log {kind}")
+        self.kind = kind
+        self.fields = fields
+        self.activity_id: int | None = None
+
+    def redo(self) -> None:
+        with self.context.session() as session:
+            activity = store.log_activity(
+                session,
+                prospect_id=self.prospect_id,
+                kind=self.kind,
+                by=self.context.user,
+                **self.fields,
+            )
+            self.activity_id = activity.id
+        self._changed()
+
+    def undo(self) -> None:
+        if self.activity_id is None:
+            return
+        with self.context.session() as session:
+            store.delete_activity(session, activity_id=self.activity_id)
+        self.activity_id = None
+        self._changed()
+
+
+def push(context: AppContext, command: QUndoCommand) -> None:
+    """Run ``command`` and, only if it succeeded, put it on the undo stack.
+
+    QUndoStack.push runs redo() itself, so a failing first run would leave a command on
+    the stack that never happened; running it first avoids that. A UserError
+    (illegal move, invalid field) propagates for the caller to show.
+    """
+    command.redo()
+    context.undo_stack.push(_AlreadyDone(command))
+
+
+class _AlreadyDone(QUndoCommand):
+    """Wraps a command whose first redo() already ran, so push() does not run it twice."""
+
+    def __init__(self, inner: QUndoCommand) -> None:
+        super().__init__(inner.text())
+        self.inner = inner
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self.inner.redo()
+
+    def undo(self) -> None:
+        self.inner.undo()
