@@ -9,11 +9,14 @@ online backup.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import TextClause
 
 #: Milliseconds a connection waits for another writer (the window and a CLI call, say).
@@ -135,3 +138,33 @@ def is_empty_database(path: Path) -> bool:
         return bool(row is None or row[0] == 0)
     finally:
         connection.close()
+
+
+def timestamp_param(moment: datetime) -> str:
+    """A datetime as SQLAlchemy's SQLite DATETIME stores it (UTC text), for raw bulk inserts.
+
+    Bulk loaders pass pre-rendered values to skip per-value type processing; the text
+    must match what the ORM writes so that comparisons and sorting stay correct.
+    """
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+@contextmanager
+def bulk_search_index(connection: Connection) -> Iterator[None]:
+    """Suspend the search-index triggers during a bulk load, then rebuild the index once.
+
+    Per-row trigram indexing costs several times more than one rebuild at the end. The
+    triggers are dropped and recreated inside the caller's transaction, so a failed or
+    cancelled load rolls everything back, triggers included.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    for statement in DROP_SEARCH_INDEX_DDL[:3]:  # the triggers, not the index table
+        connection.exec_driver_sql(statement)
+    yield
+    for statement in SEARCH_INDEX_DDL[1:]:
+        connection.exec_driver_sql(statement)
+    connection.exec_driver_sql("INSERT INTO prospect_fts(prospect_fts) VALUES ('rebuild')")

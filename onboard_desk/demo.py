@@ -1,0 +1,515 @@
+"""Realistic sample data: prospects spread over every stage, with histories and activities.
+
+Used for trying the app, for screenshots and for benchmarks at 100,000 prospects. Each
+prospect is simulated through the pipeline from its creation date: it spends a plausible,
+stage-dependent time in each stage, then moves on, drops out with a lost reason, or is
+still in its stage today. Every recorded move is legal under :mod:`onboard_desk.pipeline`
+(tests replay the histories to prove it). Rows go in with bulk inserts in one
+transaction, so 100,000 prospects with about a million activities take seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
+
+from onboard_desk import sqlite_specific
+from onboard_desk.models import Activity, Prospect, StageChange
+from onboard_desk.pipeline import (
+    WORKING_STAGES,
+    Channel,
+    MoveKind,
+    PipelineConfig,
+    Stage,
+    propose_next_action,
+)
+from onboard_desk.timeutil import utcnow
+
+FIRST_NAMES = (
+    "Ana",
+    "Ben",
+    "Chloé",
+    "Dmitri",
+    "Emma",
+    "Farah",
+    "Gabriel",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kenji",
+    "Lena",
+    "Mateo",
+    "Nia",
+    "Oliver",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Samir",
+    "Tara",
+    "Umar",
+    "Vera",
+    "William",
+    "Xin",
+    "Yusuf",
+    "Zoë",
+    "Amara",
+    "Bruno",
+    "Carmen",
+    "Daniel",
+    "Elif",
+    "Felix",
+    "Grace",
+    "Hugo",
+    "Ingrid",
+    "Jonas",
+    "Kofi",
+    "Laila",
+    "Marco",
+    "Noor",
+    "Olga",
+    "Pedro",
+    "Rania",
+    "Sven",
+    "Teresa",
+    "Ugo",
+    "Valentina",
+    "Wei",
+    "Yara",
+    "Zain",
+)
+LAST_NAMES = (
+    "Adams",
+    "Baptiste",
+    "Chen",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Hoffmann",
+    "Ibrahim",
+    "Jensen",
+    "Kowalski",
+    "López",
+    "Müller",
+    "Nakamura",
+    "O'Brien",
+    "Patel",
+    "Quinn",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Usman",
+    "Valdez",
+    "Walsh",
+    "Xu",
+    "Yilmaz",
+    "Zimmermann",
+    "Andersson",
+    "Brown",
+    "Costa",
+    "Dimitrov",
+    "Evans",
+    "Ferreira",
+    "Gupta",
+    "Hughes",
+    "Ivanova",
+    "Johansson",
+    "Kim",
+    "Larsen",
+    "Martin",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Reyes",
+    "Schmidt",
+    "Thompson",
+    "Urban",
+    "Varga",
+    "Weber",
+    "Young",
+    "Zhou",
+)
+COMPANY_HEADS = (
+    "Acme",
+    "Blue Harbor",
+    "Cedar",
+    "Delta",
+    "Evergreen",
+    "Falcon",
+    "Granite",
+    "Helix",
+    "Ironwood",
+    "Juniper",
+    "Keystone",
+    "Lumen",
+    "Maple",
+    "Northwind",
+    "Orbit",
+    "Pioneer",
+    "Quartz",
+    "Redwood",
+    "Summit",
+    "Tidal",
+    "Union",
+    "Vertex",
+    "Willow",
+    "Zenith",
+    "Aurora",
+    "Beacon",
+    "Cobalt",
+    "Driftwood",
+    "Ember",
+    "Fjord",
+    "Glacier",
+    "Horizon",
+    "Indigo",
+    "Jasper",
+    "Kestrel",
+    "Lighthouse",
+    "Meridian",
+    "Nimbus",
+    "Oakridge",
+    "Prairie",
+)
+COMPANY_TAILS = (
+    "Labs",
+    "Logistics",
+    "Dental",
+    "Bakery",
+    "Analytics",
+    "Consulting",
+    "Fitness",
+    "Architects",
+    "Media",
+    "Foods",
+    "Health",
+    "Robotics",
+    "Travel",
+    "Legal",
+    "Studios",
+    "Energy",
+    "Retail",
+    "Software",
+    "Clinics",
+    "Motors",
+    "Books",
+    "Coffee",
+    "Design",
+    "Insurance",
+    "Realty",
+    "Farms",
+    "Events",
+    "Security",
+    "Academy",
+    "Systems",
+)
+TITLES = (
+    "Founder",
+    "CEO",
+    "COO",
+    "Head of Operations",
+    "Office Manager",
+    "Marketing Lead",
+    "Sales Director",
+    "IT Manager",
+    "Owner",
+    "Practice Manager",
+    "Product Manager",
+    "Procurement Lead",
+    "Finance Director",
+    "Team Lead",
+    "Store Manager",
+)
+OWNERS = ("Alex Morgan", "Jamie Lee", "Sam Rivera", "Taylor Brooks", "Jordan Kim", "Casey Nowak")
+TAGS = ("smb", "enterprise", "priority", "event-2026", "newsletter", "partner", "")
+
+#: (weight, conversion multiplier) per channel: referrals convert best, cold email worst.
+CHANNEL_MIX: dict[Channel, tuple[float, float]] = {
+    Channel.COLD_EMAIL: (0.30, 0.75),
+    Channel.COLD_CALL: (0.14, 0.85),
+    Channel.INBOUND_LINKEDIN: (0.14, 1.10),
+    Channel.REFERRAL: (0.10, 1.45),
+    Channel.WEBSITE: (0.13, 1.20),
+    Channel.INBOUND_REDDIT: (0.06, 1.00),
+    Channel.INBOUND_QUORA: (0.05, 0.95),
+    Channel.OTHER: (0.08, 0.90),
+}
+#: Median days in a stage, and the chance of moving on rather than being lost.
+STAGE_MEDIAN_DAYS: dict[Stage, float] = {
+    Stage.OUTREACH: 9,
+    Stage.FIRST_CALL: 6,
+    Stage.FOLLOW_UP: 8,
+    Stage.TRIAL: 14,
+    Stage.FINAL_CHECK_IN: 4,
+    Stage.PAYMENT: 5,
+}
+STAGE_PASS_RATE: dict[Stage, float] = {
+    Stage.OUTREACH: 0.50,
+    Stage.FIRST_CALL: 0.68,
+    Stage.FOLLOW_UP: 0.72,
+    Stage.TRIAL: 0.62,
+    Stage.FINAL_CHECK_IN: 0.75,
+    Stage.PAYMENT: 0.90,
+}
+LOST_REASONS_BY_STAGE: dict[Stage, tuple[str, ...]] = {
+    Stage.OUTREACH: ("No response", "No response", "Not a fit", "Bad timing"),
+    Stage.FIRST_CALL: ("Not a fit", "No budget", "Bad timing", "No response"),
+    Stage.FOLLOW_UP: ("Chose a competitor", "No budget", "No response"),
+    Stage.TRIAL: ("Trial not used", "Chose a competitor", "Not a fit"),
+    Stage.FINAL_CHECK_IN: ("No budget", "Chose a competitor", "Bad timing"),
+    Stage.PAYMENT: ("No budget", "Bad timing"),
+}
+ACTIVITY_TEXT = {
+    "call": ("Discussed their current process", "Left details about the trial", "Quick check-in"),
+    "email": ("Sent overview and pricing", "Shared the demo recording", "Sent trial access"),
+    "meeting": ("Showcase call", "Demo with the team", "Trial walkthrough"),
+    "note": ("Decision maker is the COO", "Budget review next month", "Prefers email"),
+}
+CALL_OUTCOMES = ("reached", "reached", "voicemail", "no answer", "wrong number")
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    prospects: int
+    stage_changes: int
+    activities: int
+
+
+def _days(rng: random.Random, median: float) -> float:
+    return median * math.exp(rng.gauss(0, 0.6))
+
+
+class _Simulator:
+    """Generates rows for one prospect at a time (dictionaries ready for bulk insert)."""
+
+    def __init__(self, rng: random.Random, now: datetime, config: PipelineConfig) -> None:
+        self.rng = rng
+        self.now = now
+        self.config = config
+        self.channels = list(CHANNEL_MIX)
+        self.channel_weights = [CHANNEL_MIX[c][0] for c in self.channels]
+        self.activity_id = 0
+
+    def prospect(
+        self, prospect_id: int
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+        rng = self.rng
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        company = f"{rng.choice(COMPANY_HEADS)} {rng.choice(COMPANY_TAILS)}"
+        domain = company.lower().replace(" ", "") + ".example"
+        local = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
+        channel = rng.choices(self.channels, self.channel_weights)[0]
+        lift = CHANNEL_MIX[channel][1]
+        owner = rng.choice(OWNERS)
+        # Recent prospects are more common: the pipeline grows, and a salesperson's
+        # list is mostly this quarter's work with a long tail of history.
+        age_days = 365 * rng.random() ** 2.2
+        created = self.now - timedelta(days=age_days, minutes=rng.randint(0, 600))
+        area, line = rng.randint(201, 989), rng.randint(100, 199)
+        history: list[dict[str, Any]] = [
+            self._change(prospect_id, None, Stage.OUTREACH, MoveKind.CREATE, created, owner, None)
+        ]
+        activities: list[dict[str, Any]] = []
+        stage, at = Stage.OUTREACH, created
+        lost_from: Stage | None = None
+        lost_reason: str | None = None
+        while True:
+            stay = _days(rng, STAGE_MEDIAN_DAYS[stage]) if stage.is_open else 0.0
+            leave = at + timedelta(days=stay)
+            if stage.is_open:
+                activities.extend(
+                    self._activities(prospect_id, stage, at, min(leave, self.now), owner)
+                )
+            if not stage.is_open or leave >= self.now:
+                break
+            index = WORKING_STAGES.index(stage)
+            if rng.random() < min(0.97, STAGE_PASS_RATE[stage] * lift):
+                if stage is Stage.PAYMENT:
+                    target, kind, reason = Stage.WON, MoveKind.WIN, None
+                elif index + 2 < len(WORKING_STAGES) and rng.random() < 0.03:
+                    target, kind = WORKING_STAGES[index + 2], MoveKind.SKIP
+                    reason = "Ready to move faster"
+                else:
+                    target, kind, reason = WORKING_STAGES[index + 1], MoveKind.FORWARD, None
+            elif index > 0 and rng.random() < 0.05:
+                target, kind = WORKING_STAGES[index - 1], MoveKind.BACK
+                reason = "Needs another look"
+            else:
+                target, kind = Stage.LOST, MoveKind.LOSE
+                reason = rng.choice(LOST_REASONS_BY_STAGE[stage])
+            history.append(self._change(prospect_id, stage, target, kind, leave, owner, reason))
+            if target is Stage.LOST:
+                lost_from, lost_reason = stage, reason
+                reopen_at = leave + timedelta(days=rng.uniform(20, 90))
+                if rng.random() < 0.06 and reopen_at < self.now:
+                    history.append(
+                        self._change(
+                            prospect_id, Stage.LOST, stage, MoveKind.REOPEN, reopen_at, owner, None
+                        )
+                    )
+                    target, leave = stage, reopen_at
+                    lost_from = lost_reason = None
+                else:
+                    stage, at = target, leave
+                    break
+            stage, at = target, leave
+        value = rng.choice((5, 8, 12, 15, 20, 30, 45, 60, 90, 150)) * 10_000
+        next_action = next_due = None
+        if stage.is_open or stage is Stage.WON:
+            proposal = propose_next_action(stage, at, self.config)
+            roll = rng.random()
+            if proposal is not None and roll < 0.9:
+                next_action = proposal.text
+                # Salespeople reschedule: most actions sit around today, some slip.
+                next_due = self.now + timedelta(days=rng.uniform(-6, 10), hours=rng.uniform(-4, 4))
+                if stage is Stage.WON and roll > 0.2:
+                    next_action = next_due = None
+        trial_ends = None
+        if stage in (Stage.TRIAL, Stage.FINAL_CHECK_IN, Stage.PAYMENT, Stage.WON):
+            trial_ends = at + timedelta(days=self.config.trial_length_days)
+        tag = rng.choice(TAGS)
+        row = {
+            "id": prospect_id,
+            "name": f"{first} {last}",
+            "company": company,
+            "title": rng.choice(TITLES),
+            "email": f"{local}@{domain}",
+            "email_key": f"{local}@{domain}",
+            "phone": f"+1 {area}-555-{line:04d}",
+            "phone_key": f"+1{area}555{line:04d}",
+            "channel": channel.value,
+            "owner": owner,
+            "value_cents": value,
+            "currency": "USD",
+            "tags": tag,
+            "notes": rng.choice(
+                ("", "", "Met at a trade fair", "Asked for a discount", "Uses a spreadsheet today")
+            ),
+            "do_not_contact": rng.random() < 0.02,
+            "stage": stage.value,
+            "stage_entered_at": at,
+            "lost_from": lost_from.value if lost_from else None,
+            "lost_reason": lost_reason,
+            "next_action": next_action,
+            "next_action_due": next_due,
+            "trial_ends_at": trial_ends,
+            "import_batch_id": None,
+            "created_at": created,
+            "updated_at": max(at, created),
+        }
+        return row, history, activities
+
+    @staticmethod
+    def _change(
+        prospect_id: int,
+        from_stage: Stage | None,
+        to_stage: Stage,
+        kind: MoveKind,
+        at: datetime,
+        by: str,
+        reason: str | None,
+    ) -> dict[str, Any]:
+        return {
+            "prospect_id": prospect_id,
+            "from_stage": from_stage.value if from_stage else None,
+            "to_stage": to_stage.value,
+            "kind": kind.value,
+            "at": at,
+            "by": by,
+            "reason": reason,
+        }
+
+    def _activities(
+        self, prospect_id: int, stage: Stage, start: datetime, end: datetime, owner: str
+    ) -> Iterator[dict[str, Any]]:
+        rng = self.rng
+        span = max((end - start).total_seconds(), 60.0)
+        for _ in range(rng.randint(2, 7)):
+            kind = rng.choices(("call", "email", "meeting", "note"), (4, 4, 1, 1))[0]
+            yield {
+                "prospect_id": prospect_id,
+                "kind": kind,
+                "status": "done",
+                "due_at": None,
+                "occurred_at": start + timedelta(seconds=rng.uniform(0, span)),
+                "outcome": rng.choice(CALL_OUTCOMES) if kind == "call" else "",
+                "duration_seconds": rng.randint(60, 1800) if kind in ("call", "meeting") else None,
+                "subject": rng.choice(ACTIVITY_TEXT["email"]) if kind == "email" else "",
+                "template": "",
+                "text": rng.choice(ACTIVITY_TEXT[kind]),
+                "by": owner,
+                "stage": stage.value,
+            }
+
+
+def _placeholders(connection: Connection, count: int) -> str:
+    """Positional placeholders in the driver's own paramstyle (qmark, format, numeric)."""
+    style = connection.dialect.paramstyle
+    if style == "qmark":
+        return ", ".join("?" * count)
+    if style == "numeric":
+        return ", ".join(f":{i + 1}" for i in range(count))
+    return ", ".join(["%s"] * count)
+
+
+def _insert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert straight through the driver, timestamps pre-rendered.
+
+    SQLAlchemy's per-row parameter processing costs more than SQLite's own insert here;
+    the columns and values are ours, so nothing needs escaping or type conversion.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    stamp = sqlite_specific.timestamp_param
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608 - fixed column names
+        f"VALUES ({_placeholders(connection, len(columns))})"
+    )
+    values = [
+        tuple(stamp(v) if isinstance(v, datetime) else v for v in row.values()) for row in rows
+    ]
+    connection.exec_driver_sql(statement, values)
+
+
+def fill_demo(engine: Engine, *, prospects: int, seed: int = 1, batch: int = 5_000) -> DemoSummary:
+    """Add ``prospects`` simulated prospects (with histories and activities) in one transaction."""
+    if prospects < 0:
+        raise ValueError("The number of prospects cannot be negative.")
+    rng = random.Random(seed)
+    simulator = _Simulator(rng, utcnow(), PipelineConfig())
+    changes = activities = 0
+    prospect_table = Prospect.__table__  # type: ignore[attr-defined]
+    change_table = StageChange.__table__  # type: ignore[attr-defined]
+    activity_table = Activity.__table__  # type: ignore[attr-defined]
+    with engine.begin() as connection, sqlite_specific.bulk_search_index(connection):
+        start_id = (
+            int(
+                connection.execute(
+                    select(func.coalesce(func.max(prospect_table.c.id), 0))
+                ).scalar_one()
+            )
+            + 1
+        )
+        for offset in range(0, prospects, batch):
+            rows: list[dict[str, Any]] = []
+            history_rows: list[dict[str, Any]] = []
+            activity_rows: list[dict[str, Any]] = []
+            for prospect_id in range(start_id + offset, start_id + min(offset + batch, prospects)):
+                row, history, acts = simulator.prospect(prospect_id)
+                rows.append(row)
+                history_rows.extend(history)
+                activity_rows.extend(acts)
+            _insert(connection, prospect_table, rows)
+            _insert(connection, change_table, history_rows)
+            _insert(connection, activity_table, activity_rows)
+            changes += len(history_rows)
+            activities += len(activity_rows)
+    return DemoSummary(prospects=prospects, stage_changes=changes, activities=activities)
