@@ -16,7 +16,10 @@ from onboard_desk import __version__
 from onboard_desk.errors import UserError
 
 #: Modules that add subcommands, in the order they appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("onboard_desk.cli.prospects",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "onboard_desk.cli.prospects",
+    "onboard_desk.cli.maintenance",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

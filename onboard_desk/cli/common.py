@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any, TextIO
 
 from onboard_desk.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -63,33 +62,12 @@ def print_rows(
     out: TextIO | None = None,
 ) -> None:
     """Print dictionaries as an aligned table, CSV or a JSON array."""
-    out = out or sys.stdout
-    if fmt == "json":
-        json.dump(list(rows), out, ensure_ascii=False, indent=2, default=str)
-        out.write("\n")
-        return
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in columns})
-        return
-    texts = [[_cell(row.get(c)) for c in columns] for row in rows]
-    widths = [min(40, max([len(c)] + [len(t[i]) for t in texts])) for i, c in enumerate(columns)]
-    out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-    out.write("\n")
-    for text_row in texts:
-        cells = [
-            (t if len(t) <= w else t[: w - 1] + "…").ljust(w)
-            for t, w in zip(text_row, widths, strict=True)
-        ]
-        out.write("  ".join(cells).rstrip() + "\n")
+    from onboard_desk.cli.output import RowWriter
 
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return str(value).replace("\n", " ")
+    writer = RowWriter(out or sys.stdout, fmt, columns)
+    for row in rows:
+        writer.write(row)
+    writer.close()
 
 
 def require_positive(value: str) -> int:

@@ -1,9 +1,398 @@
-"""Prospect commands: add, list, show, move, log, next."""
+"""Prospect commands: add, list, show, move, log, next, delete."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from onboard_desk.cli.common import open_session, require_positive
+from onboard_desk.cli.output import RowWriter
+from onboard_desk.errors import UserError
+from onboard_desk.pipeline import Channel, Flag, Stage
+
+if TYPE_CHECKING:
+    from onboard_desk.models import Prospect
+
+LIST_COLUMNS = (
+    "id",
+    "name",
+    "company",
+    "email",
+    "phone",
+    "channel",
+    "owner",
+    "stage",
+    "value",
+    "next_action",
+    "next_action_due",
+    "created_at",
+    "updated_at",
+)
+#: Extra fields in CSV and JSON output (the table stays readable in a terminal).
+EXTRA_COLUMNS = ("title", "currency", "tags", "flags", "lost_reason", "do_not_contact")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Filled in below (placeholder removed before merge)."""
+    stages = [s.value for s in Stage]
+    channels = [c.value for c in Channel]
+
+    add = subparsers.add_parser("add", help="add a prospect and print its id")
+    add.add_argument("--name", required=True)
+    add.add_argument("--company", default="")
+    add.add_argument("--title", default="")
+    add.add_argument("--email", default="")
+    add.add_argument("--phone", default="")
+    add.add_argument("--channel", default="other", help=f"one of: {', '.join(channels)}")
+    add.add_argument("--owner", help="salesperson (default: the database's user name)")
+    add.add_argument("--value", help="deal value, e.g. 1200 or 1,200.50")
+    add.add_argument("--currency", help="three-letter code (default: the database's currency)")
+    add.add_argument("--tags", default="", help="comma-separated")
+    add.add_argument("--notes", default="")
+    add.set_defaults(handler=cmd_add)
+
+    lst = subparsers.add_parser("list", help="list prospects (all that match unless --limit)")
+    lst.add_argument("--stage", choices=stages, action="append", help="repeat for several")
+    lst.add_argument("--owner")
+    lst.add_argument("--channel", choices=channels)
+    lst.add_argument("--search", default="", help="full-text: name, company, email, notes")
+    lst.add_argument("--flag", choices=[f.value for f in Flag])
+    lst.add_argument("--tag")
+    lst.add_argument("--sort", default="", help="name, company, value, next_action_due, ...")
+    lst.add_argument("--desc", action="store_true", help="sort descending")
+    lst.add_argument("--limit", type=require_positive)
+    lst.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    lst.set_defaults(handler=cmd_list)
+
+    show = subparsers.add_parser("show", help="a prospect's fields, history and activities")
+    show.add_argument("id", type=int)
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(handler=cmd_show)
+
+    move = subparsers.add_parser(
+        "move",
+        help="move a prospect to another stage",
+        description=(
+            "Forward one stage; back any number; skipping forward needs --reason; "
+            "'lost' needs --reason (the lost reason); a lost prospect reopens into the "
+            "stage it was lost from; 'won' only from payment."
+        ),
+    )
+    move.add_argument("id", type=int)
+    move.add_argument("stage", help=f"one of: {', '.join(stages)}")
+    move.add_argument("--reason")
+    move.set_defaults(handler=cmd_move)
+
+    log = subparsers.add_parser("log", help="log a call, email, meeting or note")
+    log.add_argument("id", type=int)
+    log.add_argument("kind", choices=("call", "email", "meeting", "note"))
+    log.add_argument("--text", default="")
+    log.add_argument("--outcome", default="", help="for calls: reached, voicemail, ...")
+    log.add_argument("--subject", default="")
+    log.add_argument("--minutes", type=require_positive, help="duration in minutes")
+    log.set_defaults(handler=cmd_log)
+
+    nxt = subparsers.add_parser("next", help="set or clear a prospect's next action")
+    nxt.add_argument("id", type=int)
+    group = nxt.add_mutually_exclusive_group(required=True)
+    group.add_argument("--action", help="what to do next (with --due)")
+    group.add_argument("--clear", action="store_true", help="remove the next action")
+    nxt.add_argument("--due", help="YYYY-MM-DD, 'YYYY-MM-DD HH:MM', today, tomorrow, +3d")
+    nxt.set_defaults(handler=cmd_next)
+
+    delete = subparsers.add_parser("delete", help="delete a prospect with its history")
+    delete.add_argument("id", type=int)
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.set_defaults(handler=cmd_delete)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from onboard_desk import contacts, settings_store, store
+
+    with open_session(args) as session:
+        by = settings_store.user_name(session)
+        fields: dict[str, Any] = {
+            "name": args.name,
+            "company": args.company,
+            "title": args.title,
+            "email": args.email,
+            "phone": args.phone,
+            "channel": args.channel,
+            "owner": args.owner or by,
+            "tags": args.tags,
+            "notes": args.notes,
+            "currency": args.currency or settings_store.default_currency(session),
+        }
+        if args.value:
+            fields["value_cents"] = contacts.parse_money(args.value)
+        prospect = store.create_prospect(
+            session, fields=fields, by=by, config=settings_store.load_config(session)
+        )
+        print(prospect.id)
+    return 0
+
+
+def prospect_row(prospect: Prospect, flags: frozenset[Flag]) -> dict[str, Any]:
+    """The public, stable representation of a prospect for CSV and JSON output."""
+    from onboard_desk.timeutil import as_utc
+
+    def iso(moment: Any) -> str | None:
+        return None if moment is None else as_utc(moment).isoformat().replace("+00:00", "Z")
+
+    return {
+        "id": prospect.id,
+        "name": prospect.name,
+        "company": prospect.company,
+        "email": prospect.email,
+        "phone": prospect.phone,
+        "channel": prospect.channel,
+        "owner": prospect.owner,
+        "stage": prospect.stage,
+        "value": None if prospect.value_cents is None else prospect.value_cents / 100,
+        "next_action": prospect.next_action,
+        "next_action_due": iso(prospect.next_action_due),
+        "created_at": iso(prospect.created_at),
+        "updated_at": iso(prospect.updated_at),
+        "title": prospect.title,
+        "currency": prospect.currency,
+        "tags": prospect.tags,
+        "flags": ",".join(sorted(f.value for f in flags)),
+        "lost_reason": prospect.lost_reason,
+        "do_not_contact": prospect.do_not_contact,
+    }
+
+
+def _table_row(prospect: Prospect) -> dict[str, Any]:
+    from onboard_desk.contacts import format_money
+    from onboard_desk.timeutil import format_local
+
+    return {
+        "id": prospect.id,
+        "name": prospect.name,
+        "company": prospect.company,
+        "email": prospect.email,
+        "phone": prospect.phone,
+        "channel": prospect.channel,
+        "owner": prospect.owner,
+        "stage": prospect.stage,
+        "value": format_money(prospect.value_cents),
+        "next_action": prospect.next_action or "",
+        "next_action_due": format_local(prospect.next_action_due),
+        "created_at": format_local(prospect.created_at, with_time=False),
+        "updated_at": format_local(prospect.updated_at, with_time=False),
+    }
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from onboard_desk import queries, settings_store
+    from onboard_desk.pipeline import flags_for
+    from onboard_desk.timeutil import utcnow
+
+    if args.sort and args.sort not in {*queries.SORT_COLUMNS, "stage"}:
+        known = ", ".join(sorted({*queries.SORT_COLUMNS, "stage"}))
+        raise UserError(f"Cannot sort by {args.sort!r}; use one of: {known}.")
+    flt = queries.ProspectFilter(
+        stages=tuple(Stage(s) for s in args.stage or ()),
+        owner=args.owner,
+        channel=args.channel,
+        search=args.search,
+        flag=Flag(args.flag) if args.flag else None,
+        tag=args.tag,
+        sort=args.sort,
+        descending=args.desc,
+    )
+    now = utcnow()
+    with open_session(args) as session:
+        config = settings_store.load_config(session)
+        statement = queries.prospect_statement(flt, now=now, config=config)
+        if args.limit is not None:
+            statement = statement.limit(args.limit)
+        columns = LIST_COLUMNS if args.format == "table" else LIST_COLUMNS + EXTRA_COLUMNS
+        writer = RowWriter(sys.stdout, args.format, columns)
+        for prospect in session.exec(statement.execution_options(yield_per=1000)):
+            if args.format == "table":
+                writer.write(_table_row(prospect))
+                continue
+            flags = flags_for(
+                stage=Stage(prospect.stage),
+                next_action_due=prospect.next_action_due,
+                stage_entered_at=prospect.stage_entered_at,
+                now=now,
+                config=config,
+            )
+            writer.write(prospect_row(prospect, flags))
+        writer.close()
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    import json
+
+    from onboard_desk import settings_store, store
+    from onboard_desk.contacts import format_money
+    from onboard_desk.pipeline import flags_for
+    from onboard_desk.timeutil import format_local, utcnow
+
+    with open_session(args) as session:
+        prospect = store.get_prospect(session, args.id)
+        history = store.stage_history(session, args.id)
+        activities = store.activities_of(session, args.id)
+        flags = flags_for(
+            stage=Stage(prospect.stage),
+            next_action_due=prospect.next_action_due,
+            stage_entered_at=prospect.stage_entered_at,
+            now=utcnow(),
+            config=settings_store.load_config(session),
+        )
+        if args.format == "json":
+            data = prospect_row(prospect, flags)
+            data["notes"] = prospect.notes
+            data["history"] = [
+                {
+                    "from": h.from_stage,
+                    "to": h.to_stage,
+                    "kind": h.kind,
+                    "at": h.at.isoformat(),
+                    "by": h.by,
+                    "reason": h.reason,
+                }
+                for h in history
+            ]
+            data["activities"] = [
+                {
+                    "kind": a.kind,
+                    "status": a.status,
+                    "at": a.occurred_at.isoformat(),
+                    "due": a.due_at.isoformat() if a.due_at else None,
+                    "outcome": a.outcome,
+                    "duration_seconds": a.duration_seconds,
+                    "subject": a.subject,
+                    "text": a.text,
+                    "by": a.by,
+                }
+                for a in activities
+            ]
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+            return 0
+        stage = Stage(prospect.stage)
+        lines = [
+            f"#{prospect.id}  {prospect.name}",
+            f"  Company:      {prospect.company}",
+            f"  Title:        {prospect.title}",
+            f"  Email:        {prospect.email}",
+            f"  Phone:        {prospect.phone}",
+            f"  Channel:      {Channel(prospect.channel).label}",
+            f"  Owner:        {prospect.owner}",
+            f"  Value:        {format_money(prospect.value_cents, prospect.currency)}",
+            f"  Stage:        {stage.label} since {format_local(prospect.stage_entered_at)}",
+        ]
+        if stage is Stage.LOST:
+            lost_from = Stage(prospect.lost_from).label if prospect.lost_from else "?"
+            lines.append(f"  Lost from:    {lost_from} ({prospect.lost_reason})")
+        due = format_local(prospect.next_action_due)
+        lines.append(
+            f"  Next action:  {prospect.next_action or '(none)'}{'  due ' + due if due else ''}"
+        )
+        if flags:
+            lines.append(f"  Attention:    {', '.join(sorted(f.label for f in flags))}")
+        if prospect.tags:
+            lines.append(f"  Tags:         {prospect.tags}")
+        if prospect.do_not_contact:
+            lines.append("  Do not contact")
+        if prospect.notes:
+            lines.append(f"  Notes:        {prospect.notes}")
+        lines.append("History:")
+        for h in history:
+            origin = Stage(h.from_stage).label if h.from_stage else "created"
+            reason = f"  ({h.reason})" if h.reason else ""
+            lines.append(
+                f"  {format_local(h.at)}  {origin} -> {Stage(h.to_stage).label}  by {h.by}{reason}"
+            )
+        lines.append(f"Activities ({len(activities)}):")
+        for a in activities:
+            detail = " · ".join(x for x in (a.outcome, a.subject, a.text) if x)
+            when = format_local(a.due_at if a.status == "planned" else a.occurred_at)
+            lines.append(
+                f"  {when}  {a.kind}{' (planned)' if a.status == 'planned' else ''}  {detail}"
+            )
+        print("\n".join(lines))
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    from onboard_desk import settings_store, store
+    from onboard_desk.pipeline import parse_stage
+
+    target = parse_stage(args.stage)
+    with open_session(args) as session:
+        result = store.move_prospect(
+            session,
+            prospect_id=args.id,
+            target=target,
+            reason=args.reason,
+            by=settings_store.user_name(session),
+            config=settings_store.load_config(session),
+        )
+        prospect = store.get_prospect(session, args.id)
+        move = result.transition
+        print(f"#{args.id} {prospect.name}: {move.from_stage.label} -> {move.to_stage.label}")
+        if prospect.next_action:
+            from onboard_desk.timeutil import format_local
+
+            due = format_local(prospect.next_action_due)
+            print(f"Next action: {prospect.next_action} (due {due})")
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from onboard_desk import settings_store, store
+
+    with open_session(args) as session:
+        activity = store.log_activity(
+            session,
+            prospect_id=args.id,
+            kind=args.kind,
+            by=settings_store.user_name(session),
+            text=args.text,
+            outcome=args.outcome,
+            subject=args.subject,
+            duration_seconds=None if args.minutes is None else args.minutes * 60,
+        )
+        print(activity.id)
+    return 0
+
+
+def cmd_next(args: argparse.Namespace) -> int:
+    from onboard_desk import store
+    from onboard_desk.timeutil import parse_user_datetime
+
+    if args.clear:
+        action, due = None, None
+    else:
+        if not args.due:
+            raise UserError("A next action needs --due.")
+        try:
+            due = parse_user_datetime(args.due)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        action = args.action
+    with open_session(args) as session:
+        store.set_next_action(session, prospect_id=args.id, action=action, due=due)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from onboard_desk import store
+
+    with open_session(args) as session:
+        prospect = store.get_prospect(session, args.id)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise UserError("Refusing to delete without confirmation; add --yes.")
+            answer = input(f"Delete #{prospect.id} {prospect.name} and its history? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing deleted.")
+                return 1
+        store.delete_prospect(session, prospect_id=args.id)
+        print(f"Deleted #{args.id} {prospect.name}.")
+    return 0

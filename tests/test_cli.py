@@ -1,0 +1,155 @@
+"""The command line, run as a user runs it (a real process for the entry points)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from onboard_desk.cli import main
+
+
+def run(db: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["--db", str(db), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_list_move_show_roundtrip(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        db_path,
+        "add",
+        "--name",
+        "Zoë Müller",
+        "--company",
+        "Acme",
+        "--email",
+        "zoe@acme.example",
+        "--value",
+        "1,200.50",
+        "--channel",
+        "linkedin",
+        capsys=capsys,
+    )
+    assert code == 0 and out.strip() == "1"
+    code, out, _ = run(db_path, "list", "--format", "json", capsys=capsys)
+    rows = json.loads(out)
+    assert rows[0]["name"] == "Zoë Müller" and rows[0]["value"] == 1200.5
+    assert rows[0]["channel"] == "inbound_linkedin" and rows[0]["stage"] == "outreach"
+    required = {
+        "id",
+        "name",
+        "company",
+        "email",
+        "phone",
+        "channel",
+        "owner",
+        "stage",
+        "value",
+        "next_action",
+        "next_action_due",
+        "created_at",
+        "updated_at",
+    }
+    assert required <= set(rows[0])
+    assert run(db_path, "move", "1", "first_call", capsys=capsys)[0] == 0
+    assert (
+        run(db_path, "log", "1", "call", "--outcome", "reached", "--minutes", "5", capsys=capsys)[0]
+        == 0
+    )
+    assert (
+        run(
+            db_path, "next", "1", "--action", "Send the demo", "--due", "2030-01-02", capsys=capsys
+        )[0]
+        == 0
+    )
+    code, out, _ = run(db_path, "show", "1", capsys=capsys)
+    assert "First call" in out and "Send the demo" in out and "reached" in out
+    assert "Outreach -> First call" in out
+
+
+def test_illegal_move_exits_non_zero_with_the_rule(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(db_path, "add", "--name", "A", capsys=capsys)
+    code, _, err = run(db_path, "move", "1", "payment", capsys=capsys)
+    assert code == 1 and "give a reason for skipping" in err
+    code, _, err = run(db_path, "move", "1", "lost", capsys=capsys)
+    assert code == 1 and "lost reason" in err
+    assert run(db_path, "move", "1", "lost", "--reason", "No budget", capsys=capsys)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "99"), "no prospect with id 99"),
+        (("add", "--name", "X", "--email", "nope"), "not a valid email"),
+        (("next", "1", "--action", "Call", "--due", "someday"), "Cannot read 'someday'"),
+        (("next", "1", "--action", "Call"), "needs --due"),
+        (("list", "--sort", "shoe_size"), "Cannot sort by"),
+    ],
+)
+def test_errors_go_to_stderr(
+    db_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    run(db_path, "add", "--name", "Someone", capsys=capsys)
+    code, out, err = run(db_path, *args, capsys=capsys)
+    assert code == 1 and message in err and out == ""
+
+
+def test_list_filters_limit_and_formats(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db_path, "demo", "--prospects", "200", "--seed", "3", capsys=capsys)[0] == 0
+    _, out, _ = run(db_path, "list", "--format", "csv", capsys=capsys)
+    assert len(out.strip().splitlines()) == 201  # header + every prospect: no silent limit
+    _, out, _ = run(
+        db_path, "list", "--stage", "lost", "--format", "json", "--limit", "5", capsys=capsys
+    )
+    rows = json.loads(out)
+    assert len(rows) == 5 and all(r["stage"] == "lost" for r in rows)
+    _, out, _ = run(db_path, "list", "--flag", "overdue", "--format", "json", capsys=capsys)
+    assert all("overdue" in r["flags"] for r in json.loads(out))
+    _, out, _ = run(db_path, "list", "--limit", "3", capsys=capsys)
+    assert out.splitlines()[0].startswith("ID") and len(out.splitlines()) == 4
+
+
+def test_delete_needs_confirmation_when_not_interactive(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(db_path, "add", "--name", "A", capsys=capsys)
+    code, _, err = run(db_path, "delete", "1", capsys=capsys)
+    assert code == 1 and "--yes" in err
+    assert run(db_path, "delete", "1", "--yes", capsys=capsys)[0] == 0
+    assert run(db_path, "show", "1", capsys=capsys)[0] == 1
+
+
+def test_entry_point_help_and_bad_database(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "onboard_desk", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    for command in ("add", "list", "show", "move", "log", "next", "demo"):
+        assert command in result.stdout
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_text("garbage")
+    result = subprocess.run(
+        [sys.executable, "-m", "onboard_desk", "--db", str(bad), "list"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1 and "not an Onboard Desk database" in result.stderr
+
+
+def test_environment_variable_selects_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "env.sqlite3"
+    monkeypatch.setenv("ONBOARD_DESK_DB", str(target))
+    assert main(["add", "--name", "Env"]) == 0
+    assert target.exists()
