@@ -80,7 +80,7 @@ def flag_condition(flag: Flag, *, now: datetime, config: PipelineConfig) -> Colu
         if limit is not None:
             per_stage.append(
                 and_(
-                    Prospect.stage == stage.value,
+                    col(Prospect.stage) == stage.value,
                     col(Prospect.stage_entered_at) < now - timedelta(days=limit),
                 )
             )
@@ -106,16 +106,16 @@ def _conditions(
     if flt.stages:
         conditions.append(col(Prospect.stage).in_([s.value for s in flt.stages]))
     if flt.owner:
-        conditions.append(Prospect.owner == flt.owner)
+        conditions.append(col(Prospect.owner) == flt.owner)
     if flt.channel:
-        conditions.append(Prospect.channel == flt.channel)
+        conditions.append(col(Prospect.channel) == flt.channel)
     if flt.flag is not None:
         conditions.append(flag_condition(flt.flag, now=now, config=config))
     if flt.tag:
         pattern = f"%,{_escape_like(flt.tag.strip().lower())},%"
         conditions.append(func.lower("," + col(Prospect.tags) + ",").like(pattern, escape="\\"))
     if flt.import_batch_id is not None:
-        conditions.append(Prospect.import_batch_id == flt.import_batch_id)
+        conditions.append(col(Prospect.import_batch_id) == flt.import_batch_id)
     _long_words, short_words = split_search(flt.search)
     for word in short_words:
         prefix = _escape_like(word) + "%"
@@ -205,10 +205,10 @@ def count_prospects(
     statement = select(func.count()).select_from(Prospect)
     conditions = _conditions(flt, now=now, config=config)
     if long_words:
-        conditions.append(sqlite_specific.search_match_clause(long_words))
+        conditions.append(sqlite_specific.search_match_clause(col(Prospect.id), long_words))
     if conditions:
         statement = statement.where(and_(*conditions))
-    return int(session.exec(statement).one())
+    return int(session.exec(statement).one() or 0)
 
 
 @dataclass(frozen=True)
@@ -226,8 +226,8 @@ def stage_totals(session: Session, *, owner: str | None = None) -> list[StageTot
         Prospect.stage, func.count(), func.coalesce(func.sum(Prospect.value_cents), 0)
     ).group_by(Prospect.stage)
     if owner:
-        statement = statement.where(Prospect.owner == owner)
-    found = {row[0]: (int(row[1]), int(row[2])) for row in session.exec(statement)}
+        statement = statement.where(col(Prospect.owner) == owner)
+    found = {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in session.exec(statement)}
     return [
         StageTotal(stage, *found.get(stage.value, (0, 0)))
         for stage in (*ORDERED_STAGES, Stage.LOST)

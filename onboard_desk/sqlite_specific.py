@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Integer, column, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 #: Milliseconds a connection waits for another writer (the window and a CLI call, say).
 BUSY_TIMEOUT_MS = 5000
@@ -79,11 +79,15 @@ def fts_query(words: list[str]) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
-def search_match_clause(words: list[str]) -> TextClause:
-    """A WHERE clause on ``prospect.id`` for prospects whose text contains all ``words``."""
-    return text(
-        "prospect.id IN (SELECT rowid FROM prospect_fts WHERE prospect_fts MATCH :fts_q)"
-    ).bindparams(fts_q=fts_query(words))
+def search_match_clause(id_column: Any, words: list[str]) -> ColumnElement[bool]:
+    """``id_column IN (matches)``: prospects whose text contains all ``words``."""
+    matches = (
+        text("SELECT rowid FROM prospect_fts WHERE prospect_fts MATCH :fts_q")
+        .bindparams(fts_q=fts_query(words))
+        .columns(column("rowid", Integer))
+    )
+    clause: ColumnElement[bool] = id_column.in_(matches)
+    return clause
 
 
 def search_rank_subquery(words: list[str]) -> TextClause:

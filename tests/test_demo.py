@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import groupby
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -17,10 +18,13 @@ def test_demo_histories_follow_the_rules(engine: Engine) -> None:
     with engine.connect() as connection:
         rows = connection.execute(
             text(
-                "SELECT prospect_id, from_stage, to_stage, reason FROM stagechange ORDER BY prospect_id, at, id"
+                "SELECT prospect_id, from_stage, to_stage, reason FROM stagechange "
+                "ORDER BY prospect_id, at, id"
             )
         ).all()
-        current = dict(connection.execute(text("SELECT id, stage FROM prospect")).all())
+        current: dict[int, str] = dict(
+            connection.execute(text("SELECT id, stage FROM prospect")).all()
+        )
         stages = {r[0] for r in connection.execute(text("SELECT DISTINCT stage FROM prospect"))}
         searchable = connection.execute(
             text("SELECT count(*) FROM prospect_fts WHERE prospect_fts MATCH '\"acme\"'")
@@ -37,7 +41,7 @@ def test_demo_histories_follow_the_rules(engine: Engine) -> None:
     assert searchable and searchable > 0  # the search index was rebuilt
 
 
-def test_demo_is_repeatable_per_seed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_is_repeatable_per_seed(tmp_path: Path) -> None:
     from onboard_desk.db import open_database
 
     names = []

@@ -69,7 +69,8 @@ def test_move_records_history_and_proposes_the_stage_next_action(session: Sessio
     assert prospect.trial_ends_at == now + timedelta(days=14)
     history = store.stage_history(session, pid)
     assert (
-        replay((Stage(h.from_stage), Stage(h.to_stage)) for h in history[1:]).stage is Stage.TRIAL
+        replay((Stage(h.from_stage or ""), Stage(h.to_stage)) for h in history[1:]).stage
+        is Stage.TRIAL
     )
 
 

@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from onboard_desk.ui.app import run_gui
 
-        return run_gui(db=args.db[-1] if args.db else None)
+        return int(run_gui(db=args.db[-1] if args.db else None))
     try:
         result: int = args.handler(args)
     except UserError as exc:

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Set up (first time) and run the whole test suite: lint, types, then pytest.
+# Tests that store a password use a real keyring: gnome-keyring on a private D-Bus session.
+# Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --dev
+export QT_QPA_PLATFORM=offscreen
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+    exec dbus-run-session -- sh -c '
+        printf "onboard-desk-tests" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+        exec .venv/bin/python -m pytest "$@"' sh "$@"
+fi
+exec .venv/bin/python -m pytest "$@"
