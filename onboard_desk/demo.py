@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -305,7 +305,7 @@ class _Simulator:
 
     def prospect(
         self, prospect_id: int
-    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    ) -> tuple[dict[str, Any], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         rng = self.rng
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         company = f"{rng.choice(COMPANY_HEADS)} {rng.choice(COMPANY_TAILS)}"
@@ -319,10 +319,10 @@ class _Simulator:
         age_days = 365 * rng.random() ** 2.2
         created = self.now - timedelta(days=age_days, minutes=rng.randint(0, 600))
         area, line = rng.randint(201, 989), rng.randint(100, 199)
-        history: list[dict[str, Any]] = [
+        history: list[tuple[Any, ...]] = [
             self._change(prospect_id, None, Stage.OUTREACH, MoveKind.CREATE, created, owner, None)
         ]
-        activities: list[dict[str, Any]] = []
+        activities: list[tuple[Any, ...]] = []
         stage, at = Stage.OUTREACH, created
         lost_from: Stage | None = None
         lost_reason: str | None = None
@@ -400,15 +400,15 @@ class _Simulator:
             ),
             "do_not_contact": rng.random() < 0.02,
             "stage": stage.value,
-            "stage_entered_at": at,
+            "stage_entered_at": _stamp(at),
             "lost_from": lost_from.value if lost_from else None,
             "lost_reason": lost_reason,
             "next_action": next_action,
-            "next_action_due": next_due,
-            "trial_ends_at": trial_ends,
+            "next_action_due": _stamp(next_due) if next_due else None,
+            "trial_ends_at": _stamp(trial_ends) if trial_ends else None,
             "import_batch_id": None,
-            "created_at": created,
-            "updated_at": max(at, created),
+            "created_at": _stamp(created),
+            "updated_at": _stamp(max(at, created)),
         }
         return row, history, activities
 
@@ -421,38 +421,53 @@ class _Simulator:
         at: datetime,
         by: str,
         reason: str | None,
-    ) -> dict[str, Any]:
-        return {
-            "prospect_id": prospect_id,
-            "from_stage": from_stage.value if from_stage else None,
-            "to_stage": to_stage.value,
-            "kind": kind.value,
-            "at": at,
-            "by": by,
-            "reason": reason,
-        }
+    ) -> tuple[Any, ...]:
+        """A stage-change row in :data:`CHANGE_COLUMNS` order."""
+        from_value = from_stage.value if from_stage else None
+        return (prospect_id, from_value, to_stage.value, kind.value, _stamp(at), by, reason)
 
     def _activities(
         self, prospect_id: int, stage: Stage, start: datetime, end: datetime, owner: str
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[tuple[Any, ...]]:
+        """Activity rows in :data:`ACTIVITY_COLUMNS` order, spread over the stay in a stage."""
         rng = self.rng
         span = max((end - start).total_seconds(), 60.0)
         for _ in range(rng.randint(2, 7)):
-            kind = rng.choices(("call", "email", "meeting", "note"), (4, 4, 1, 1))[0]
-            yield {
-                "prospect_id": prospect_id,
-                "kind": kind,
-                "status": "done",
-                "due_at": None,
-                "occurred_at": start + timedelta(seconds=rng.uniform(0, span)),
-                "outcome": rng.choice(CALL_OUTCOMES) if kind == "call" else "",
-                "duration_seconds": rng.randint(60, 1800) if kind in ("call", "meeting") else None,
-                "subject": rng.choice(ACTIVITY_TEXT["email"]) if kind == "email" else "",
-                "template": "",
-                "text": rng.choice(ACTIVITY_TEXT[kind]),
-                "by": owner,
-                "stage": stage.value,
-            }
+            kind = rng.choices(ACTIVITY_KINDS, cum_weights=ACTIVITY_CUM_WEIGHTS)[0]
+            yield (
+                prospect_id,
+                kind,
+                "done",
+                None,
+                _stamp(start + timedelta(seconds=rng.uniform(0, span))),
+                rng.choice(CALL_OUTCOMES) if kind == "call" else "",
+                rng.randint(60, 1800) if kind in ("call", "meeting") else None,
+                rng.choice(ACTIVITY_TEXT["email"]) if kind == "email" else "",
+                "",
+                rng.choice(ACTIVITY_TEXT[kind]),
+                owner,
+                stage.value,
+            )
+
+
+CHANGE_COLUMNS = ("prospect_id", "from_stage", "to_stage", "kind", "at", "by", "reason")
+ACTIVITY_COLUMNS = (
+    "prospect_id",
+    "kind",
+    "status",
+    "due_at",
+    "occurred_at",
+    "outcome",
+    "duration_seconds",
+    "subject",
+    "template",
+    "text",
+    "by",
+    "stage",
+)
+ACTIVITY_KINDS = ("call", "email", "meeting", "note")
+ACTIVITY_CUM_WEIGHTS = (4, 8, 9, 10)
+_stamp = sqlite_specific.timestamp_param
 
 
 def _placeholders(connection: Connection, count: int) -> str:
@@ -465,24 +480,21 @@ def _placeholders(connection: Connection, count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def _insert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert straight through the driver, timestamps pre-rendered.
+def _insert(
+    connection: Connection, table: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Bulk insert straight through the driver, timestamps already rendered.
 
     SQLAlchemy's per-row parameter processing costs more than SQLite's own insert here;
     the columns and values are ours, so nothing needs escaping or type conversion.
     """
     if not rows:
         return
-    columns = list(rows[0])
-    stamp = sqlite_specific.timestamp_param
     statement = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
         f"VALUES ({_placeholders(connection, len(columns))})"
     )
-    values = [
-        tuple(stamp(v) if isinstance(v, datetime) else v for v in row.values()) for row in rows
-    ]
-    connection.exec_driver_sql(statement, values)
+    connection.exec_driver_sql(statement, rows)
 
 
 def fill_demo(engine: Engine, *, prospects: int, seed: int = 1, batch: int = 5_000) -> DemoSummary:
@@ -506,16 +518,16 @@ def fill_demo(engine: Engine, *, prospects: int, seed: int = 1, batch: int = 5_0
         )
         for offset in range(0, prospects, batch):
             rows: list[dict[str, Any]] = []
-            history_rows: list[dict[str, Any]] = []
-            activity_rows: list[dict[str, Any]] = []
+            history_rows: list[tuple[Any, ...]] = []
+            activity_rows: list[tuple[Any, ...]] = []
             for prospect_id in range(start_id + offset, start_id + min(offset + batch, prospects)):
                 row, history, acts = simulator.prospect(prospect_id)
                 rows.append(row)
                 history_rows.extend(history)
                 activity_rows.extend(acts)
-            _insert(connection, prospect_table, rows)
-            _insert(connection, change_table, history_rows)
-            _insert(connection, activity_table, activity_rows)
+            _insert(connection, prospect_table, list(rows[0]), [tuple(r.values()) for r in rows])
+            _insert(connection, change_table, CHANGE_COLUMNS, history_rows)
+            _insert(connection, activity_table, ACTIVITY_COLUMNS, activity_rows)
             changes += len(history_rows)
             activities += len(activity_rows)
     return DemoSummary(prospects=prospects, stage_changes=changes, activities=activities)

@@ -87,3 +87,17 @@ def test_unwritable_folder_gives_a_clear_message(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(db.DatabaseError, match="Cannot create the folder"):
         db.open_database(blocker / "inside" / "db.sqlite3")
+
+
+def test_current_database_opens_without_importing_alembic(tmp_path: Path) -> None:
+    """Alembic costs about half a second to import; the window must not wait for it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "current.sqlite3"
+    db.open_database(path).dispose()
+    code = (
+        "import sys; from pathlib import Path; from onboard_desk.db import open_database; "
+        f"open_database(Path({str(path)!r})).dispose(); sys.exit('alembic' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
