@@ -11,11 +11,13 @@ transaction, so 100,000 prospects with about a million activities take seconds.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import random
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -497,12 +499,66 @@ def _insert(
     connection.exec_driver_sql(statement, rows)
 
 
+_Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _simulate_chunk(seed: int, chunk: int, first_id: int, count: int, now: datetime) -> _Chunk:
+    """Rows for ``count`` prospects from ``first_id`` on, with a generator of their own.
+
+    Each chunk seeds its own generator from (seed, chunk), so the data depends only on the
+    seed and the chunk size, never on which process simulated which chunk or in what order.
+    """
+    simulator = _Simulator(random.Random(f"{seed}:{chunk}"), now, PipelineConfig())
+    rows: list[tuple[Any, ...]] = []
+    history_rows: list[tuple[Any, ...]] = []
+    activity_rows: list[tuple[Any, ...]] = []
+    for prospect_id in range(first_id, first_id + count):
+        row, history, acts = simulator.prospect(prospect_id)
+        rows.append(tuple(row.values()))
+        history_rows.extend(history)
+        activity_rows.extend(acts)
+    return rows, history_rows, activity_rows
+
+
+def _simulate_chunk_packed(arguments: tuple[int, int, int, int, datetime]) -> _Chunk:
+    return _simulate_chunk(*arguments)
+
+
+PROSPECT_COLUMNS = tuple(
+    _Simulator(random.Random(0), datetime(2026, 1, 1, tzinfo=UTC), PipelineConfig()).prospect(1)[0]
+)
+#: Below this many prospects, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 20_000
+
+
+def _chunks(
+    seed: int, start_id: int, prospects: int, batch: int, now: datetime
+) -> Iterator[_Chunk]:
+    """Simulated chunks in order; large loads simulate in worker processes.
+
+    Simulation is pure Python and costs about twice the inserting, so while this process
+    inserts one chunk, the workers are already simulating the next ones. Workers are
+    spawned, not forked, so a caller's threads (the window's) are never copied mid-state.
+    """
+    jobs = [
+        (seed, index, start_id + offset, min(batch, prospects - offset), now)
+        for index, offset in enumerate(range(0, prospects, batch))
+    ]
+    workers = min(len(jobs), max(1, (os.cpu_count() or 1)))
+    if prospects < PARALLEL_THRESHOLD or workers < 2:
+        for job in jobs:
+            yield _simulate_chunk(*job)
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(_simulate_chunk_packed, jobs)
+
+
 def fill_demo(engine: Engine, *, prospects: int, seed: int = 1, batch: int = 5_000) -> DemoSummary:
     """Add ``prospects`` simulated prospects (with histories and activities) in one transaction."""
     if prospects < 0:
         raise ValueError("The number of prospects cannot be negative.")
-    rng = random.Random(seed)
-    simulator = _Simulator(rng, utcnow(), PipelineConfig())
+    now = utcnow()
     changes = activities = 0
     prospect_table = Prospect.__table__  # type: ignore[attr-defined]
     change_table = StageChange.__table__  # type: ignore[attr-defined]
@@ -516,16 +572,8 @@ def fill_demo(engine: Engine, *, prospects: int, seed: int = 1, batch: int = 5_0
             )
             + 1
         )
-        for offset in range(0, prospects, batch):
-            rows: list[dict[str, Any]] = []
-            history_rows: list[tuple[Any, ...]] = []
-            activity_rows: list[tuple[Any, ...]] = []
-            for prospect_id in range(start_id + offset, start_id + min(offset + batch, prospects)):
-                row, history, acts = simulator.prospect(prospect_id)
-                rows.append(row)
-                history_rows.extend(history)
-                activity_rows.extend(acts)
-            _insert(connection, prospect_table, list(rows[0]), [tuple(r.values()) for r in rows])
+        for rows, history_rows, activity_rows in _chunks(seed, start_id, prospects, batch, now):
+            _insert(connection, prospect_table, PROSPECT_COLUMNS, rows)
             _insert(connection, change_table, CHANGE_COLUMNS, history_rows)
             _insert(connection, activity_table, ACTIVITY_COLUMNS, activity_rows)
             changes += len(history_rows)

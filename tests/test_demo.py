@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -54,3 +55,29 @@ def test_demo_is_repeatable_per_seed(tmp_path: Path) -> None:
             )
         engine.dispose()
     assert names[0] == names[1]
+
+
+def test_large_loads_simulate_in_workers_with_the_same_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes change the speed, never the data: the same seed gives the same rows."""
+    from onboard_desk import demo
+    from onboard_desk.db import open_database
+
+    def snapshot(parallel: bool, name: str) -> list[tuple[object, ...]]:
+        monkeypatch.setattr(demo, "PARALLEL_THRESHOLD", 0 if parallel else 10**9)
+        engine = open_database(tmp_path / name)
+        fill_demo(engine, prospects=120, seed=5, batch=40)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT p.id, p.name, p.stage, count(a.id) FROM prospect p "
+                    "LEFT JOIN activity a ON a.prospect_id = p.id GROUP BY p.id ORDER BY p.id"
+                )
+            ).all()
+        engine.dispose()
+        return [tuple(row) for row in rows]
+
+    serial = snapshot(False, "serial.sqlite3")
+    assert len(serial) == 120
+    assert snapshot(True, "parallel.sqlite3") == serial
