@@ -377,6 +377,8 @@ class _Simulator:
                 next_action = proposal.text
                 # Salespeople reschedule: most actions sit around today, some slip.
                 next_due = self.now + timedelta(days=rng.uniform(-6, 10), hours=rng.uniform(-4, 4))
+                # ...but never before the prospect entered its stage.
+                next_due = max(next_due, at + timedelta(hours=rng.uniform(1, 30)))
                 if stage is Stage.WON and roll > 0.2:
                     next_action = next_due = None
         trial_ends = None
