@@ -12,6 +12,9 @@ from datetime import datetime
 
 from onboard_desk.timeutil import as_utc
 
+#: Dates read, kept per column (exports repeat dates; bounded for huge files).
+CACHE_SIZE = 20_000
+
 FORMATS: tuple[str, ...] = (
     "%d %b %Y",
     "%d %B %Y",
@@ -36,10 +39,20 @@ class DateReader:
 
     def __init__(self) -> None:
         self._last: str | None = None
+        self._seen: dict[str, datetime] = {}
 
     def __call__(self, raw: str) -> datetime:
         """An aware UTC datetime; raises ValueError when the text is not a date."""
-        text = " ".join(raw.split())
+        seen = self._seen.get(raw)
+        if seen is not None:
+            return seen
+        moment = self._read(" ".join(raw.split()))
+        if len(self._seen) >= CACHE_SIZE:
+            self._seen.clear()
+        self._seen[raw] = moment
+        return moment
+
+    def _read(self, text: str) -> datetime:
         try:
             return as_utc(datetime.fromisoformat(text))
         except ValueError:

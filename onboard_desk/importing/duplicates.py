@@ -104,7 +104,18 @@ def company_key(company: str) -> str:
 
 def name_key(name: str) -> str:
     """A person's name reduced for comparison, words sorted ("Müller, Zoë" = "zoe muller")."""
-    return " ".join(sorted(_NON_WORD.sub(" ", _strip_accents(name).casefold()).split()))
+    key = _NAME_KEYS.get(name)
+    if key is None:
+        key = " ".join(sorted(_NON_WORD.sub(" ", _strip_accents(name).casefold()).split()))
+        if len(_NAME_KEYS) >= _NAME_KEY_CACHE:
+            _NAME_KEYS.clear()
+        _NAME_KEYS[name] = key
+    return key
+
+
+#: Names repeat a lot in contact lists; their keys are cached (bounded).
+_NAME_KEY_CACHE = 100_000
+_NAME_KEYS: dict[str, str] = {}
 
 
 class _Bucket:

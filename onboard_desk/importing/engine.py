@@ -176,6 +176,7 @@ class _Run:
         self.updates: list[tuple[int, CleanRow]] = []
         self.undo: dict[int, dict[str, Any]] = {}
         self.updated_ids: set[int] = set()
+        self._stamps: dict[datetime, str] = {}
         insert_prospect = (
             f"INSERT INTO prospect ({', '.join(PROSPECT_COLUMNS)}) "
             f"VALUES ({_placeholders(connection, len(PROSPECT_COLUMNS))})"
@@ -219,9 +220,17 @@ class _Run:
             due,
             self.trial_ends,
             batch_id,
-            self.stamp(row.created_at) if row.created_at else self.now_stamp,
+            self._created_stamp(row.created_at) if row.created_at else self.now_stamp,
             self.now_stamp,
         )
+
+    def _created_stamp(self, moment: datetime) -> str:
+        stamp = self._stamps.get(moment)
+        if stamp is None:
+            if len(self._stamps) >= 20_000:
+                self._stamps.clear()
+            stamp = self._stamps[moment] = self.stamp(moment)
+        return stamp
 
     def create(self, prospect_id: int, row: CleanRow, batch_id: int | None) -> None:
         if self.dry_run:
