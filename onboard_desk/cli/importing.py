@@ -98,7 +98,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _describe_source(result: ImportResult) -> str:
     parts = [result.file_format.upper()]
     if result.encoding:
-        parts.append(result.encoding)
+        from onboard_desk.importing.sources.text import describe_encoding
+
+        parts.append(describe_encoding(result.encoding))
     if result.delimiter:
         names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
         parts.append(f"{names.get(result.delimiter, result.delimiter)}-separated")

@@ -43,6 +43,22 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
+_ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-16": "UTF-16 (Excel “Unicode text”)",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "utf-32": "UTF-32",
+    "cp1252": "Windows-1252",
+}
+
+
+def describe_encoding(encoding: str) -> str:
+    """A name for an encoding that a user may recognise from a Save As dialog."""
+    return _ENCODING_NAMES.get(encoding, encoding.replace("_", "-").upper())
+
+
 @dataclass(frozen=True)
 class TextSample:
     """The detected encoding and the decoded start of a file."""
