@@ -167,7 +167,7 @@ class DuplicatesPage(QWizardPage):
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((50, 150, 190, 140, 200, 120, 130)):
+        for column, width in enumerate((45, 140, 180, 120, 190, 110, 140)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.default.activated.connect(
@@ -366,9 +366,14 @@ class PreviewPage(QWizardPage):
             else:
                 outcomes.append(row.outcome)
         self.model.set_rows(result.preview, outcomes)
+        self.view.clearSpans()
         self.view.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), 220))
+        # A rejected row has no values; its reason gets the width of the whole row.
+        for row, outcome in enumerate(outcomes):
+            if outcome == "reject":
+                self.view.setSpan(row, 2, 1, self.model.columnCount() - 2)
         counts = self._counts(result, state)
         self.summary.setText(
             self.tr(
