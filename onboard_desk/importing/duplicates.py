@@ -11,6 +11,7 @@ at the same company, never against the whole table.
 from __future__ import annotations
 
 import enum
+from array import array
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ def name_key(name: str) -> str:
 
 
 #: Names repeat a lot in contact lists; their keys are cached (bounded).
-_NAME_KEY_CACHE = 100_000
+_NAME_KEY_CACHE = 20_000
 _NAME_KEYS: dict[str, str] = {}
 
 
@@ -150,8 +151,17 @@ class DuplicateIndex:
         self.phones: dict[str, int] = {}
         self.companies: dict[str, _Bucket] = {}
         self._company_keys: dict[str, str] = {}
-        #: Ids created by this import -> the file line that created them.
-        self.lines: dict[int, int] = {}
+        #: File lines of the rows this import created, by ``id - first_new_id`` (the ids
+        #: are consecutive); an array keeps this at 4 bytes a row.
+        self.first_new_id: int | None = None
+        self._lines = array("L")
+
+    def line_of(self, prospect_id: int) -> int | None:
+        """The file line that created ``prospect_id`` in this import, or None."""
+        first = self.first_new_id
+        if first is None or prospect_id < first or prospect_id - first >= len(self._lines):
+            return None
+        return int(self._lines[prospect_id - first])
 
     def _company(self, company: str) -> str:
         key = self._company_keys.get(company)
@@ -186,11 +196,11 @@ class DuplicateIndex:
         if email_key:
             found = self.emails.get(email_key)
             if found is not None:
-                return Match(MatchKind.EMAIL, found, in_file_line=self.lines.get(found))
+                return Match(MatchKind.EMAIL, found, in_file_line=self.line_of(found))
         if phone_key:
             found = self.phones.get(phone_key)
             if found is not None:
-                return Match(MatchKind.PHONE, found, in_file_line=self.lines.get(found))
+                return Match(MatchKind.PHONE, found, in_file_line=self.line_of(found))
         if not company:
             return None
         bucket = self.companies.get(self._company(company))
@@ -200,7 +210,7 @@ class DuplicateIndex:
         key = name_key(name)
         found = bucket.ids.get(key)
         if found is not None:
-            return Match(MatchKind.NAME, found, in_file_line=self.lines.get(found))
+            return Match(MatchKind.NAME, found, in_file_line=self.line_of(found))
         if not bucket.keys:
             return None
         best = process.extractOne(
@@ -209,7 +219,7 @@ class DuplicateIndex:
         if best is None:
             return None
         found = bucket.ids[best[0]]
-        return Match(MatchKind.NAME, found, float(best[1]), self.lines.get(found))
+        return Match(MatchKind.NAME, found, float(best[1]), self.line_of(found))
 
     def add(
         self,
@@ -223,7 +233,9 @@ class DuplicateIndex:
     ) -> None:
         """Make a row just imported findable by the rows after it."""
         if line is not None:
-            self.lines[prospect_id] = line
+            if self.first_new_id is None:
+                self.first_new_id = prospect_id
+            self._lines.append(line)
         if email_key:
             self.emails.setdefault(email_key, prospect_id)
         if phone_key:

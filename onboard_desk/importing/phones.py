@@ -15,7 +15,7 @@ from onboard_desk import contacts
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 #: Parsed numbers kept; bounded so a huge file does not grow the cache without end.
-CACHE_SIZE = 50_000
+CACHE_SIZE = 10_000
 
 
 class PhoneNormalizer:
