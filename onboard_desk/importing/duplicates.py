@@ -11,9 +11,9 @@ at the same company, never against the whole table.
 from __future__ import annotations
 
 import enum
-from array import array
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from typing import Any
 

@@ -371,9 +371,9 @@ class PreviewPage(QWizardPage):
         for column in range(self.model.columnCount()):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), 220))
         # A rejected row has no values; its reason gets the width of the whole row.
-        for row, outcome in enumerate(outcomes):
+        for number, outcome in enumerate(outcomes):
             if outcome == "reject":
-                self.view.setSpan(row, 2, 1, self.model.columnCount() - 2)
+                self.view.setSpan(number, 2, 1, self.model.columnCount() - 2)
         counts = self._counts(result, state)
         self.summary.setText(
             self.tr(
