@@ -471,6 +471,9 @@ class ImportWizard(QWizard):
         if run_page.job is not None and not run_page.finished:
             run_page.cancel()
             return
+        dry_run = self.duplicates_page.job
+        if dry_run is not None and self.duplicates_page.result is None:
+            dry_run.cancel()
         super().reject()
 
     def save_rejects(self, target: Path) -> None:

@@ -76,7 +76,8 @@ class ImportJob(QObject):
         self.dry_run = dry_run
         self.preview_rows = preview_rows
         self.rejects_path = rejects_path
-        self.signals = _Signals(self)
+        # Not a child of the job: the worker may still emit after the wizard has closed.
+        self.signals = _Signals()
         self._cancel = threading.Event()
         self._runnable: _Runnable | None = None
 

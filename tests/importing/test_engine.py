@@ -35,6 +35,7 @@ EXPECTED = {
     "workbook_two_sheets.xlsx": (3, 0),
     "contacts_v3.vcf": (3, 0),
     "contacts_v4.vcf": (2, 0),
+    "broken_card.vcf": (1, 1),
 }
 
 
@@ -210,7 +211,7 @@ def test_rejects_file_can_be_fixed_and_reimported(
 @pytest.mark.parametrize(
     "name",
     ["binary.csv", "empty.csv", "header_only.csv", "contacts.pdf", "text_named.xlsx",
-     "workbook_named.csv"],
+     "workbook_named.csv", "huge_cell.csv"],
 )  # fmt: skip
 def test_bad_files_change_nothing(do_import, engine: Engine, name: str) -> None:
     with pytest.raises(ImportFileError):

@@ -142,3 +142,11 @@ def test_encoding_detection_rules() -> None:
 def test_cyrillic_windows_file_is_not_forced_to_cp1252() -> None:
     text = "Имя;Компания\nДмитрий Волков;Восток ООО\nОльга Петрова;Волга Трейд\n" * 5
     assert detect_encoding(text.encode("cp1251"), complete=True) == "cp1251"
+
+
+def test_broken_card_is_reported_and_the_others_read(data_dir: Path) -> None:
+    with open_table(data_dir / "broken_card.vcf") as table:
+        rows = list(table.rows)
+        assert rows[0] == (1, ["Good Card", "", "", "good@card.example", "", "", "", "", ""])
+        assert rows[1] == (6, [])
+        assert table.unreadable[6].startswith("this card cannot be read (Failed to parse line")

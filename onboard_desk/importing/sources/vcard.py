@@ -7,6 +7,7 @@ columns; the first email and phone marked preferred (or else the first listed) a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,8 @@ def open_vcard(path: Path) -> Table:
                     card = vobject.readOne("".join(lines))
                     yield start, card_row(card)
                 except Exception as exc:  # vobject raises many kinds for broken cards
-                    table.unreadable[start] = f"this card cannot be read ({exc})"
+                    detail = re.sub(r"^At line \d+: ", "", str(exc))
+                    table.unreadable[start] = f"this card cannot be read ({detail})"
                     yield start, []
                 start = 0
 

@@ -131,6 +131,14 @@ write(
     "END:VCARD\n",
 )
 
+# A 5 MB value in one cell (git stores it compressed to a few kilobytes).
+write("huge_cell.csv", 'Name,Notes\nAna,"' + "x" * (5 * 1024 * 1024) + '"\n')
+write(
+    "broken_card.vcf",
+    "BEGIN:VCARD\nVERSION:3.0\nFN:Good Card\nEMAIL:good@card.example\nEND:VCARD\n"
+    "BEGIN:VCARD\nVERSION:3.0\nFN:Broken\nN:a;b;c;d;e;f;g;h\nBDAY:not a date at all\n"
+    "this line is not a property\nEND:VCARD\n",
+)
 write("header_only.csv", "First Name,Last Name,Email Address,Company\n")
 write("empty.csv", "")
 (HERE / "binary.csv").write_bytes(bytes(range(256)) * 8)
