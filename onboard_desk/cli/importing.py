@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from onboard_desk.cli.common import open_engine, open_session, require_positive
 from onboard_desk.cli.output import RowWriter
-from onboard_desk.errors import UserError
 from onboard_desk.pipeline import Channel, Stage
 
 if TYPE_CHECKING:
@@ -237,8 +236,9 @@ def cmd_import_mappings(args: argparse.Namespace) -> int:
         else:
             names = mapping_names(session)
             if not names:
-                raise UserError("No saved mappings yet; save one with import --save-mapping NAME.")
-            print("\n".join(names))
+                print("No saved mappings yet; save one with: import FILE --save-mapping NAME")
+            else:
+                print("\n".join(names))
     return 0
 
 

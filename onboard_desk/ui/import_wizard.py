@@ -54,6 +54,8 @@ from onboard_desk.ui.import_worker import ImportJob
 
 #: Data rows read for the mapping page's sample column.
 SAMPLE_ROWS = 5
+#: More changed prospects than this are announced as "many" rather than one by one.
+MANY_IDS = 1_000
 
 
 @dataclass
@@ -289,7 +291,9 @@ class RunPage(QWizardPage):
         self.cancel_button.setEnabled(False)
         self.status.setText(self.tr("Done."))
         context = self.import_wizard.context
-        context.prospects_changed(result.prospect_ids if result.prospect_ids else [])
+        # A long list of ids is "many" (an empty list) for the views: they reload.
+        ids = result.prospect_ids
+        context.prospects_changed(ids if len(ids) <= MANY_IDS else [])
         self.completeChanged.emit()
         self.import_wizard.sig_import_finished.emit(result)
         self.import_wizard.next()
