@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -137,7 +138,8 @@ class FilePage(QWizardPage):
         self.setSubTitle(
             self.tr(
                 "A CSV or text export (LinkedIn, HubSpot, Pipedrive, Salesforce, Excel), an "
-                "Excel workbook (.xlsx) or contacts from your phone or mail program (.vcf)."
+                "Excel workbook (.xlsx) or contacts from your phone or mail program (.vcf). "
+                "You can also drop the file here."
             )
         )
         self.path_edit = QLineEdit()
@@ -162,8 +164,20 @@ class FilePage(QWizardPage):
         layout.addWidget(self.info)
         layout.addStretch(1)
         self._set_sheet_visible(False)
+        self.setAcceptDrops(True)
         self.file_info: FileInfo | None = None
         self._pending = 0
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept a file dragged onto the page (the same as choosing it)."""
+        if event.mimeData().hasUrls() and event.mimeData().urls()[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            self.set_path(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
 
     def _set_sheet_visible(self, visible: bool) -> None:
         self.sheet.setVisible(visible)

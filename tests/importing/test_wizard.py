@@ -173,3 +173,25 @@ def test_rejects_saved_from_the_preview(
         wizard.save_rejects(target)
     assert len(target.read_text(encoding="utf-8-sig").splitlines()) == 4
     assert DuplicateAction.SKIP is wizard.state.on_duplicate
+
+
+def test_dropping_a_file_on_the_first_page(qtbot, context: AppContext, data_dir: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    wizard = ImportWizard(context)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(data_dir / "contacts_v4.vcf"))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(wizard.sig_file_ready, timeout=TIMEOUT):
+        wizard.file_page.dropEvent(event)
+    assert wizard.file_page.isComplete()
+    assert wizard.state.headers[0] == "Full Name"
