@@ -363,10 +363,10 @@ class ResultPage(QWizardPage):
             return
         self.setTitle(self.tr("Import finished"))
         lines = [
-            self.tr("Created {0:,} prospects and updated {1:,}.").format(
+            self.tr("Created: {0:,} prospects. Updated: {1:,}.").format(
                 result.created, result.updated
             ),
-            self.tr("Skipped {0:,} duplicates; rejected {1:,} rows.").format(
+            self.tr("Skipped as duplicates: {0:,}. Rejected: {1:,}.").format(
                 result.skipped, result.rejected
             ),
         ]

@@ -304,3 +304,47 @@ def test_batch_record(do_import, engine: Engine) -> None:
         ).one()
     assert row[0].endswith("hubspot_contacts.csv") and row[1:5] == ("csv", "tester", 3, 3)
     assert json.loads(row[5])["first_id"] == result.first_created_id
+
+
+def test_killed_import_leaves_the_database_as_it_was(
+    engine: Engine, db_path: Path, tmp_path: Path
+) -> None:
+    """A crash for real: the importing process is killed (SIGKILL) in the middle."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    with Session(engine) as session:
+        store.create_prospect(session, fields={"name": "Already Here"}, by="me")
+        session.commit()
+    engine.dispose()
+    path = tmp_path / "big.csv"
+    with path.open("w") as handle:
+        handle.write("Name,Email,Company\n")
+        for i in range(400_000):
+            handle.write(f"Person {i},p{i}@x{i % 500}.example,Company {i}\n")
+    wal = Path(f"{db_path}-wal")
+    start_size = wal.stat().st_size if wal.exists() else 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "onboard_desk", "--db", str(db_path), "import", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > start_size + 2_000_000:
+            break  # well into writing its chunks
+        time.sleep(0.05)
+    assert process.poll() is None, "the import ended before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert count(engine, "prospect") == 1 and count(engine, "importbatch") == 0
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        triggers = connection.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master "
+            "WHERE type = 'trigger' AND name LIKE 'prospect_fts%'"
+        ).scalar()
+    assert triggers == 3

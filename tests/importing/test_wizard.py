@@ -81,7 +81,7 @@ def test_full_import_with_per_row_choice(
     result = finished.args[0]
     assert (result.created, result.updated, result.rejected) == (2, 1, 3)
     assert wizard.currentId() == ImportWizard.PAGE_RESULT
-    assert "Created 2 prospects and updated 1" in wizard.result_page.summary.text()
+    assert "Created: 2 prospects. Updated: 1." in wizard.result_page.summary.text()
     new_rows = prospect_rows(engine, f"import_batch_id = {result.batch_id}")
     assert {r["stage"] for r in new_rows} == {Stage.FIRST_CALL.value}
     assert {r["tags"] for r in new_rows} == {"hubspot"}
