@@ -50,6 +50,7 @@ print(json.dumps({
     "skipped": result.skipped, "rejected": result.rejected,
     "duplicates": result.duplicate_count,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
 }))
 """
 
@@ -233,6 +234,14 @@ def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
             full["peak_rss_mb"],
             "MB",
             quarter["peak_rss_mb"],
+        )
+    )
+    results.append(
+        figure(
+            f"worker peak RSS, {full['rows']:,} rows vs {quarter['rows']:,}",
+            full["worker_peak_rss_mb"],
+            "MB",
+            quarter["worker_peak_rss_mb"],
         )
     )
     return results

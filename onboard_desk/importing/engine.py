@@ -26,9 +26,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from onboard_desk import contacts, sqlite_specific
 from onboard_desk.errors import UserError
-from onboard_desk.importing.duplicates import DuplicateAction, DuplicateIndex, Match
+from onboard_desk.importing.duplicates import DuplicateAction, DuplicateIndex
 from onboard_desk.importing.fields import Field
-from onboard_desk.importing.mapping import check_mapping, fit_mapping, propose_mapping
+from onboard_desk.importing.mapping import (
+    ColumnMapping,
+    check_mapping,
+    fit_mapping,
+    propose_mapping,
+)
+from onboard_desk.importing.planner import Chunk, plan
 from onboard_desk.importing.results import (
     KEEP_DUPLICATES,
     KEEP_REJECTS,
@@ -39,8 +45,9 @@ from onboard_desk.importing.results import (
     Reject,
     RejectsWriter,
 )
-from onboard_desk.importing.sources import ImportFileError, open_table
-from onboard_desk.importing.validation import CleanRow, RowRejectedError, RowValidator
+from onboard_desk.importing.sources import ImportFileError, Table, open_table
+from onboard_desk.importing.validation import CleanRow, RowValidator
+from onboard_desk.importing.worker import WORKER_MIN_BYTES, PlanningWorker, PlanRequest
 from onboard_desk.pipeline import (
     DEFAULT_NEXT_ACTIONS,
     Channel,
@@ -50,9 +57,6 @@ from onboard_desk.pipeline import (
     propose_next_action,
 )
 from onboard_desk.timeutil import utcnow
-
-#: Rows per chunk: how often progress is reported and a cancel is noticed.
-CHUNK_ROWS = 2_000
 
 PROSPECT_COLUMNS = (
     "id",
@@ -345,8 +349,12 @@ def run_import(
     preview_rows: int = 0,
     progress: ProgressCallback | None = None,
     cancel: Callable[[], bool] | None = None,
+    parallel: bool | None = None,
 ) -> ImportResult:
     """Import ``path`` (or with ``dry_run`` only report what importing would do).
+
+    ``parallel`` plans the rows in a worker process while this one writes (default:
+    for files of :data:`~.worker.WORKER_MIN_BYTES` and more).
 
     Raises ImportFileError when the file cannot be read at all, MappingError for an
     unusable mapping, ImportCancelledError when ``cancel()`` turned true; in each case the
@@ -355,6 +363,12 @@ def run_import(
     if options.stage is Stage.LOST:
         raise UserError("Imported prospects cannot start as Lost (that needs a lost reason).")
     started = time.perf_counter()
+    if parallel is None:
+        try:
+            parallel = path.stat().st_size >= WORKER_MIN_BYTES
+        except OSError:
+            parallel = False
+    use_worker = parallel
     with open_table(path, sheet=options.sheet) as table:
         if options.mapping is None:
             mapping = propose_mapping(table.headers)
@@ -378,9 +392,9 @@ def run_import(
                 transaction = connection.begin()
                 try:
                     _import_rows(
-                        connection, table, validator, options, result,
+                        connection, table, validator, mapping, options, result,
                         by=by, rejects=rejects, preview_rows=preview_rows,
-                        progress=progress, cancel=cancel,
+                        progress=progress, cancel=cancel, parallel=use_worker,
                     )  # fmt: skip
                 except BaseException:
                     transaction.rollback()
@@ -399,8 +413,9 @@ def run_import(
 
 def _import_rows(
     connection: Connection,
-    table: Any,
+    table: Table,
     validator: RowValidator,
+    mapping: ColumnMapping,
     options: ImportOptions,
     result: ImportResult,
     *,
@@ -409,100 +424,81 @@ def _import_rows(
     preview_rows: int,
     progress: ProgressCallback | None,
     cancel: Callable[[], bool] | None,
+    parallel: bool,
 ) -> None:
     dry_run = result.dry_run
     run = _Run(connection, options, by=by, dry_run=dry_run, source=table.path_name)
     batch_id: int | None = None
-    if not dry_run:
-        # Writing first takes SQLite's write lock before the ids below are read.
-        batch_id = connection.exec_driver_sql(
-            "INSERT INTO importbatch (source, file_format, created_at, by, created_count, "
-            "updated_count, skipped_count, rejected_count, undo_data) "
-            f"VALUES ({_placeholders(connection, 9)})",
-            (str(result.source)[:500], table.file_format, run.now_stamp, by, 0, 0, 0, 0, ""),
-        ).lastrowid
-    max_id = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM prospect").scalar()
-    first_new_id = int(max_id or 0) + 1
-    next_id = first_new_id
-    index = DuplicateIndex()
-    # Straight through the driver's cursor: 100,000 rows cost a tenth of a second this way.
-    cursor = connection.connection.cursor()
+    worker: PlanningWorker | None = None
+    if parallel:
+        # Started first: the new process imports its modules while the keys are read.
+        worker = PlanningWorker(
+            PlanRequest(
+                path=Path(result.source),
+                sheet=options.sheet,
+                mapping=dict(mapping),
+                region=options.region,
+                tags=options.tags,
+                on_duplicate=options.on_duplicate,
+                row_actions=dict(options.row_actions),
+            )
+        )
     try:
-        cursor.execute("SELECT id, email_key, phone_key, company, name FROM prospect")
-        index.load(cursor)
-    finally:
-        cursor.close()
-    row_actions, default_action = options.row_actions, options.on_duplicate
-    find, add = index.find, index.add
-    validate = validator.validate
-    in_chunk = 0
-
-    def reject(line: int, reason: str, cells: list[str]) -> None:
-        result.rejected += 1
-        item = Reject(line, reason, tuple(cells))
-        if len(result.rejects) < KEEP_REJECTS:
-            result.rejects.append(item)
-        if rejects is not None:
-            rejects.write(item)
-        if len(result.preview) < preview_rows:
-            result.preview.append(PreviewRow(line, "reject", {}, reason))
-
-    with (
-        sqlite_specific.search_insert_trigger_suspended(connection)
-        if not dry_run
-        else nullcontext()
-    ):
-        for line, cells in table.rows:
-            result.rows_read += 1
-            if not cells:
-                reject(line, table.unreadable.pop(line, "this row cannot be read"), cells)
-                continue
-            try:
-                row = validate(cells)
-            except RowRejectedError as exc:
-                reject(line, str(exc), cells)
-                continue
-            match: Match | None = find(row.email_key, row.phone_key, row.company, row.name)
-            outcome = "create"
-            if match is not None:
-                action = row_actions.get(line, default_action)
-                result.duplicate_count += 1
-                if len(result.duplicates) < KEEP_DUPLICATES:
-                    result.duplicates.append(
-                        Duplicate(line, row.name, row.email, row.company, match, action)
-                    )
-                if action is DuplicateAction.SKIP:
-                    result.skipped += 1
-                    outcome = "skip"
-                elif action is DuplicateAction.UPDATE:
-                    result.updated += 1
-                    outcome = "update"
-                    run.updates.append((match.prospect_id, row))
-                    add(match.prospect_id, row.email_key, row.phone_key, row.company, row.name)
-            if outcome == "create":
-                run.create(next_id, row, batch_id)
-                add(next_id, row.email_key, row.phone_key, row.company, row.name, line=line)
-                next_id += 1
-                result.created += 1
-            if len(result.preview) < preview_rows:
-                result.preview.append(PreviewRow(line, outcome, _preview_values(run, row)))
-            in_chunk += 1
-            if in_chunk >= CHUNK_ROWS:
-                in_chunk = 0
+        if not dry_run:
+            # Writing first takes SQLite's write lock before the ids below are read.
+            batch_id = connection.exec_driver_sql(
+                "INSERT INTO importbatch (source, file_format, created_at, by, created_count, "
+                "updated_count, skipped_count, rejected_count, undo_data) "
+                f"VALUES ({_placeholders(connection, 9)})",
+                (str(result.source)[:500], table.file_format, run.now_stamp, by, 0, 0, 0, 0, ""),
+            ).lastrowid
+        max_id = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM prospect").scalar()
+        first_new_id = int(max_id or 0) + 1
+        # Straight through the driver's cursor: 100,000 rows take a tenth of a second.
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute("SELECT id, email_key, phone_key, company, name FROM prospect")
+            keys: list[Any] = []
+            index = DuplicateIndex()
+            if worker is not None:
+                keys = list(cursor.fetchall())
+            else:
+                index.load(cursor)
+        finally:
+            cursor.close()
+        if worker is not None:
+            worker.start(first_new_id, keys)
+            chunks = worker.chunks()
+        else:
+            chunks = plan(
+                table,
+                validator,
+                index,
+                first_new_id=first_new_id,
+                on_duplicate=options.on_duplicate,
+                row_actions=options.row_actions,
+            )
+        suspended = (
+            sqlite_specific.search_insert_trigger_suspended(connection)
+            if not dry_run
+            else nullcontext()
+        )
+        with suspended:
+            for chunk in chunks:
+                _apply(chunk, run, result, batch_id, rejects, preview_rows)
                 run.flush(first_new_id)
                 if cancel is not None and cancel():
                     raise ImportCancelledError()
-                if progress is not None:
-                    progress(table.progress(), result.rows_read)
-        run.flush(first_new_id)
-    if cancel is not None and cancel():
-        raise ImportCancelledError()
-    result.ragged_rows = table.ragged_rows
+                if progress is not None and chunk.progress < 1.0:
+                    progress(chunk.progress, result.rows_read)
+    finally:
+        if worker is not None:
+            worker.close()
     if result.rows_read == 0:
         what = (
             "holds no contact cards"
             if table.file_format == "vcard"
-            else ("has a header row but no data rows")
+            else "has a header row but no data rows"
         )
         raise ImportFileError(f"{table.path_name} {what}: there is nothing to import.")
     if progress is not None:
@@ -527,6 +523,49 @@ def _import_rows(
         ),
     )
     result.batch_id = int(batch_id)
+
+
+def _apply(
+    chunk: Chunk,
+    run: _Run,
+    result: ImportResult,
+    batch_id: int | None,
+    rejects: RejectsWriter | None,
+    preview_rows: int,
+) -> None:
+    """Count a chunk's decisions and queue its writes."""
+    result.rows_read = chunk.rows_read
+    result.ragged_rows = chunk.ragged_rows
+    for decision in chunk.decisions:
+        line, outcome, row = decision.line, decision.outcome, decision.row
+        if outcome == "reject" or row is None:
+            result.rejected += 1
+            item = Reject(line, decision.reason, decision.cells)
+            if len(result.rejects) < KEEP_REJECTS:
+                result.rejects.append(item)
+            if rejects is not None:
+                rejects.write(item)
+            if len(result.preview) < preview_rows:
+                result.preview.append(PreviewRow(line, "reject", {}, decision.reason))
+            continue
+        match, action = decision.match, decision.action
+        if match is not None and action is not None:
+            result.duplicate_count += 1
+            if len(result.duplicates) < KEEP_DUPLICATES:
+                result.duplicates.append(
+                    Duplicate(line, row.name, row.email, row.company, match, action)
+                )
+        target = decision.prospect_id
+        if outcome == "skip" or target is None:
+            result.skipped += 1
+        elif outcome == "update":
+            result.updated += 1
+            run.updates.append((target, row))
+        else:
+            result.created += 1
+            run.create(target, row, batch_id)
+        if len(result.preview) < preview_rows:
+            result.preview.append(PreviewRow(line, outcome, _preview_values(run, row)))
 
 
 def _label_duplicates(engine: Engine, result: ImportResult) -> None:

@@ -23,7 +23,12 @@ def do_import(engine: Engine):
     """``do_import(name_or_path, **options)`` -> ImportResult, with by="tester"."""
 
     def run(
-        target: str | Path, *, dry_run: bool = False, preview_rows: int = 0, **options: Any
+        target: str | Path,
+        *,
+        dry_run: bool = False,
+        preview_rows: int = 0,
+        parallel: bool | None = False,
+        **options: Any,
     ) -> ImportResult:
         path = target if isinstance(target, Path) else DATA / target
         return run_import(
@@ -33,6 +38,7 @@ def do_import(engine: Engine):
             by="tester",
             dry_run=dry_run,
             preview_rows=preview_rows,
+            parallel=parallel,
         )
 
     return run
