@@ -1,7 +1,8 @@
 """One import: read a file, validate, match duplicates, and write it all in one transaction.
 
-The work streams: rows are read, checked and written in chunks, so memory does not grow
-with the file (beyond the duplicate keys of the rows imported, a few dozen bytes each).
+The work streams: rows are decided by :mod:`.planner` (in a worker process for large
+files, see :mod:`.worker`) and written here in chunks, so memory does not grow with the
+file (beyond the planner's duplicate keys of the rows imported, a few dozen bytes each).
 Writes go straight through the database driver with ``executemany``: one prospect row
 and one stage-history row per created prospect, ids assigned in order from the
 current maximum, and the search index filled per chunk in one statement instead of
