@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from onboard_desk.importing.batches import UndoResult, list_batches, undo_batch
 from onboard_desk.importing.duplicates import DuplicateAction, MatchKind
-from onboard_desk.importing.engine import ImportOptions, run_import
+from onboard_desk.importing.engine import run_import
 from onboard_desk.importing.fields import Field
 from onboard_desk.importing.mapping import (
     ColumnMapping,
@@ -28,6 +28,7 @@ from onboard_desk.importing.mapping import (
     resolve_mapping,
     save_mapping,
 )
+from onboard_desk.importing.options import ImportOptions
 from onboard_desk.importing.results import (
     Duplicate,
     ImportCancelledError,

@@ -3,10 +3,8 @@
 The work streams: rows are decided by :mod:`.planner` (in a worker process for large
 files, see :mod:`.worker`) and written here in chunks, so memory does not grow with the
 file (beyond the planner's duplicate keys of the rows imported, a few dozen bytes each).
-Writes go straight through the database driver with ``executemany``: one prospect row
-and one stage-history row per created prospect, ids assigned in order from the
-current maximum, and the search index filled per chunk in one statement instead of
-by a trigger per row. The whole import is one transaction, recorded as an
+Writing is :mod:`.writer`'s part, ids assigned in order from the current maximum.
+The whole import is one transaction, recorded as an
 :class:`~onboard_desk.models.ImportBatch`: a cancel, an error or a crash before the
 commit leaves the database exactly as it was, and :mod:`.batches` undoes a committed
 import as a whole.
@@ -16,25 +14,23 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
-from onboard_desk import contacts, sqlite_specific
+from onboard_desk import sqlite_specific
 from onboard_desk.errors import UserError
-from onboard_desk.importing.duplicates import DuplicateAction, DuplicateIndex
-from onboard_desk.importing.fields import Field
+from onboard_desk.importing.duplicates import DuplicateIndex
 from onboard_desk.importing.mapping import (
     ColumnMapping,
     check_mapping,
     fit_mapping,
     propose_mapping,
 )
+from onboard_desk.importing.options import ImportOptions
 from onboard_desk.importing.planner import Chunk, plan
 from onboard_desk.importing.results import (
     KEEP_DUPLICATES,
@@ -47,296 +43,12 @@ from onboard_desk.importing.results import (
     RejectsWriter,
 )
 from onboard_desk.importing.sources import ImportFileError, Table, open_table
-from onboard_desk.importing.validation import CleanRow, RowValidator
+from onboard_desk.importing.validation import RowValidator
 from onboard_desk.importing.worker import WORKER_MIN_BYTES, PlanningWorker, PlanRequest
-from onboard_desk.pipeline import (
-    DEFAULT_NEXT_ACTIONS,
-    Channel,
-    MoveKind,
-    PipelineConfig,
-    Stage,
-    propose_next_action,
-)
-from onboard_desk.timeutil import utcnow
-
-PROSPECT_COLUMNS = (
-    "id",
-    "name",
-    "company",
-    "title",
-    "email",
-    "email_key",
-    "phone",
-    "phone_key",
-    "channel",
-    "owner",
-    "value_cents",
-    "currency",
-    "tags",
-    "notes",
-    "do_not_contact",
-    "stage",
-    "stage_entered_at",
-    "next_action",
-    "next_action_due",
-    "trial_ends_at",
-    "import_batch_id",
-    "created_at",
-    "updated_at",
-)
-CHANGE_COLUMNS = ("prospect_id", "from_stage", "to_stage", "kind", "at", "by", "reason")
-#: Fields an update may change, with the columns it reads to decide and to undo.
-UPDATE_COLUMNS = (
-    "name",
-    "company",
-    "title",
-    "email",
-    "email_key",
-    "phone",
-    "phone_key",
-    "tags",
-    "notes",
-    "value_cents",
-    "currency",
-    "channel",
-    "owner",
-    "next_action",
-    "next_action_due",
-    "updated_at",
-)
+from onboard_desk.importing.writer import ChunkWriter, placeholders, preview_values
+from onboard_desk.pipeline import Stage
 
 ProgressCallback = Callable[[float, int], None]
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """Choices that apply to a whole import (the wizard's and the command line's options)."""
-
-    mapping: Mapping[str, Field] | None = None
-    #: Channel and owner for every row; None takes a mapped column's value, else
-    #: "other" and the importing user.
-    channel: Channel | None = None
-    owner: str | None = None
-    tags: str = ""
-    stage: Stage = Stage.OUTREACH
-    on_duplicate: DuplicateAction = DuplicateAction.SKIP
-    #: Per-row choices by file line number; rows not listed follow ``on_duplicate``.
-    row_actions: Mapping[int, DuplicateAction] = field(default_factory=dict)
-    sheet: str | None = None
-    region: str | None = None
-    currency: str = "USD"
-    config: PipelineConfig = field(default_factory=PipelineConfig)
-
-
-def _placeholders(connection: Connection, count: int) -> str:
-    style = connection.dialect.paramstyle
-    if style == "qmark":
-        return ", ".join("?" * count)
-    if style == "numeric":
-        return ", ".join(f":{i + 1}" for i in range(count))
-    return ", ".join(["%s"] * count)
-
-
-def _display(moment: datetime | None) -> str:
-    from onboard_desk.timeutil import format_local
-
-    return format_local(moment) if moment else ""
-
-
-class _Run:
-    """The state of one import while it runs (kept off the public API)."""
-
-    def __init__(
-        self,
-        connection: Connection,
-        options: ImportOptions,
-        *,
-        by: str,
-        dry_run: bool,
-        source: str,
-    ) -> None:
-        self.connection = connection
-        self.options = options
-        self.by = by
-        self.dry_run = dry_run
-        self.now = utcnow()
-        stamp = sqlite_specific.timestamp_param
-        self.stamp = stamp
-        self.now_stamp = stamp(self.now)
-        stage = options.stage
-        proposal = propose_next_action(stage, self.now, options.config)
-        self.default_action = proposal.text if proposal else None
-        self.default_due = stamp(proposal.due) if proposal else None
-        self.trial_ends = (
-            stamp(self.now + timedelta(days=options.config.trial_length_days))
-            if stage is Stage.TRIAL
-            else None
-        )
-        self.reason = f"Imported from {source}"
-        self.owner = (options.owner or "").strip() or None
-        self.default_owner = by
-        self.channel = options.channel.value if options.channel else None
-        self.pending: list[tuple[Any, ...]] = []
-        self.history: list[tuple[Any, ...]] = []
-        self.updates: list[tuple[int, CleanRow]] = []
-        self.undo: dict[int, dict[str, Any]] = {}
-        self.updated_ids: set[int] = set()
-        self._stamps: dict[datetime, str] = {}
-        insert_prospect = (
-            f"INSERT INTO prospect ({', '.join(PROSPECT_COLUMNS)}) "
-            f"VALUES ({_placeholders(connection, len(PROSPECT_COLUMNS))})"
-        )
-        insert_change = (
-            f"INSERT INTO stagechange ({', '.join(CHANGE_COLUMNS)}) "
-            f"VALUES ({_placeholders(connection, len(CHANGE_COLUMNS))})"
-        )
-        self.insert_prospect, self.insert_change = insert_prospect, insert_change
-
-    def prospect_tuple(
-        self, prospect_id: int, row: CleanRow, batch_id: int | None
-    ) -> tuple[Any, ...]:
-        options = self.options
-        action, due = self.default_action, self.default_due
-        if row.next_action or row.next_action_due:
-            action = row.next_action or DEFAULT_NEXT_ACTIONS.get(options.stage, ("Follow up", 1))[0]
-            if row.next_action_due is not None:
-                due = self.stamp(row.next_action_due)
-            elif due is None:
-                due = self.stamp(self.now + timedelta(days=1))
-        return (
-            prospect_id,
-            row.name,
-            row.company,
-            row.title,
-            row.email,
-            row.email_key,
-            row.phone,
-            row.phone_key,
-            self.channel or row.channel or Channel.OTHER.value,
-            self.owner or row.owner or self.default_owner,
-            row.value_cents,
-            row.currency or options.currency,
-            row.tags,
-            row.notes,
-            0,
-            options.stage.value,
-            self.now_stamp,
-            action,
-            due,
-            self.trial_ends,
-            batch_id,
-            self._created_stamp(row.created_at) if row.created_at else self.now_stamp,
-            self.now_stamp,
-        )
-
-    def _created_stamp(self, moment: datetime) -> str:
-        stamp = self._stamps.get(moment)
-        if stamp is None:
-            if len(self._stamps) >= 20_000:
-                self._stamps.clear()
-            stamp = self._stamps[moment] = self.stamp(moment)
-        return stamp
-
-    def create(self, prospect_id: int, row: CleanRow, batch_id: int | None) -> None:
-        if self.dry_run:
-            return
-        self.pending.append(self.prospect_tuple(prospect_id, row, batch_id))
-        self.history.append(
-            (
-                prospect_id,
-                None,
-                self.options.stage.value,
-                MoveKind.CREATE.value,
-                self.now_stamp,
-                self.by,
-                self.reason,
-            )
-        )
-
-    def flush(self, first_new_id: int | None) -> None:
-        """Write the chunk: inserts, their search-index rows, then updates."""
-        if self.dry_run:
-            self.updates.clear()
-            return
-        connection = self.connection
-        if self.pending:
-            connection.exec_driver_sql(self.insert_prospect, self.pending)
-            connection.exec_driver_sql(self.insert_change, self.history)
-            sqlite_specific.index_prospect_range(
-                connection, self.pending[0][0], self.pending[-1][0]
-            )
-            self.pending.clear()
-            self.history.clear()
-        for prospect_id, row in self.updates:
-            self._update(prospect_id, row, first_new_id)
-        self.updates.clear()
-
-    def _update(self, prospect_id: int, row: CleanRow, first_new_id: int | None) -> None:
-        connection = self.connection
-        p = _placeholders(connection, 1)
-        current = connection.exec_driver_sql(
-            f"SELECT {', '.join(UPDATE_COLUMNS)} FROM prospect WHERE id = {p}", (prospect_id,)
-        ).first()
-        if current is None:  # deleted meanwhile by another writer: nothing to update
-            return
-        old = dict(zip(UPDATE_COLUMNS, current, strict=True))
-        new: dict[str, Any] = {}
-        for name in ("name", "company", "title", "email", "email_key", "phone", "phone_key"):
-            value = getattr(row, name)
-            if value and value != old[name]:
-                new[name] = value
-        if row.tags:
-            merged = contacts.normalize_tags(f"{old['tags']},{row.tags}")
-            if merged != old["tags"]:
-                new["tags"] = merged
-        if row.notes and row.notes not in (old["notes"] or ""):
-            new["notes"] = f"{old['notes']}\n{row.notes}".strip()
-        if row.value_cents is not None and row.value_cents != old["value_cents"]:
-            new["value_cents"] = row.value_cents
-        if row.currency and row.currency != old["currency"]:
-            new["currency"] = row.currency
-        if row.channel and row.channel != old["channel"]:
-            new["channel"] = row.channel
-        if row.owner and row.owner != old["owner"]:
-            new["owner"] = row.owner
-        if row.next_action and row.next_action != old["next_action"]:
-            new["next_action"] = row.next_action
-        if row.next_action_due is not None:
-            new["next_action_due"] = self.stamp(row.next_action_due)
-            if not old["next_action"] and "next_action" not in new:
-                new["next_action"] = "Follow up"
-        if not new:
-            return
-        new["updated_at"] = self.now_stamp
-        pre_existing = first_new_id is None or prospect_id < first_new_id
-        if pre_existing and prospect_id not in self.undo:
-            self.undo[prospect_id] = old
-        if pre_existing:
-            self.updated_ids.add(prospect_id)
-        assignments = ", ".join(f"{name} = {p}" for name in new)
-        connection.exec_driver_sql(
-            f"UPDATE prospect SET {assignments} WHERE id = {p}", (*new.values(), prospect_id)
-        )
-
-
-def _preview_values(run: _Run, row: CleanRow) -> dict[str, Any]:
-    values = dict(zip(PROSPECT_COLUMNS, run.prospect_tuple(0, row, None), strict=True))
-    return {
-        "name": values["name"],
-        "company": values["company"],
-        "title": values["title"],
-        "email": values["email"],
-        "phone": values["phone"],
-        "channel": Channel(values["channel"]).label,
-        "owner": values["owner"],
-        "stage": run.options.stage.label,
-        "tags": values["tags"],
-        "value": contacts.format_money(values["value_cents"], values["currency"]),
-        "notes": values["notes"],
-        "created_at": _display(row.created_at or run.now),
-        "next_action": values["next_action"] or "",
-        "next_action_due": _display(row.next_action_due) or (values["next_action_due"] or "")[:16],
-    }
 
 
 def run_import(
@@ -428,7 +140,7 @@ def _import_rows(
     parallel: bool,
 ) -> None:
     dry_run = result.dry_run
-    run = _Run(connection, options, by=by, dry_run=dry_run, source=table.path_name)
+    run = ChunkWriter(connection, options, by=by, dry_run=dry_run, source=table.path_name)
     batch_id: int | None = None
     worker: PlanningWorker | None = None
     if parallel:
@@ -450,7 +162,7 @@ def _import_rows(
             batch_id = connection.exec_driver_sql(
                 "INSERT INTO importbatch (source, file_format, created_at, by, created_count, "
                 "updated_count, skipped_count, rejected_count, undo_data) "
-                f"VALUES ({_placeholders(connection, 9)})",
+                f"VALUES ({placeholders(connection, 9)})",
                 (str(result.source)[:500], table.file_format, run.now_stamp, by, 0, 0, 0, 0, ""),
             ).lastrowid
         max_id = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM prospect").scalar()
@@ -510,7 +222,7 @@ def _import_rows(
         return
     if not result.created and not result.updated:
         return  # nothing changed: the batch row is rolled back with the rest
-    p = _placeholders(connection, 1)
+    p = placeholders(connection, 1)
     connection.exec_driver_sql(
         f"UPDATE importbatch SET created_count = {p}, updated_count = {p}, "
         f"skipped_count = {p}, rejected_count = {p}, undo_data = {p} WHERE id = {p}",
@@ -528,7 +240,7 @@ def _import_rows(
 
 def _apply(
     chunk: Chunk,
-    run: _Run,
+    run: ChunkWriter,
     result: ImportResult,
     batch_id: int | None,
     rejects: RejectsWriter | None,
@@ -566,7 +278,7 @@ def _apply(
             result.created += 1
             run.create(target, row, batch_id)
         if len(result.preview) < preview_rows:
-            result.preview.append(PreviewRow(line, outcome, _preview_values(run, row)))
+            result.preview.append(PreviewRow(line, outcome, preview_values(run, row)))
 
 
 def _label_duplicates(engine: Engine, result: ImportResult) -> None:
@@ -578,7 +290,7 @@ def _label_duplicates(engine: Engine, result: ImportResult) -> None:
     with engine.connect() as connection:
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
-            marks = _placeholders(connection, len(part))
+            marks = placeholders(connection, len(part))
             for prospect_id, name, company in connection.exec_driver_sql(
                 f"SELECT id, name, company FROM prospect WHERE id IN ({marks})", tuple(part)
             ):

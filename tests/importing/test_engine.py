@@ -257,11 +257,11 @@ def test_cancel_leaves_nothing(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_crash_mid_import_leaves_nothing(engine: Engine, tmp_path: Path, monkeypatch) -> None:
-    from onboard_desk.importing import engine as import_engine
+    from onboard_desk.importing import writer as import_writer
 
     path = tmp_path / "many.csv"
     path.write_text("Name,Email\n" + "".join(f"P {i},p{i}@x.example\n" for i in range(5000)))
-    original = import_engine._Run.flush
+    original = import_writer.ChunkWriter.flush
     flushes: list[int] = []
 
     def crashing_flush(self, first_new_id):
@@ -270,7 +270,7 @@ def test_crash_mid_import_leaves_nothing(engine: Engine, tmp_path: Path, monkeyp
         if len(flushes) == 2:
             raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(import_engine._Run, "flush", crashing_flush)
+    monkeypatch.setattr(import_writer.ChunkWriter, "flush", crashing_flush)
     with pytest.raises(RuntimeError):
         run_import(engine, path, ImportOptions(), by="t")
     assert count(engine, "prospect") == 0 and count(engine, "importbatch") == 0
