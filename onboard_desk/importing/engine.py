@@ -33,20 +33,17 @@ from onboard_desk.importing.mapping import (
 from onboard_desk.importing.options import ImportOptions
 from onboard_desk.importing.planner import Chunk, plan
 from onboard_desk.importing.results import (
-    KEEP_DUPLICATES,
     KEEP_REJECTS,
-    Duplicate,
     ImportCancelledError,
     ImportResult,
-    PreviewRow,
-    Reject,
     RejectsWriter,
 )
 from onboard_desk.importing.sources import ImportFileError, Table, open_table
 from onboard_desk.importing.validation import RowValidator
 from onboard_desk.importing.worker import WORKER_MIN_BYTES, PlanningWorker, PlanRequest
-from onboard_desk.importing.writer import ChunkWriter, placeholders, preview_values
+from onboard_desk.importing.writer import ChunkWriter, RowBuilder, placeholders
 from onboard_desk.pipeline import Stage
+from onboard_desk.timeutil import utcnow
 
 ProgressCallback = Callable[[float, int], None]
 
@@ -140,20 +137,20 @@ def _import_rows(
     parallel: bool,
 ) -> None:
     dry_run = result.dry_run
-    run = ChunkWriter(connection, options, by=by, dry_run=dry_run, source=table.path_name)
+    now = utcnow()
     batch_id: int | None = None
     worker: PlanningWorker | None = None
     if parallel:
-        # Started first: the new process imports its modules while the keys are read.
+        # Started first: the new process loads its modules while the keys are read.
         worker = PlanningWorker(
             PlanRequest(
                 path=Path(result.source),
-                sheet=options.sheet,
                 mapping=dict(mapping),
-                region=options.region,
-                tags=options.tags,
-                on_duplicate=options.on_duplicate,
-                row_actions=dict(options.row_actions),
+                options=options,
+                by=by,
+                now=now,
+                preview_rows=preview_rows,
+                build_rows=not dry_run,
             )
         )
     try:
@@ -163,8 +160,13 @@ def _import_rows(
                 "INSERT INTO importbatch (source, file_format, created_at, by, created_count, "
                 "updated_count, skipped_count, rejected_count, undo_data) "
                 f"VALUES ({placeholders(connection, 9)})",
-                (str(result.source)[:500], table.file_format, run.now_stamp, by, 0, 0, 0, 0, ""),
-            ).lastrowid
+                (
+                    str(result.source)[:500], table.file_format,
+                    sqlite_specific.timestamp_param(now), by, 0, 0, 0, 0, "",
+                ),
+            ).lastrowid  # fmt: skip
+        builder = RowBuilder(options, by=by, now=now, batch_id=batch_id)
+        run = ChunkWriter(connection, builder, by=by, dry_run=dry_run, source=table.path_name)
         max_id = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM prospect").scalar()
         first_new_id = int(max_id or 0) + 1
         # Straight through the driver's cursor: 100,000 rows take a tenth of a second.
@@ -180,16 +182,20 @@ def _import_rows(
         finally:
             cursor.close()
         if worker is not None:
-            worker.start(first_new_id, keys)
+            worker.start(first_new_id, batch_id, keys)
+            del keys
             chunks = worker.chunks()
         else:
             chunks = plan(
                 table,
                 validator,
                 index,
+                builder,
                 first_new_id=first_new_id,
                 on_duplicate=options.on_duplicate,
                 row_actions=options.row_actions,
+                preview_rows=preview_rows,
+                build_rows=not dry_run,
             )
         suspended = (
             sqlite_specific.search_insert_trigger_suspended(connection)
@@ -198,7 +204,7 @@ def _import_rows(
         )
         with suspended:
             for chunk in chunks:
-                _apply(chunk, run, result, batch_id, rejects, preview_rows)
+                _apply(chunk, run, result, rejects)
                 run.flush(first_new_id)
                 if cancel is not None and cancel():
                     raise ImportCancelledError()
@@ -239,46 +245,25 @@ def _import_rows(
 
 
 def _apply(
-    chunk: Chunk,
-    run: ChunkWriter,
-    result: ImportResult,
-    batch_id: int | None,
-    rejects: RejectsWriter | None,
-    preview_rows: int,
+    chunk: Chunk, run: ChunkWriter, result: ImportResult, rejects: RejectsWriter | None
 ) -> None:
-    """Count a chunk's decisions and queue its writes."""
+    """Count a chunk, keep what is reported, and queue its writes."""
     result.rows_read = chunk.rows_read
     result.ragged_rows = chunk.ragged_rows
-    for decision in chunk.decisions:
-        line, outcome, row = decision.line, decision.outcome, decision.row
-        if outcome == "reject" or row is None:
-            result.rejected += 1
-            item = Reject(line, decision.reason, decision.cells)
-            if len(result.rejects) < KEEP_REJECTS:
-                result.rejects.append(item)
-            if rejects is not None:
-                rejects.write(item)
-            if len(result.preview) < preview_rows:
-                result.preview.append(PreviewRow(line, "reject", {}, decision.reason))
-            continue
-        match, action = decision.match, decision.action
-        if match is not None and action is not None:
-            result.duplicate_count += 1
-            if len(result.duplicates) < KEEP_DUPLICATES:
-                result.duplicates.append(
-                    Duplicate(line, row.name, row.email, row.company, match, action)
-                )
-        target = decision.prospect_id
-        if outcome == "skip" or target is None:
-            result.skipped += 1
-        elif outcome == "update":
-            result.updated += 1
-            run.updates.append((target, row))
-        else:
-            result.created += 1
-            run.create(target, row, batch_id)
-        if len(result.preview) < preview_rows:
-            result.preview.append(PreviewRow(line, outcome, preview_values(run, row)))
+    result.created += chunk.created
+    result.updated += chunk.updated
+    result.skipped += chunk.skipped
+    result.duplicate_count += chunk.duplicate_count
+    result.rejected += len(chunk.rejects)
+    for reject in chunk.rejects:
+        if len(result.rejects) < KEEP_REJECTS:
+            result.rejects.append(reject)
+        if rejects is not None:
+            rejects.write(reject)
+    result.duplicates.extend(chunk.duplicates)
+    result.preview.extend(chunk.preview)
+    run.pending.extend(chunk.inserts)
+    run.updates.extend(chunk.updates)
 
 
 def _label_duplicates(engine: Engine, result: ImportResult) -> None:

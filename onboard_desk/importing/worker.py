@@ -16,15 +16,19 @@ import sys
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from onboard_desk.errors import UserError
 from onboard_desk.importing.duplicates import DuplicateAction, DuplicateIndex, Match, MatchKind
 from onboard_desk.importing.fields import Field
-from onboard_desk.importing.planner import Chunk, Decision, plan
+from onboard_desk.importing.options import ImportOptions
+from onboard_desk.importing.planner import Chunk, plan
+from onboard_desk.importing.results import Duplicate, PreviewRow, Reject
 from onboard_desk.importing.sources import ImportFileError, open_table
 from onboard_desk.importing.validation import CleanRow, RowValidator
+from onboard_desk.importing.writer import RowBuilder
 
 #: Files at least this large are planned in a worker process (starting one costs about
 #: half a second, which a smaller file does not win back).
@@ -36,48 +40,62 @@ class PlanRequest:
     """Everything the worker needs besides the duplicate keys (all picklable)."""
 
     path: Path
-    sheet: str | None
     mapping: Mapping[str, Field]
-    region: str | None
-    tags: str
-    on_duplicate: DuplicateAction
-    row_actions: Mapping[int, DuplicateAction]
+    options: ImportOptions
+    by: str
+    now: datetime
+    preview_rows: int
+    build_rows: bool
 
 
 _ROW_FIELDS = tuple(f.name for f in fields(CleanRow))
 
 
+def _row_tuple(row: CleanRow) -> tuple[Any, ...]:
+    return tuple(getattr(row, name) for name in _ROW_FIELDS)
+
+
 def _encode(chunk: Chunk) -> tuple[Any, ...]:
     """A chunk as plain tuples: pickling dataclasses costs several times more."""
-    items = []
-    for d in chunk.decisions:
-        row = None if d.row is None else tuple(getattr(d.row, f) for f in _ROW_FIELDS)
-        match = None
-        if d.match is not None:
-            m = d.match
-            match = (m.kind.value, m.prospect_id, m.score, m.in_file_line)
-        action = None if d.action is None else d.action.value
-        items.append((d.line, d.outcome, row, match, action, d.prospect_id, d.reason, d.cells))
-    return (items, chunk.progress, chunk.rows_read, chunk.ragged_rows)
+    return (
+        chunk.inserts,
+        [(prospect_id, _row_tuple(row)) for prospect_id, row in chunk.updates],
+        [(r.line, r.reason, r.cells) for r in chunk.rejects],
+        [
+            (
+                d.line, d.name, d.email, d.company, d.action.value,
+                (d.match.kind.value, d.match.prospect_id, d.match.score, d.match.in_file_line),
+            )
+            for d in chunk.duplicates
+        ],
+        [(p.line, p.outcome, p.values, p.reason) for p in chunk.preview],
+        (chunk.duplicate_count, chunk.created, chunk.updated, chunk.skipped),
+        (chunk.progress, chunk.rows_read, chunk.ragged_rows),
+    )  # fmt: skip
 
 
 def _decode(payload: tuple[Any, ...]) -> Chunk:
-    items, progress, rows_read, ragged_rows = payload
-    decisions = []
-    for line, outcome, row, match, action, prospect_id, reason, cells in items:
-        decisions.append(
-            Decision(
+    inserts, updates, rejects, duplicates, preview, counts, position = payload
+    chunk = Chunk(
+        inserts=inserts,
+        updates=[(prospect_id, CleanRow(*values)) for prospect_id, values in updates],
+        rejects=[Reject(line, reason, cells) for line, reason, cells in rejects],
+        duplicates=[
+            Duplicate(
                 line,
-                outcome,
-                None if row is None else CleanRow(*row),
-                None if match is None else Match(MatchKind(match[0]), *match[1:]),
-                None if action is None else DuplicateAction(action),
-                prospect_id,
-                reason,
-                cells,
+                name,
+                email,
+                company,
+                Match(MatchKind(m[0]), m[1], m[2], m[3]),
+                DuplicateAction(action),
             )
-        )
-    return Chunk(decisions, progress, rows_read, ragged_rows)
+            for line, name, email, company, action, m in duplicates
+        ],
+        preview=[PreviewRow(*item) for item in preview],
+    )
+    chunk.duplicate_count, chunk.created, chunk.updated, chunk.skipped = counts
+    chunk.progress, chunk.rows_read, chunk.ragged_rows = position
+    return chunk
 
 
 def _serve(read: BinaryIO, write: BinaryIO) -> None:
@@ -89,21 +107,26 @@ def _serve(read: BinaryIO, write: BinaryIO) -> None:
 
     try:
         request: PlanRequest = pickle.load(read)
-        first_new_id, keys = pickle.load(read)
+        first_new_id, batch_id, keys = pickle.load(read)
         index = DuplicateIndex()
         index.load(keys)
         del keys
-        with open_table(request.path, sheet=request.sheet) as table:
+        options = request.options
+        builder = RowBuilder(options, by=request.by, now=request.now, batch_id=batch_id)
+        with open_table(request.path, sheet=options.sheet) as table:
             validator = RowValidator(
-                table.headers, request.mapping, region=request.region, tags=request.tags
+                table.headers, request.mapping, region=options.region, tags=options.tags
             )
             for chunk in plan(
                 table,
                 validator,
                 index,
+                builder,
                 first_new_id=first_new_id,
-                on_duplicate=request.on_duplicate,
-                row_actions=request.row_actions,
+                on_duplicate=options.on_duplicate,
+                row_actions=options.row_actions,
+                preview_rows=request.preview_rows,
+                build_rows=request.build_rows,
             ):
                 send("chunk", _encode(chunk))
         send("done", None)
@@ -137,9 +160,10 @@ class PlanningWorker:
         pickle.dump(request, self._stdin, protocol=pickle.HIGHEST_PROTOCOL)
         self._stdin.flush()
 
-    def start(self, first_new_id: int, keys: list[tuple[Any, ...]]) -> None:
-        """Send the first free id and the duplicate keys: planning begins."""
-        pickle.dump((first_new_id, keys), self._stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    def start(self, first_new_id: int, batch_id: int | None, keys: list[tuple[Any, ...]]) -> None:
+        """Send the first free id, the batch and the duplicate keys: planning begins."""
+        message = (first_new_id, batch_id, keys)
+        pickle.dump(message, self._stdin, protocol=pickle.HIGHEST_PROTOCOL)
         self._stdin.close()
 
     def chunks(self) -> Iterator[Chunk]:

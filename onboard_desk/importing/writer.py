@@ -24,7 +24,6 @@ from onboard_desk.pipeline import (
     Stage,
     propose_next_action,
 )
-from onboard_desk.timeutil import utcnow
 
 PROSPECT_COLUMNS = (
     "id",
@@ -88,62 +87,39 @@ def _display(moment: datetime | None) -> str:
     return format_local(moment) if moment else ""
 
 
-class ChunkWriter:
-    """Turns decided rows into database rows and writes them, a chunk at a time.
+class RowBuilder:
+    """Turns checked rows into prospect rows ready for ``executemany``.
 
-    Holds what every created row shares (stage, next action, timestamps rendered once),
-    the rows waiting to be written, and the values updated rows had before, for undo.
+    Holds what every created row of one import shares (stage, next action, owner,
+    channel, timestamps rendered once). It needs no database, so the planner builds rows
+    with it too, in a worker process when there is one.
     """
 
     def __init__(
-        self,
-        connection: Connection,
-        options: ImportOptions,
-        *,
-        by: str,
-        dry_run: bool,
-        source: str,
+        self, options: ImportOptions, *, by: str, now: datetime, batch_id: int | None
     ) -> None:
-        self.connection = connection
         self.options = options
-        self.by = by
-        self.dry_run = dry_run
-        self.now = utcnow()
+        self.batch_id = batch_id
+        self.now = now
         stamp = sqlite_specific.timestamp_param
         self.stamp = stamp
-        self.now_stamp = stamp(self.now)
+        self.now_stamp = stamp(now)
         stage = options.stage
-        proposal = propose_next_action(stage, self.now, options.config)
+        proposal = propose_next_action(stage, now, options.config)
         self.default_action = proposal.text if proposal else None
         self.default_due = stamp(proposal.due) if proposal else None
         self.trial_ends = (
-            stamp(self.now + timedelta(days=options.config.trial_length_days))
+            stamp(now + timedelta(days=options.config.trial_length_days))
             if stage is Stage.TRIAL
             else None
         )
-        self.reason = f"Imported from {source}"
         self.owner = (options.owner or "").strip() or None
         self.default_owner = by
         self.channel = options.channel.value if options.channel else None
-        self.pending: list[tuple[Any, ...]] = []
-        self.history: list[tuple[Any, ...]] = []
-        self.updates: list[tuple[int, CleanRow]] = []
-        self.undo: dict[int, dict[str, Any]] = {}
-        self.updated_ids: set[int] = set()
         self._stamps: dict[datetime, str] = {}
-        insert_prospect = (
-            f"INSERT INTO prospect ({', '.join(PROSPECT_COLUMNS)}) "
-            f"VALUES ({placeholders(connection, len(PROSPECT_COLUMNS))})"
-        )
-        insert_change = (
-            f"INSERT INTO stagechange ({', '.join(CHANGE_COLUMNS)}) "
-            f"VALUES ({placeholders(connection, len(CHANGE_COLUMNS))})"
-        )
-        self.insert_prospect, self.insert_change = insert_prospect, insert_change
 
-    def prospect_tuple(
-        self, prospect_id: int, row: CleanRow, batch_id: int | None
-    ) -> tuple[Any, ...]:
+    def prospect_tuple(self, prospect_id: int, row: CleanRow) -> tuple[Any, ...]:
+        """The row in :data:`PROSPECT_COLUMNS` order."""
         options = self.options
         action, due = self.default_action, self.default_due
         if row.next_action or row.next_action_due:
@@ -173,7 +149,7 @@ class ChunkWriter:
             action,
             due,
             self.trial_ends,
-            batch_id,
+            self.batch_id,
             self._created_stamp(row.created_at) if row.created_at else self.now_stamp,
             self.now_stamp,
         )
@@ -186,36 +162,81 @@ class ChunkWriter:
             stamp = self._stamps[moment] = self.stamp(moment)
         return stamp
 
-    def create(self, prospect_id: int, row: CleanRow, batch_id: int | None) -> None:
-        if self.dry_run:
-            return
-        self.pending.append(self.prospect_tuple(prospect_id, row, batch_id))
-        self.history.append(
-            (
-                prospect_id,
-                None,
-                self.options.stage.value,
-                MoveKind.CREATE.value,
-                self.now_stamp,
-                self.by,
-                self.reason,
-            )
+    def preview(self, row: CleanRow) -> dict[str, Any]:
+        """The row as the preview shows it: the stored values, formatted for reading."""
+        values = dict(zip(PROSPECT_COLUMNS, self.prospect_tuple(0, row), strict=True))
+        return {
+            "name": values["name"],
+            "company": values["company"],
+            "title": values["title"],
+            "email": values["email"],
+            "phone": values["phone"],
+            "channel": Channel(values["channel"]).label,
+            "owner": values["owner"],
+            "stage": self.options.stage.label,
+            "tags": values["tags"],
+            "value": contacts.format_money(values["value_cents"], values["currency"]),
+            "notes": values["notes"],
+            "created_at": _display(row.created_at or self.now),
+            "next_action": values["next_action"] or "",
+            "next_action_due": _display(row.next_action_due)
+            or (values["next_action_due"] or "")[:16],
+        }
+
+
+class ChunkWriter:
+    """Writes decided rows a chunk at a time: inserts with their history and search-index
+    rows, then updates, keeping the values updated prospects had before, for undo."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        builder: RowBuilder,
+        *,
+        by: str,
+        dry_run: bool,
+        source: str,
+    ) -> None:
+        self.connection = connection
+        self.builder = builder
+        self.dry_run = dry_run
+        self.history_tail = (
+            None,
+            builder.options.stage.value,
+            MoveKind.CREATE.value,
+            builder.now_stamp,
+            by,
+            f"Imported from {source}",
+        )
+        self.pending: list[tuple[Any, ...]] = []
+        self.updates: list[tuple[int, CleanRow]] = []
+        self.undo: dict[int, dict[str, Any]] = {}
+        self.updated_ids: set[int] = set()
+        self.insert_prospect = (
+            f"INSERT INTO prospect ({', '.join(PROSPECT_COLUMNS)}) "
+            f"VALUES ({placeholders(connection, len(PROSPECT_COLUMNS))})"
+        )
+        self.insert_change = (
+            f"INSERT INTO stagechange ({', '.join(CHANGE_COLUMNS)}) "
+            f"VALUES ({placeholders(connection, len(CHANGE_COLUMNS))})"
         )
 
     def flush(self, first_new_id: int | None) -> None:
         """Write the chunk: inserts, their search-index rows, then updates."""
         if self.dry_run:
+            self.pending.clear()
             self.updates.clear()
             return
         connection = self.connection
         if self.pending:
+            tail = self.history_tail
+            history = [(row[0], *tail) for row in self.pending]
             connection.exec_driver_sql(self.insert_prospect, self.pending)
-            connection.exec_driver_sql(self.insert_change, self.history)
+            connection.exec_driver_sql(self.insert_change, history)
             sqlite_specific.index_prospect_range(
                 connection, self.pending[0][0], self.pending[-1][0]
             )
             self.pending.clear()
-            self.history.clear()
         for prospect_id, row in self.updates:
             self._update(prospect_id, row, first_new_id)
         self.updates.clear()
@@ -251,12 +272,12 @@ class ChunkWriter:
         if row.next_action and row.next_action != old["next_action"]:
             new["next_action"] = row.next_action
         if row.next_action_due is not None:
-            new["next_action_due"] = self.stamp(row.next_action_due)
+            new["next_action_due"] = self.builder.stamp(row.next_action_due)
             if not old["next_action"] and "next_action" not in new:
                 new["next_action"] = "Follow up"
         if not new:
             return
-        new["updated_at"] = self.now_stamp
+        new["updated_at"] = self.builder.now_stamp
         pre_existing = first_new_id is None or prospect_id < first_new_id
         if pre_existing and prospect_id not in self.undo:
             self.undo[prospect_id] = old
@@ -266,23 +287,3 @@ class ChunkWriter:
         connection.exec_driver_sql(
             f"UPDATE prospect SET {assignments} WHERE id = {p}", (*new.values(), prospect_id)
         )
-
-
-def preview_values(run: ChunkWriter, row: CleanRow) -> dict[str, Any]:
-    values = dict(zip(PROSPECT_COLUMNS, run.prospect_tuple(0, row, None), strict=True))
-    return {
-        "name": values["name"],
-        "company": values["company"],
-        "title": values["title"],
-        "email": values["email"],
-        "phone": values["phone"],
-        "channel": Channel(values["channel"]).label,
-        "owner": values["owner"],
-        "stage": run.options.stage.label,
-        "tags": values["tags"],
-        "value": contacts.format_money(values["value_cents"], values["currency"]),
-        "notes": values["notes"],
-        "created_at": _display(row.created_at or run.now),
-        "next_action": values["next_action"] or "",
-        "next_action_due": _display(row.next_action_due) or (values["next_action_due"] or "")[:16],
-    }
