@@ -10,6 +10,7 @@ by the writing process, inside its transaction, and sent to it.
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import subprocess
 import sys
@@ -149,10 +150,16 @@ class PlanningWorker:
     """
 
     def __init__(self, request: PlanRequest) -> None:
+        # The package's own folder goes first on the path, so the worker runs the same
+        # code as this process even when it was started from a source checkout.
+        root = str(Path(__file__).resolve().parents[2])
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, path] if path else [root])}
         self._process = subprocess.Popen(
             [sys.executable, "-m", "onboard_desk.importing.worker_process"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            env=env,
         )
         assert self._process.stdin is not None and self._process.stdout is not None
         self._stdin: IO[bytes] = self._process.stdin
