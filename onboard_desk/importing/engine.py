@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from onboard_desk import sqlite_specific
 from onboard_desk.errors import UserError
@@ -113,6 +114,13 @@ def run_import(
                     transaction.rollback()
                 else:
                     transaction.commit()
+        except OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise UserError(
+                    "The database is busy: another program (or window) is writing to it. "
+                    "Nothing was imported; try again in a moment."
+                ) from exc
+            raise
         finally:
             if rejects is not None:
                 rejects.close()

@@ -348,3 +348,35 @@ def test_killed_import_leaves_the_database_as_it_was(
             "WHERE type = 'trigger' AND name LIKE 'prospect_fts%'"
         ).scalar()
     assert triggers == 3
+
+
+def test_busy_database_is_a_clear_message(do_import, engine: Engine, db_path: Path) -> None:
+    import sqlite3
+
+    from onboard_desk.errors import UserError
+
+    other = sqlite3.connect(db_path, timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        import onboard_desk.sqlite_specific as specific
+
+        original = specific.BUSY_TIMEOUT_MS
+        specific.BUSY_TIMEOUT_MS = 100
+        try:
+            from onboard_desk.db import make_engine
+
+            quick = make_engine(db_path)
+            with pytest.raises(UserError, match="database is busy"):
+                run_import(
+                    quick,
+                    Path(__file__).parents[1] / "data" / "import" / "hubspot_contacts.csv",
+                    ImportOptions(),
+                    by="t",
+                )
+            quick.dispose()
+        finally:
+            specific.BUSY_TIMEOUT_MS = original
+    finally:
+        other.rollback()
+        other.close()
+    assert count(engine, "prospect") == 0
