@@ -172,3 +172,34 @@ def bulk_search_index(connection: Connection) -> Iterator[None]:
     for statement in SEARCH_INDEX_DDL[1:]:
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql("INSERT INTO prospect_fts(prospect_fts) VALUES ('rebuild')")
+
+
+# --- import: bulk inserts index their rows per chunk instead of per row -----------------
+
+
+@contextmanager
+def search_insert_trigger_suspended(connection: Connection) -> Iterator[None]:
+    """Drop the search index's insert trigger for a bulk insert, and put it back after.
+
+    The caller indexes what it inserted with :func:`index_prospect_range` straight after
+    each chunk, so the index is complete before any later update (whose trigger stays
+    active) touches those rows. The drop happens inside the caller's transaction: a
+    rollback restores the trigger.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("DROP TRIGGER IF EXISTS prospect_fts_ai")
+    yield
+    connection.exec_driver_sql(SEARCH_INDEX_DDL[1])
+
+
+def index_prospect_range(connection: Connection, first_id: int, last_id: int) -> None:
+    """Add prospects ``first_id..last_id`` (just inserted) to the search index, in bulk."""
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql(
+        "INSERT INTO prospect_fts(rowid, name, company, email, notes) "
+        "SELECT id, name, company, email, notes FROM prospect WHERE id BETWEEN ? AND ?",
+        (first_id, last_id),
+    )

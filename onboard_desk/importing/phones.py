@@ -1,0 +1,44 @@
+"""Phone numbers for import: E.164 taken as it is, anything else parsed once and cached.
+
+``phonenumbers`` costs about 18 microseconds a number here; CRM exports increasingly
+write E.164 (``+14155550100``), which needs no parsing: its key is itself. Other texts
+are parsed with :mod:`onboard_desk.contacts` rules and the result is cached, since lists
+repeat switchboard numbers. A number that cannot be read is kept as typed, with no
+duplicate key, rather than losing the row.
+"""
+
+from __future__ import annotations
+
+import re
+
+from onboard_desk import contacts
+
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+#: Parsed numbers kept; bounded so a huge file does not grow the cache without end.
+CACHE_SIZE = 10_000
+
+
+class PhoneNormalizer:
+    """``(display, key)`` for phone texts of one import (one region, one cache)."""
+
+    def __init__(self, region: str | None = None) -> None:
+        self.region = region or contacts.default_region()
+        self._cache: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, raw: str) -> tuple[str, str]:
+        text = raw.strip()
+        if not text:
+            return "", ""
+        if _E164.fullmatch(text):
+            return text, text
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        try:
+            result = contacts.normalize_phone(text, self.region)
+        except contacts.ContactError:
+            result = (text[:64], "")
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[text] = result
+        return result

@@ -1,0 +1,289 @@
+"""Writing an import's rows: insert tuples, history rows, updates, search index.
+
+Rows go straight through the database driver with ``executemany``: one prospect row and
+one stage-history row per created prospect, with timestamps rendered once per import,
+and the search index filled per chunk in one statement instead of by a trigger per row.
+Updates read the prospect's current values first and keep them, so the import can be
+undone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from onboard_desk import contacts, sqlite_specific
+from onboard_desk.importing.options import ImportOptions
+from onboard_desk.importing.validation import CleanRow
+from onboard_desk.pipeline import (
+    DEFAULT_NEXT_ACTIONS,
+    Channel,
+    MoveKind,
+    Stage,
+    propose_next_action,
+)
+
+PROSPECT_COLUMNS = (
+    "id",
+    "name",
+    "company",
+    "title",
+    "email",
+    "email_key",
+    "phone",
+    "phone_key",
+    "channel",
+    "owner",
+    "value_cents",
+    "currency",
+    "tags",
+    "notes",
+    "do_not_contact",
+    "stage",
+    "stage_entered_at",
+    "next_action",
+    "next_action_due",
+    "trial_ends_at",
+    "import_batch_id",
+    "created_at",
+    "updated_at",
+)
+CHANGE_COLUMNS = ("prospect_id", "from_stage", "to_stage", "kind", "at", "by", "reason")
+#: Fields an update may change, with the columns it reads to decide and to undo.
+UPDATE_COLUMNS = (
+    "name",
+    "company",
+    "title",
+    "email",
+    "email_key",
+    "phone",
+    "phone_key",
+    "tags",
+    "notes",
+    "value_cents",
+    "currency",
+    "channel",
+    "owner",
+    "next_action",
+    "next_action_due",
+    "updated_at",
+)
+
+
+def placeholders(connection: Connection, count: int) -> str:
+    style = connection.dialect.paramstyle
+    if style == "qmark":
+        return ", ".join("?" * count)
+    if style == "numeric":
+        return ", ".join(f":{i + 1}" for i in range(count))
+    return ", ".join(["%s"] * count)
+
+
+def _display(moment: datetime | None) -> str:
+    from onboard_desk.timeutil import format_local
+
+    return format_local(moment) if moment else ""
+
+
+class RowBuilder:
+    """Turns checked rows into prospect rows ready for ``executemany``.
+
+    Holds what every created row of one import shares (stage, next action, owner,
+    channel, timestamps rendered once). It needs no database, so the planner builds rows
+    with it too, in a worker process when there is one.
+    """
+
+    def __init__(
+        self, options: ImportOptions, *, by: str, now: datetime, batch_id: int | None
+    ) -> None:
+        self.options = options
+        self.batch_id = batch_id
+        self.now = now
+        stamp = sqlite_specific.timestamp_param
+        self.stamp = stamp
+        self.now_stamp = stamp(now)
+        stage = options.stage
+        proposal = propose_next_action(stage, now, options.config)
+        self.default_action = proposal.text if proposal else None
+        self.default_due = stamp(proposal.due) if proposal else None
+        self.trial_ends = (
+            stamp(now + timedelta(days=options.config.trial_length_days))
+            if stage is Stage.TRIAL
+            else None
+        )
+        self.owner = (options.owner or "").strip() or None
+        self.default_owner = by
+        self.channel = options.channel.value if options.channel else None
+        self._stamps: dict[datetime, str] = {}
+
+    def prospect_tuple(self, prospect_id: int, row: CleanRow) -> tuple[Any, ...]:
+        """The row in :data:`PROSPECT_COLUMNS` order."""
+        options = self.options
+        action, due = self.default_action, self.default_due
+        if row.next_action or row.next_action_due:
+            action = row.next_action or DEFAULT_NEXT_ACTIONS.get(options.stage, ("Follow up", 1))[0]
+            if row.next_action_due is not None:
+                due = self.stamp(row.next_action_due)
+            elif due is None:
+                due = self.stamp(self.now + timedelta(days=1))
+        return (
+            prospect_id,
+            row.name,
+            row.company,
+            row.title,
+            row.email,
+            row.email_key,
+            row.phone,
+            row.phone_key,
+            self.channel or row.channel or Channel.OTHER.value,
+            self.owner or row.owner or self.default_owner,
+            row.value_cents,
+            row.currency or options.currency,
+            row.tags,
+            row.notes,
+            0,
+            options.stage.value,
+            self.now_stamp,
+            action,
+            due,
+            self.trial_ends,
+            self.batch_id,
+            self._created_stamp(row.created_at) if row.created_at else self.now_stamp,
+            self.now_stamp,
+        )
+
+    def _created_stamp(self, moment: datetime) -> str:
+        stamp = self._stamps.get(moment)
+        if stamp is None:
+            if len(self._stamps) >= 20_000:
+                self._stamps.clear()
+            stamp = self._stamps[moment] = self.stamp(moment)
+        return stamp
+
+    def preview(self, row: CleanRow) -> dict[str, Any]:
+        """The row as the preview shows it: the stored values, formatted for reading."""
+        values = dict(zip(PROSPECT_COLUMNS, self.prospect_tuple(0, row), strict=True))
+        return {
+            "name": values["name"],
+            "company": values["company"],
+            "title": values["title"],
+            "email": values["email"],
+            "phone": values["phone"],
+            "channel": Channel(values["channel"]).label,
+            "owner": values["owner"],
+            "stage": self.options.stage.label,
+            "tags": values["tags"],
+            "value": contacts.format_money(values["value_cents"], values["currency"]),
+            "notes": values["notes"],
+            "created_at": _display(row.created_at or self.now),
+            "next_action": values["next_action"] or "",
+            "next_action_due": _display(row.next_action_due)
+            or (values["next_action_due"] or "")[:16],
+        }
+
+
+class ChunkWriter:
+    """Writes decided rows a chunk at a time: inserts with their history and search-index
+    rows, then updates, keeping the values updated prospects had before, for undo."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        builder: RowBuilder,
+        *,
+        by: str,
+        dry_run: bool,
+        source: str,
+    ) -> None:
+        self.connection = connection
+        self.builder = builder
+        self.dry_run = dry_run
+        self.history_tail = (
+            None,
+            builder.options.stage.value,
+            MoveKind.CREATE.value,
+            builder.now_stamp,
+            by,
+            f"Imported from {source}",
+        )
+        self.pending: list[tuple[Any, ...]] = []
+        self.updates: list[tuple[int, CleanRow]] = []
+        self.undo: dict[int, dict[str, Any]] = {}
+        self.updated_ids: set[int] = set()
+        self.insert_prospect = (
+            f"INSERT INTO prospect ({', '.join(PROSPECT_COLUMNS)}) "
+            f"VALUES ({placeholders(connection, len(PROSPECT_COLUMNS))})"
+        )
+        self.insert_change = (
+            f"INSERT INTO stagechange ({', '.join(CHANGE_COLUMNS)}) "
+            f"VALUES ({placeholders(connection, len(CHANGE_COLUMNS))})"
+        )
+
+    def flush(self, first_new_id: int | None) -> None:
+        """Write the chunk: inserts, their search-index rows, then updates."""
+        if self.dry_run:
+            self.pending.clear()
+            self.updates.clear()
+            return
+        connection = self.connection
+        if self.pending:
+            tail = self.history_tail
+            history = [(row[0], *tail) for row in self.pending]
+            connection.exec_driver_sql(self.insert_prospect, self.pending)
+            connection.exec_driver_sql(self.insert_change, history)
+            sqlite_specific.index_prospect_range(
+                connection, self.pending[0][0], self.pending[-1][0]
+            )
+            self.pending.clear()
+        for prospect_id, row in self.updates:
+            self._update(prospect_id, row, first_new_id)
+        self.updates.clear()
+
+    def _update(self, prospect_id: int, row: CleanRow, first_new_id: int | None) -> None:
+        connection = self.connection
+        p = placeholders(connection, 1)
+        current = connection.exec_driver_sql(
+            f"SELECT {', '.join(UPDATE_COLUMNS)} FROM prospect WHERE id = {p}", (prospect_id,)
+        ).first()
+        if current is None:  # deleted meanwhile by another writer: nothing to update
+            return
+        old = dict(zip(UPDATE_COLUMNS, current, strict=True))
+        new: dict[str, Any] = {}
+        for name in ("name", "company", "title", "email", "email_key", "phone", "phone_key"):
+            value = getattr(row, name)
+            if value and value != old[name]:
+                new[name] = value
+        if row.tags:
+            merged = contacts.normalize_tags(f"{old['tags']},{row.tags}")
+            if merged != old["tags"]:
+                new["tags"] = merged
+        if row.notes and row.notes not in (old["notes"] or ""):
+            new["notes"] = f"{old['notes']}\n{row.notes}".strip()
+        if row.value_cents is not None and row.value_cents != old["value_cents"]:
+            new["value_cents"] = row.value_cents
+        if row.currency and row.currency != old["currency"]:
+            new["currency"] = row.currency
+        if row.channel and row.channel != old["channel"]:
+            new["channel"] = row.channel
+        if row.owner and row.owner != old["owner"]:
+            new["owner"] = row.owner
+        if row.next_action and row.next_action != old["next_action"]:
+            new["next_action"] = row.next_action
+        if row.next_action_due is not None:
+            new["next_action_due"] = self.builder.stamp(row.next_action_due)
+            if not old["next_action"] and "next_action" not in new:
+                new["next_action"] = "Follow up"
+        if not new:
+            return
+        new["updated_at"] = self.builder.now_stamp
+        pre_existing = first_new_id is None or prospect_id < first_new_id
+        if pre_existing and prospect_id not in self.undo:
+            self.undo[prospect_id] = old
+        if pre_existing:
+            self.updated_ids.add(prospect_id)
+        assignments = ", ".join(f"{name} = {p}" for name in new)
+        connection.exec_driver_sql(
+            f"UPDATE prospect SET {assignments} WHERE id = {p}", (*new.values(), prospect_id)
+        )
