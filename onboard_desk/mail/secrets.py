@@ -8,6 +8,7 @@ to the mail-program route, which needs no password.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from onboard_desk.errors import UserError
 
@@ -34,13 +35,39 @@ class KeyringStatus:
     message: str
 
 
-def _backend() -> object:
-    import keyring
-    from keyring.backends import fail
+INSECURE_MESSAGE = (
+    "The only keyring available keeps passwords in a plain file ({name}), so Onboard Desk "
+    "will not store the SMTP password there. Choose 'My mail program' as the way to send, "
+    "or install and unlock a system keyring (for example GNOME Keyring or KWallet)."
+)
 
-    backend = keyring.get_keyring()
+
+def _backend() -> Any:
+    """The keyring backend that would keep the password, or KeyringUnavailableError.
+
+    keyring's chainer falls through to the next backend when one fails (a locked Secret
+    Service would hand the password to a plain-file keyring), so the first backend of a
+    chain is used directly; backends keyring itself ranks below 1 (plain files, "fail")
+    are refused.
+    """
+    import keyring
+    from keyring.backends import chainer, fail
+
+    backend: Any = keyring.get_keyring()
+    if isinstance(backend, chainer.ChainerBackend):
+        backends = list(backend.backends)
+        if not backends:
+            raise KeyringUnavailableError(NO_KEYRING_MESSAGE)
+        backend = backends[0]
     if isinstance(backend, fail.Keyring):
         raise KeyringUnavailableError(NO_KEYRING_MESSAGE)
+    try:
+        priority = float(backend.priority)
+    except Exception:  # a backend that cannot even tell its priority is unusable
+        raise KeyringUnavailableError(NO_KEYRING_MESSAGE) from None
+    if priority < 1:
+        name = getattr(backend, "name", type(backend).__name__)
+        raise KeyringUnavailableError(INSECURE_MESSAGE.format(name=name))
     return backend
 
 
@@ -50,9 +77,7 @@ def keyring_status() -> KeyringStatus:
         backend = _backend()
     except KeyringUnavailableError as exc:
         return KeyringStatus(False, "", str(exc))
-    chained = getattr(backend, "backends", None)  # keyring's ChainerBackend
-    first = chained[0] if chained else backend
-    name = getattr(first, "name", type(first).__name__)
+    name = getattr(backend, "name", type(backend).__name__)
     return KeyringStatus(True, str(name), f"The password is kept in: {name}.")
 
 
@@ -66,36 +91,34 @@ def _failed(action: str, exc: Exception) -> KeyringUnavailableError:
 
 def store_password(account: str, password: str) -> None:
     """Keep ``password`` for ``account`` (``user@host:port``) in the keyring."""
-    import keyring
     from keyring.errors import KeyringError
 
-    _backend()
+    backend = _backend()
     try:
-        keyring.set_password(SERVICE, account, password)
+        backend.set_password(SERVICE, account, password)
     except KeyringError as exc:
         raise _failed("store", exc) from None
 
 
 def read_password(account: str) -> str | None:
     """The stored password for ``account``, or None if none was stored."""
-    import keyring
     from keyring.errors import KeyringError
 
-    _backend()
+    backend = _backend()
     try:
-        return keyring.get_password(SERVICE, account)
+        value = backend.get_password(SERVICE, account)
     except KeyringError as exc:
         raise _failed("read", exc) from None
+    return None if value is None else str(value)
 
 
 def delete_password(account: str) -> None:
     """Forget the password for ``account`` (nothing happens if none was stored)."""
-    import keyring
     from keyring.errors import KeyringError, PasswordDeleteError
 
-    _backend()
+    backend = _backend()
     try:
-        keyring.delete_password(SERVICE, account)
+        backend.delete_password(SERVICE, account)
     except PasswordDeleteError:
         return
     except KeyringError as exc:

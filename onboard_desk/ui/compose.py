@@ -169,6 +169,7 @@ class ComposeDialog(QDialog):
         self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.logged_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.logged_button.setVisible(False)  # only after handing over to a mail program
         self.buttons.rejected.connect(self.reject)
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)

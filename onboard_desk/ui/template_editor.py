@@ -136,7 +136,7 @@ class TemplateEditor(QDialog):
         self.preview_body.setReadOnly(True)
         right_layout.addWidget(self.preview_body, 1)
         splitter.addWidget(right)
-        splitter.setSizes([260, 520, 420])
+        splitter.setSizes([300, 500, 400])
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -203,7 +203,15 @@ def secret_keyring(tmp_path: Path) -> Iterator[KeyringHandle]:
     if backend is None:
         from keyrings.alt.file import PlaintextKeyring
 
-        backend = PlaintextKeyring()
+        class FileKeyringForTests(PlaintextKeyring):  # type: ignore[misc]
+            """keyrings.alt's file backend, ranked as usable so the app accepts it here.
+
+            The app refuses plain-file keyrings (priority below 1) for real users.
+            """
+
+            priority = 1
+
+        backend = FileKeyringForTests()
         backend.file_path = str(tmp_path / "keyring_pass.cfg")
     keyring.set_keyring(backend)
     handle = KeyringHandle(f"{type(backend).__module__}.{type(backend).__name__}")

@@ -482,3 +482,27 @@ def test_password_round_trip_through_real_backend(
     assert mail.read_password(account) is None
     mail.delete_password(account)  # forgetting twice is harmless
     assert mail.keyring_status().available
+
+
+def test_plain_file_keyring_is_refused(tmp_path: Path) -> None:
+    import keyring
+    from keyring.backends import chainer
+    from keyrings.alt.file import PlaintextKeyring
+
+    plain = PlaintextKeyring()
+    plain.file_path = str(tmp_path / "plain.cfg")
+    previous = keyring.get_keyring()
+    try:
+        for backend in (plain, chainer.ChainerBackend()):
+            keyring.set_keyring(backend)
+            if isinstance(backend, chainer.ChainerBackend) and backend.backends:
+                first = backend.backends[0]
+                if float(first.priority) >= 1:
+                    continue  # a real keyring leads the chain on this machine
+            status = mail.keyring_status()
+            assert not status.available
+            with pytest.raises(mail.KeyringUnavailableError):
+                mail.store_password("a@b:1", "pw")
+        assert not Path(plain.file_path).exists()
+    finally:
+        keyring.set_keyring(previous)
