@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -164,8 +164,53 @@ def calendar_entries(
         )
 
 
-def build_calendar(entries: Iterator[CalendarEntry] | list[CalendarEntry]) -> bytes:
-    """The .ics bytes for the entries (icalendar does the folding and escaping)."""
+def _event_bytes(entry: CalendarEntry) -> bytes:
+    """One VEVENT as iCalendar text (icalendar does the escaping and line folding)."""
+    import icalendar
+
+    event = icalendar.Event()
+    event.add("uid", entry.uid)
+    event.add("dtstamp", entry.modified)
+    event.add("last-modified", entry.modified)
+    event.add("sequence", entry.sequence)
+    event.add("dtstart", entry.start)
+    event.add("dtend", entry.end)
+    event.add("summary", entry.summary)
+    event.add("description", entry.description)
+    event.add("categories", ["Onboard Desk", entry.kind.replace("_", " ")])
+    data: bytes = event.to_ical()
+    return data
+
+
+class EventCache:
+    """Serialised events keyed by their whole content, for a file that is rewritten often.
+
+    Serialising is most of an export's cost; when a kept-up-to-date file is rewritten
+    after a few changes, only the changed entries are serialised again. Entries that
+    left the calendar are dropped from the cache at each build.
+    """
+
+    def __init__(self) -> None:
+        self._events: dict[CalendarEntry, bytes] = {}
+        #: How many events the last build had to serialise (the rest came from the cache).
+        self.last_built = 0
+
+    def build(self, entries: Iterable[CalendarEntry]) -> list[bytes]:
+        events: dict[CalendarEntry, bytes] = {}
+        built = 0
+        for entry in entries:
+            data = self._events.get(entry)
+            if data is None:
+                data = _event_bytes(entry)
+                built += 1
+            events[entry] = data
+        self._events = events
+        self.last_built = built
+        return list(events.values())
+
+
+def build_calendar(entries: Iterable[CalendarEntry], cache: EventCache | None = None) -> bytes:
+    """The .ics bytes for the entries: a VCALENDAR with one VEVENT per entry."""
     import icalendar
 
     calendar = icalendar.Calendar()
@@ -173,20 +218,11 @@ def build_calendar(entries: Iterator[CalendarEntry] | list[CalendarEntry]) -> by
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Onboard Desk")
-    for entry in entries:
-        event = icalendar.Event()
-        event.add("uid", entry.uid)
-        event.add("dtstamp", entry.modified)
-        event.add("last-modified", entry.modified)
-        event.add("sequence", entry.sequence)
-        event.add("dtstart", entry.start)
-        event.add("dtend", entry.end)
-        event.add("summary", entry.summary)
-        event.add("description", entry.description)
-        event.add("categories", ["Onboard Desk", entry.kind.replace("_", " ")])
-        calendar.add_component(event)
-    data: bytes = calendar.to_ical()
-    return data
+    shell: bytes = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert shell.endswith(end)
+    events = (cache or EventCache()).build(entries)
+    return b"".join([shell[: -len(end)], *events, end])
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -216,8 +252,12 @@ def export_calendar(
     owner: str | None = None,
     days: int | None = None,
     now: datetime | None = None,
+    cache: EventCache | None = None,
 ) -> int:
-    """Write the .ics file; returns the number of events. Leaves the old file on failure."""
+    """Write the .ics file; returns the number of events. Leaves the old file on failure.
+
+    Pass the same ``cache`` to repeated exports of one file to serialise only what changed.
+    """
     if days is not None and days < 0:
         raise UserError("--days cannot be negative.")
     with Session(engine) as session:
@@ -227,5 +267,5 @@ def export_calendar(
         entries = list(
             calendar_entries(connection, namespace=namespace, owner=owner, days=days, now=now)
         )
-    write_atomically(path, build_calendar(entries))
+    write_atomically(path, build_calendar(entries, cache))
     return len(entries)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
-from onboard_desk.calendar_export import export_calendar
+from onboard_desk.calendar_export import EventCache, export_calendar
 from onboard_desk.queries import owners
 from onboard_desk.settings_store import get_setting, set_setting
 from onboard_desk.ui.context import AppContext
@@ -79,6 +79,8 @@ class CalendarFeedUpdater(QObject):
             self.options = FeedOptions.load(session)
         self._running = False
         self._pending = False
+        #: Events serialised by earlier writes; only changed ones are built again.
+        self.cache = EventCache()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
@@ -121,10 +123,15 @@ class CalendarFeedUpdater(QObject):
         self._running = True
         engine = self.context.engine
         path = Path(options.path).expanduser()
+        cache = self.cache
 
         def work(_session: Session) -> tuple[str, int]:
             count = export_calendar(
-                engine, path, owner=options.owner or None, days=options.days or None
+                engine,
+                path,
+                owner=options.owner or None,
+                days=options.days or None,
+                cache=cache,
             )
             return str(path), count
 

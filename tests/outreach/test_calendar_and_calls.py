@@ -174,3 +174,25 @@ def test_ics_export_to_unwritable_place_keeps_old_file(engine: Engine, tmp_path:
     with pytest.raises(Exception, match="Cannot write"):
         export_calendar(engine, blocker / "sub" / "a.ics")
     assert blocker.read_text() == "x"
+
+
+def test_cached_rewrite_serialises_only_changes_and_matches_full_export(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from onboard_desk.calendar_export import EventCache
+
+    ids = [_prospect(engine, f"P{i}") for i in range(5)]
+    cache = EventCache()
+    cached, full = tmp_path / "cached.ics", tmp_path / "full.ics"
+    assert export_calendar(engine, cached, cache=cache) == 5
+    assert cache.last_built == 5
+    with session_scope(engine) as session:
+        store.set_next_action(
+            session, prospect_id=ids[2], action="Call back", due=utcnow() + timedelta(days=1)
+        )
+        store.set_next_action(session, prospect_id=ids[4], action=None, due=None)
+    assert export_calendar(engine, cached, cache=cache) == 4
+    assert cache.last_built == 1
+    export_calendar(engine, full)
+    assert cached.read_bytes() == full.read_bytes()
+    assert len(_events(cached)) == 4
