@@ -298,10 +298,16 @@ def run_bulk(
             if sent_any and pause > 0 and cancel.wait(pause):
                 emit(SendResult(item.prospect_id, item.name, item.address, "not sent", "cancelled"))
                 continue
-            try:
-                if connection is None:
+            if connection is None:
+                try:
                     connection = open_connection(settings, ssl_context=ssl_context)
                     connection.open()
+                except UserError as exc:  # server, TLS, login or keyring: same for everyone
+                    connection = None
+                    emit(SendResult(item.prospect_id, item.name, item.address, "failed", str(exc)))
+                    stop_reason = f"stopped: {exc}"
+                    continue
+            try:
                 record = send_draft(
                     engine,
                     draft=item.draft,

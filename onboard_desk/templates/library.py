@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from importlib import resources
 
 from sqlmodel import Session, col, select
@@ -60,15 +61,20 @@ def parse_template_file(text: str, *, source: str = "template") -> StarterTempla
 
 def starter_templates() -> list[StarterTemplate]:
     """The starter set in playbook order (the files are numbered)."""
+    return list(_read_starters())
+
+
+@cache
+def _read_starters() -> tuple[StarterTemplate, ...]:
     folder = resources.files("onboard_desk") / "resources" / "templates"
     entries = sorted(
         (entry for entry in folder.iterdir() if entry.name.endswith(".txt")),
         key=lambda entry: entry.name,
     )
-    return [
+    return tuple(
         parse_template_file(entry.read_text(encoding="utf-8"), source=entry.name)
         for entry in entries
-    ]
+    )
 
 
 def _insert_starters(session: Session, starters: Iterable[StarterTemplate]) -> int:
@@ -108,11 +114,6 @@ def restore_starter_templates(session: Session) -> int:
 def _stage_rank(stage: str | None) -> int:
     order = [s.value for s in (*ORDERED_STAGES, Stage.LOST)]
     return order.index(stage) if stage in order else len(order)
-
-
-def _playbook_rank(name: str) -> int:
-    names = [s.name for s in starter_templates()]
-    return names.index(name) if name in names else len(names)
 
 
 def list_templates(session: Session) -> list[EmailTemplate]:

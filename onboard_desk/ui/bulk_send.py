@@ -314,14 +314,15 @@ class BulkSendDialog(QDialog):
         context, settings, cancel, relay = self.context, self.settings, self._cancel, self._relay
         pause = self.pause_spin.value()
         propose = self.next_action_check.isChecked()
+        by, config = context.user, context.config  # read here, not on the worker thread
 
         def work(_session: Session) -> list[SendResult]:
             return mail.run_bulk(
                 context.engine,
                 items=items,
                 settings=settings,
-                by=context.user,
-                config=context.config,
+                by=by,
+                config=config,
                 pause_seconds=pause,
                 propose_next=propose,
                 cancel=cancel,

@@ -163,6 +163,9 @@ class ComposeDialog(QDialog):
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setDefault(True)
         self.send_button.clicked.connect(self.send)
+        self.program_button = QPushButton(self.tr("Use my mail program instead"))
+        self.program_button.clicked.connect(self.send_with_mail_program)
+        self.buttons.addButton(self.program_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.logged_button = QPushButton(self.tr("I sent it: log it"))
         self.logged_button.setVisible(False)
         self.logged_button.clicked.connect(self.log_handed_message)
@@ -170,6 +173,7 @@ class ComposeDialog(QDialog):
         self.buttons.addButton(self.logged_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.logged_button.setVisible(False)  # only after handing over to a mail program
+        self.program_button.setVisible(False)  # offered when sending directly failed
         self.buttons.rejected.connect(self.reject)
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
@@ -287,6 +291,7 @@ class ComposeDialog(QDialog):
         self._show_status(self.tr("Sending…"))
         settings = self.settings
         context = self.context
+        by, config = context.user, context.config  # read here, not on the worker thread
         propose = self.next_action_check.isChecked() and self._proposal is not None
 
         def work(_session: Session) -> Any:
@@ -294,8 +299,8 @@ class ComposeDialog(QDialog):
                 context.engine,
                 draft=draft,
                 settings=settings,
-                by=context.user,
-                config=context.config,
+                by=by,
+                config=config,
                 propose_next=propose,
                 write_lock=context.write_lock,
             )
@@ -313,6 +318,15 @@ class ComposeDialog(QDialog):
         self._busy = False
         self._update_send_enabled()
         self._show_status(self.tr("Not sent: ") + message, error=True)
+        self.program_button.setVisible(True)
+
+    @Slot()
+    def send_with_mail_program(self) -> None:
+        """Hand this message to the mail program whatever the chosen route."""
+        self.update_preview()
+        draft = self.current_draft()
+        if draft is not None and self._address and not self._do_not_contact:
+            self._hand_to_mail_program(draft)
 
     def _hand_to_mail_program(self, draft: Draft) -> None:
         if not open_url(mail.mailto_url(draft)):

@@ -506,3 +506,29 @@ def test_plain_file_keyring_is_refused(tmp_path: Path) -> None:
         assert not Path(plain.file_path).exists()
     finally:
         keyring.set_keyring(previous)
+
+
+def test_bulk_send_without_keyring_stops_at_once(engine: Engine) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    ids = [_prospect(engine, f"P{i}", f"p{i}@example.org") for i in range(3)]
+    with session_scope(engine) as session:
+        items = mail.plan_bulk(
+            session, prospect_ids=ids, template=TEMPLATE, config=PipelineConfig(), user="me"
+        )
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        results = mail.run_bulk(
+            engine,
+            items=items,
+            settings=_settings(free_port(), user="jamie"),
+            by="me",
+            config=PipelineConfig(),
+        )
+    finally:
+        keyring.set_keyring(previous)
+    assert [r.status for r in results] == ["failed", "not sent", "not sent"]
+    assert "No system keyring" in results[0].message
+    assert _emails(engine) == []

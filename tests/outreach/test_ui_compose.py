@@ -98,6 +98,7 @@ def test_failure_is_shown_and_nothing_logged(qtbot: Any, app_context: Any) -> No
     assert "Cannot reach the mail server" in dialog.status_label.text()
     assert dialog.isVisible() and dialog.send_button.isEnabled()
     assert _emails(app_context) == []
+    assert dialog.program_button.isVisible()  # the mail program is offered instead
 
 
 def test_mail_program_route_logs_only_when_confirmed(
