@@ -61,7 +61,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     send.add_argument("--template", required=True, help="template name or id")
     send.add_argument("--owner", help="with --stage: only this salesperson's prospects")
     send.add_argument(
-        "--due", action="store_true", help="with --stage: only prospects whose next action is due"
+        "--due",
+        action="store_true",
+        help="with --stage: only prospects whose next action is due today or overdue",
     )
     send.add_argument("--custom-text", default="", help="fills {{ custom_text }}")
     send.add_argument(
@@ -158,7 +160,6 @@ def _recipients(args: argparse.Namespace) -> list[int]:
     from sqlmodel import col, select
 
     from onboard_desk.models import Prospect
-    from onboard_desk.timeutil import utcnow
 
     if args.prospect:
         return list(dict.fromkeys(args.prospect))
@@ -167,11 +168,12 @@ def _recipients(args: argparse.Namespace) -> list[int]:
         if args.owner:
             statement = statement.where(col(Prospect.owner) == args.owner)
         if args.due:
-            from datetime import timedelta
+            from datetime import datetime, time, timedelta
 
-            statement = statement.where(
-                col(Prospect.next_action_due) < utcnow() + timedelta(days=1)
-            )
+            from onboard_desk.timeutil import as_utc
+
+            tomorrow = datetime.combine(datetime.now().date() + timedelta(days=1), time())
+            statement = statement.where(col(Prospect.next_action_due) < as_utc(tomorrow))
         rows = session.exec(statement.order_by(col(Prospect.name)))
         return [pid for pid in rows if pid is not None]
 

@@ -137,3 +137,39 @@ def test_send_dry_run_then_real(
     ]
     code, out, _ = _run(capsys, "--db", str(db_path), "show", a)
     assert "email  sent · Zoë Müller: a shorter way to onboard new customers" in out
+
+
+def test_send_due_selects_only_due_prospects(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = _add(db_path, capsys, "Ana", "ana@example.org")
+    _add(db_path, capsys, "Ben", "ben@example.org")  # due in three days
+    code, _, err = _run(
+        capsys,
+        "--db",
+        str(db_path),
+        "send",
+        "--stage",
+        "outreach",
+        "--due",
+        "--template",
+        "1",
+        "--dry-run",
+    )
+    assert code == 1 and "No prospects match" in err
+    assert (
+        _run(capsys, "--db", str(db_path), "next", a, "--action", "Call", "--due", "today")[0] == 0
+    )
+    code, out, _ = _run(
+        capsys,
+        "--db",
+        str(db_path),
+        "send",
+        "--stage",
+        "outreach",
+        "--due",
+        "--template",
+        "1",
+        "--dry-run",
+    )
+    assert code == 0 and "Ana" in out and "Ben" not in out and "1 would be sent" in out
