@@ -131,9 +131,67 @@ def main() -> int:
     calendar.path_edit.setText(str(Path.home() / "Calendars" / "onboard-desk.ics"))
     calendar.keep_check.setChecked(True)
     shot(calendar, "calendar")
+    shot_bulk_results(context, bulk_ids, out)
     context.thread_pool.waitForDone(5000)
     del app
     return 0
+
+
+def shot_bulk_results(context: object, ids: list[int], out: Path) -> None:
+    """The bulk dialog after a run against a local test server (one recipient refused)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from onboard_desk import mail
+    from onboard_desk.ui.bulk_send import BulkSendDialog
+
+    class Handler:
+        async def handle_RCPT(self, server, session, envelope, address, options):
+            if address.startswith("grace.novak"):
+                return "550 5.1.1 Mailbox unavailable"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            return "250 Message accepted"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with context.session() as session:  # type: ignore[attr-defined]
+            mail.save_mail_settings(
+                session,
+                mail.MailSettings(
+                    route=mail.MailRoute.SMTP,
+                    host="127.0.0.1",
+                    port=port,
+                    security=mail.Security.NONE,
+                    from_address="jamie@acme-cloud.example",
+                    from_name="Jamie Lee",
+                    bulk_pause_seconds=0.2,
+                ),
+            )
+        dialog = BulkSendDialog(context, ids)  # type: ignore[arg-type]
+        dialog.select_template("Final check-in")
+        dialog.show()
+        loop = QEventLoop()
+        QTimer.singleShot(1500, loop.quit)
+        loop.exec()
+        dialog.sig_finished.connect(lambda _results: loop.quit())
+        dialog.send_button.click()
+        QTimer.singleShot(20_000, loop.quit)
+        loop.exec()
+        path = out / "outreach-bulk-send-results.png"
+        dialog.grab().save(str(path))
+        print(path)
+        dialog.close()
+    finally:
+        controller.stop()
 
 
 if __name__ == "__main__":
