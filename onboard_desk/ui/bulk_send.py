@@ -151,6 +151,7 @@ class BulkSendDialog(QDialog):
         self._sending = False
         self._planning = False
         self._replan = False
+        self._close_when_done = False
         self._relay = _Relay(self)
         self._relay.sig_result.connect(self._result_arrived)
         with context.session() as session:
@@ -353,6 +354,8 @@ class BulkSendDialog(QDialog):
         if sent:
             self.context.prospects_changed(sent)
         self.sig_finished.emit(results)
+        if self._close_when_done:
+            super().reject()
 
     def _failed(self, message: str) -> None:
         self._sending = False
@@ -367,5 +370,7 @@ class BulkSendDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
             self._cancel.set()
+            self._close_when_done = True
+            self.summary_label.setText(self.tr("Stopping after the current message…"))
             return
         super().reject()

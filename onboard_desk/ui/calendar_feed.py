@@ -87,6 +87,8 @@ class CalendarFeedUpdater(QObject):
         self.timer.timeout.connect(self.update_now)
         context.sig_prospects_changed.connect(self._changed)
         context.sig_settings_changed.connect(self.reload_options)
+        if self.options.enabled and self.options.path:
+            self.timer.start()  # catch up with changes made while the window was closed
 
     @Slot()
     def reload_options(self) -> None:
@@ -244,7 +246,8 @@ class CalendarExportDialog(QDialog):
 
     def _written(self, path: str, count: int) -> None:
         self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("Wrote {} events to {}.").format(count, path))
+        noun = self.tr("event") if count == 1 else self.tr("events")
+        self.status_label.setText(self.tr("Wrote {} {} to {}.").format(count, noun, path))
 
     def _failed(self, message: str) -> None:
         self.status_label.setStyleSheet("color: #b3261e;")

@@ -12,9 +12,6 @@ from onboard_desk.models import EmailTemplate
 from onboard_desk.pipeline import Stage
 from onboard_desk.templates import TemplateProblem
 
-ERROR_STYLE = "color: palette(highlighted-text); background: #b3261e; padding: 4px 6px;"
-OK_STYLE = "color: #1b5e20;"
-
 
 def open_url(url: str) -> bool:
     """Hand a mailto: or tel: URL to the desktop (mail program, dialler)."""

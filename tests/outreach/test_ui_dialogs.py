@@ -267,3 +267,30 @@ def test_calendar_feed_rewrites_file_after_changes(
     app_context.prospects_changed([prospect_id])
     qtbot.wait(200)
     assert not updater.busy and os.stat(path).st_mtime_ns == before
+
+
+def test_calendar_export_dialog_exports_and_remembers(
+    qtbot: Any, app_context: Any, tmp_path: Path
+) -> None:
+    from onboard_desk.ui.calendar_feed import CalendarExportDialog
+
+    _prospect(app_context, owner="Kim")
+    _prospect(app_context, "Ben", owner="Lee")
+    updater = CalendarFeedUpdater(app_context)
+    dialog = CalendarExportDialog(app_context, updater)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    path = tmp_path / "kim.ics"
+    dialog.path_edit.setText(str(path))
+    dialog.owner_combo.setCurrentIndex(dialog.owner_combo.findData("Kim"))
+    with qtbot.waitSignal(updater.sig_written, timeout=10_000):
+        dialog.export_button.click()
+    assert (
+        "Wrote 1 events" in dialog.status_label.text()
+        or "Wrote 1 event" in dialog.status_label.text()
+    )
+    assert len(icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")) == 1
+    dialog.keep_check.setChecked(True)
+    dialog.close()
+    with app_context.session() as session:
+        assert FeedOptions.load(session) == FeedOptions(enabled=True, path=str(path), owner="Kim")
