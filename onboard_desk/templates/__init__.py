@@ -60,6 +60,7 @@ __all__ = [
     "referral_code",
     "render",
     "render_for_prospect",
+    "render_template",
     "restore_starter_templates",
     "save_template",
     "starter_templates",
