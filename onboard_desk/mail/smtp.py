@@ -194,9 +194,26 @@ class SmtpConnection:
             "the port and your connection."
         )
 
-    def send(self, message: EmailMessage) -> None:
-        """Send one message to its To address; raises a MailError subclass when refused."""
+    def _still_connected(self) -> bool:
+        """Whether the open session still answers (servers drop idle ones during pauses)."""
         if self._client is None:
+            return False
+        try:
+            code, _text = self._client.noop()
+        except (smtplib.SMTPException, OSError):
+            code = 0
+        if code == 250:
+            return True
+        self.close()
+        return False
+
+    def send(self, message: EmailMessage) -> None:
+        """Send one message to its To address; raises a MailError subclass when refused.
+
+        A session the server dropped (idle timeout between bulk messages) is reopened
+        first; nothing is ever sent twice, since the check happens before the message.
+        """
+        if not self._still_connected():
             self.open()
         assert self._client is not None
         recipient = str(message["To"])

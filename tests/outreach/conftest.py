@@ -143,7 +143,8 @@ def client_tls_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 
 @pytest.fixture
 def start_server() -> Iterator[Callable[..., SmtpServer]]:
-    """Start an aiosmtpd server: ``start_server(auth=False, starttls=None, implicit=None)``."""
+    """Start an aiosmtpd server:
+    ``start_server(auth=False, starttls=None, implicit=None, idle_timeout=300)``."""
     controllers: list[Controller] = []
 
     def start(
@@ -151,9 +152,10 @@ def start_server() -> Iterator[Callable[..., SmtpServer]]:
         auth: bool = False,
         starttls: ssl.SSLContext | None = None,
         implicit: ssl.SSLContext | None = None,
+        idle_timeout: float = 300,
     ) -> SmtpServer:
         state = SmtpServer(port=free_port())
-        kwargs: dict[str, Any] = {"enable_SMTPUTF8": True}
+        kwargs: dict[str, Any] = {"enable_SMTPUTF8": True, "timeout": idle_timeout}
         if auth:
             kwargs.update(
                 authenticator=_authenticator(state),

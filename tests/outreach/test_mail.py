@@ -532,3 +532,25 @@ def test_bulk_send_without_keyring_stops_at_once(engine: Engine) -> None:
     assert [r.status for r in results] == ["failed", "not sent", "not sent"]
     assert "No system keyring" in results[0].message
     assert _emails(engine) == []
+
+
+def test_bulk_send_reconnects_when_server_drops_idle_session(
+    engine: Engine, start_server: Callable[..., SmtpServer]
+) -> None:
+    server = start_server(idle_timeout=0.3)
+    ids = [_prospect(engine, f"P{i}", f"p{i}@example.org") for i in range(3)]
+    with session_scope(engine) as session:
+        items = mail.plan_bulk(
+            session, prospect_ids=ids, template=TEMPLATE, config=PipelineConfig(), user="me"
+        )
+    results = mail.run_bulk(
+        engine,
+        items=items,
+        settings=_settings(server.port),
+        by="me",
+        config=PipelineConfig(),
+        pause_seconds=0.8,  # longer than the server keeps an idle session
+    )
+    assert [r.status for r in results] == ["sent", "sent", "sent"]
+    assert len(server.received) == 3  # each exactly once
+    assert len(_emails(engine)) == 3
