@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from types import TracebackType
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from onboard_desk.errors import UserError
@@ -115,23 +115,39 @@ def check_template(subject: str, body: str) -> list[TemplateProblem]:
 
     Syntax errors and unknown fields come with their line; a trial render with sample
     values catches what only shows at run time (a filter that does not exist, a sandbox
-    violation).
+    violation). Results are cached by source: a bulk send checks its template once.
     """
+    return list(_check_cached(subject, body))
+
+
+@lru_cache(maxsize=256)
+def _check_cached(subject: str, body: str) -> tuple[TemplateProblem, ...]:
     problems = _check_part("subject", subject, KNOWN_FIELDS)
     if not subject.strip():
         problems.append(TemplateProblem("subject", 1, "a message needs a subject"))
     elif "\n" in subject.strip():
         problems.append(TemplateProblem("subject", 2, "the subject must be a single line"))
     problems.extend(_check_part("body", body, KNOWN_FIELDS))
-    return problems
+    return tuple(problems)
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """A parsed and compiled template, kept so many renders of one source compile once."""
+    return environment().from_string(source)
 
 
 def used_fields(source: str) -> set[str]:
     """The merge fields a template refers to (none when it does not parse)."""
+    return set(_used_fields_cached(source))
+
+
+@lru_cache(maxsize=256)
+def _used_fields_cached(source: str) -> frozenset[str]:
     try:
-        return set(meta.find_undeclared_variables(environment().parse(source))) & KNOWN_FIELDS
+        return frozenset(meta.find_undeclared_variables(environment().parse(source)) & KNOWN_FIELDS)
     except TemplateSyntaxError:
-        return set()
+        return frozenset()
 
 
 def render(subject: str, body: str, values: Mapping[str, str]) -> Rendered:
@@ -139,11 +155,10 @@ def render(subject: str, body: str, values: Mapping[str, str]) -> Rendered:
     problems = check_template(subject, body)
     if problems:
         raise TemplateCheckError(problems)
-    env = environment()
     rendered: dict[str, str] = {}
     for part, source in (("subject", subject), ("body", body)):
         try:
-            rendered[part] = env.from_string(source).render(dict(values))
+            rendered[part] = _compiled(source).render(dict(values))
         except Exception as exc:
             line = _template_line(sys.exc_info()[2])
             raise TemplateCheckError([TemplateProblem(part, line, str(exc))]) from None
