@@ -1,10 +1,10 @@
 """Write one email to one prospect from a template, see it as they will, and send it.
 
 The left side holds the template's source for this message (edits change this message
-only; the stored template is changed in the template editor); the right side is the live preview for this prospect, with problems
-shown as they are typed. Sending runs on the thread pool; the message is logged on the
-timeline only once the server accepted it, or, on the mail-program route, once the user
-says it went.
+only; the stored template is changed in the template editor); the right side is the live
+preview for this prospect, with problems shown as they are typed. Sending runs on the
+thread pool; the message is logged on the timeline only once the server accepted it, or,
+on the mail-program route, once the user says it went.
 """
 
 from __future__ import annotations
