@@ -41,6 +41,10 @@ class NoAddressError(UserError):
     """The prospect has no email address."""
 
 
+class NotRecordedError(UserError):
+    """The message was sent, but writing it to the timeline failed (say so: it did go)."""
+
+
 @dataclass(frozen=True)
 class TemplateText:
     """A template's source, saved or still being edited."""
@@ -175,13 +179,20 @@ def send_draft(
             conn.close()
     log.info("Sent %r to prospect #%s", draft.subject, draft.prospect_id)
     lock: AbstractContextManager[object] = write_lock or nullcontext()
-    with lock, session_scope(engine) as session:
-        proposal = (
-            proposed_next_action(session, prospect_id=draft.prospect_id, config=config)
-            if propose_next
-            else None
-        )
-        return record_sent(session, draft=draft, by=by, next_action=proposal)
+    try:
+        with lock, session_scope(engine) as session:
+            proposal = (
+                proposed_next_action(session, prospect_id=draft.prospect_id, config=config)
+                if propose_next
+                else None
+            )
+            return record_sent(session, draft=draft, by=by, next_action=proposal)
+    except Exception as exc:
+        log.exception("Sent to prospect #%s but could not record it", draft.prospect_id)
+        raise NotRecordedError(
+            f"The message to {draft.to_address} was sent, but it could not be put on the "
+            f"timeline ({exc}). Log it by hand so the history stays complete."
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -274,7 +285,7 @@ def run_bulk(
 
     connection: SmtpConnection | None = None
     stop_reason = ""
-    sent_any = False
+    attempted = False
     try:
         for item in items:
             if item.draft is None:
@@ -295,7 +306,7 @@ def run_bulk(
                     )
                 )
                 continue
-            if sent_any and pause > 0 and cancel.wait(pause):
+            if attempted and pause > 0 and cancel.wait(pause):
                 emit(SendResult(item.prospect_id, item.name, item.address, "not sent", "cancelled"))
                 continue
             if connection is None:
@@ -307,6 +318,7 @@ def run_bulk(
                     emit(SendResult(item.prospect_id, item.name, item.address, "failed", str(exc)))
                     stop_reason = f"stopped: {exc}"
                     continue
+            attempted = True
             try:
                 record = send_draft(
                     engine,
@@ -323,10 +335,12 @@ def run_bulk(
                 if exc.fatal:
                     stop_reason = f"stopped: {exc}"
                 continue
+            except NotRecordedError as exc:
+                emit(SendResult(item.prospect_id, item.name, item.address, "sent", str(exc)))
+                continue
             except UserError as exc:
                 emit(SendResult(item.prospect_id, item.name, item.address, "failed", str(exc)))
                 continue
-            sent_any = True
             emit(
                 SendResult(
                     item.prospect_id,

@@ -295,20 +295,27 @@ class ComposeDialog(QDialog):
         propose = self.next_action_check.isChecked() and self._proposal is not None
 
         def work(_session: Session) -> Any:
-            return mail.send_draft(
-                context.engine,
-                draft=draft,
-                settings=settings,
-                by=by,
-                config=config,
-                propose_next=propose,
-                write_lock=context.write_lock,
-            )
+            try:
+                return mail.send_draft(
+                    context.engine,
+                    draft=draft,
+                    settings=settings,
+                    by=by,
+                    config=config,
+                    propose_next=propose,
+                    write_lock=context.write_lock,
+                )
+            except mail.NotRecordedError as exc:  # it went: not a failure to retry
+                return exc
 
         context.run_task(work, self._sent, self._failed)
 
-    def _sent(self, record: mail.SentRecord) -> None:
+    def _sent(self, record: mail.SentRecord | mail.NotRecordedError) -> None:
         self._busy = False
+        if isinstance(record, mail.NotRecordedError):
+            self.send_button.setEnabled(False)  # sending again would send it twice
+            self._show_status(str(record), error=True)
+            return
         self.context.prospects_changed([self.prospect_id])
         self._show_status(self.tr("Sent and logged on the timeline."))
         self.sig_sent.emit(record.activity_id)

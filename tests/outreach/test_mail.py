@@ -554,3 +554,25 @@ def test_bulk_send_reconnects_when_server_drops_idle_session(
     assert [r.status for r in results] == ["sent", "sent", "sent"]
     assert len(server.received) == 3  # each exactly once
     assert len(_emails(engine)) == 3
+
+
+def test_sent_but_not_recorded_is_reported_as_sent(
+    engine: Engine, start_server: Callable[..., SmtpServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = start_server()
+    ids = [_prospect(engine, "Ana", "ana@example.org"), _prospect(engine, "Ben", "ben@b.org")]
+    with session_scope(engine) as session:
+        items = mail.plan_bulk(
+            session, prospect_ids=ids, template=TEMPLATE, config=PipelineConfig(), user="me"
+        )
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("onboard_desk.mail.outbox.record_sent", broken)
+    results = mail.run_bulk(
+        engine, items=items, settings=_settings(server.port), by="me", config=PipelineConfig()
+    )
+    assert [r.status for r in results] == ["sent", "sent"]
+    assert "was sent, but it could not be put on the timeline (disk full)" in results[0].message
+    assert len(server.received) == 2
