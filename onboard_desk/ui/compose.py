@@ -54,6 +54,7 @@ class ComposeDialog(QDialog):
         self._values: dict[str, str] = {}
         self._rendered: Rendered | None = None
         self._busy = False
+        self._went_out = False  # sent but not recorded: never offer to send it again
         self._handed_to_program: Draft | None = None
 
         with context.session() as session:
@@ -254,6 +255,7 @@ class ComposeDialog(QDialog):
         sendable = (
             self._rendered is not None
             and not self._busy
+            and not self._went_out
             and bool(self._address)
             and not self._do_not_contact
         )
@@ -313,7 +315,8 @@ class ComposeDialog(QDialog):
     def _sent(self, record: mail.SentRecord | mail.NotRecordedError) -> None:
         self._busy = False
         if isinstance(record, mail.NotRecordedError):
-            self.send_button.setEnabled(False)  # sending again would send it twice
+            self._went_out = True  # sending again would send it twice
+            self._update_send_enabled()
             self._show_status(str(record), error=True)
             return
         self.context.prospects_changed([self.prospect_id])
