@@ -18,8 +18,9 @@ from onboard_desk.errors import UserError
 #: Modules that add subcommands, in the order they appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "onboard_desk.cli.prospects",
-    "onboard_desk.cli.maintenance",
     "onboard_desk.cli.importing",
+    "onboard_desk.cli.outreach",
+    "onboard_desk.cli.maintenance",
 )
 
 
