@@ -172,3 +172,62 @@ def bulk_search_index(connection: Connection) -> Iterator[None]:
     for statement in SEARCH_INDEX_DDL[1:]:
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql("INSERT INTO prospect_fts(prospect_fts) VALUES ('rebuild')")
+
+
+# --- Reports: read-only team databases, date arithmetic, snapshots ------------------------
+
+#: Schema alias of the n-th attached report database.
+REPORT_SCHEMA_PREFIX = "src"
+
+
+def report_schema(index: int) -> str:
+    """The schema name under which report database number ``index`` is attached."""
+    return f"{REPORT_SCHEMA_PREFIX}{index}"
+
+
+def connect_report_databases(paths: list[Path]) -> sqlite3.Connection:
+    """One connection that sees every database in ``paths`` read-only, side by side.
+
+    The main database is an empty in-memory one (it holds the report's scratch tables);
+    each file is attached as ``src0``, ``src1``, ... with ``mode=ro`` so a report can never
+    change a salesperson's data, and nothing is copied.
+    """
+    connection = sqlite3.connect(":memory:", uri=True, check_same_thread=False)
+    connection.execute("PRAGMA temp_store=MEMORY")
+    for index, path in enumerate(paths):
+        uri = path.resolve().as_uri() + "?mode=ro"
+        connection.execute("ATTACH DATABASE ? AS " + report_schema(index), (uri,))
+        connection.execute(f"PRAGMA {report_schema(index)}.cache_size=-32000")
+    connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return connection
+
+
+def day_number(expression: str) -> str:
+    """SQL for a stored timestamp as a fractional day number (differences are days)."""
+    return f"julianday({expression})"
+
+
+def day_of(expression: str) -> str:
+    """SQL for the calendar day (``YYYY-MM-DD``, UTC) of a stored timestamp."""
+    return f"substr({expression}, 1, 10)"
+
+
+def month_of(expression: str) -> str:
+    """SQL for the month (``YYYY-MM``, UTC) of a stored timestamp."""
+    return f"substr({expression}, 1, 7)"
+
+
+def snapshot_database(source_path: Path, target_path: Path) -> None:
+    """Write a consistent snapshot of a live database to a new file, atomically.
+
+    The online backup API copies one consistent state even while the window writes; the
+    copy goes to a temporary file beside the target and is renamed into place only once
+    complete, so an interrupted backup never leaves a half-written snapshot behind.
+    """
+    partial = target_path.with_name(target_path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        backup_to(source_path, partial)
+        partial.replace(target_path)
+    finally:
+        partial.unlink(missing_ok=True)

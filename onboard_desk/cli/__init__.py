@@ -19,6 +19,7 @@ from onboard_desk.errors import UserError
 COMMAND_MODULES: tuple[str, ...] = (
     "onboard_desk.cli.prospects",
     "onboard_desk.cli.maintenance",
+    "onboard_desk.cli.reports",
 )
 
 

@@ -1,0 +1,175 @@
+"""The report's SQL: a handful of statements that do all the aggregating.
+
+Every statement is written once per attached database (``schema``) and returns either a
+few grouped rows or fills the scratch table ``r_prospect`` (one narrow row per prospect of
+the cohort) that the funnel, channels, owners and the duration percentiles are grouped
+from. The only SQLite-specific pieces (day numbers, calendar days, months) come from
+:mod:`onboard_desk.sqlite_specific`.
+"""
+
+from __future__ import annotations
+
+from onboard_desk.pipeline import WORKING_STAGES, Stage
+from onboard_desk.reports.definitions import FUNNEL_STAGES
+from onboard_desk.sqlite_specific import day_number, day_of, month_of
+
+#: Number of duration figures per prospect: six stages, then to Payment and to Won.
+DURATION_KEYS: tuple[str, ...] = (*(s.value for s in WORKING_STAGES), "to_payment", "to_won")
+
+SCRATCH_DDL: tuple[str, ...] = (
+    "DROP TABLE IF EXISTS temp.r_prospect",
+    "CREATE TEMP TABLE r_prospect (src INTEGER, pid INTEGER, owner TEXT, channel TEXT, "
+    "stage TEXT, value_cents INTEGER, lost_reason TEXT, created TEXT, furthest INTEGER, "
+    + ", ".join(f"d{i} REAL" for i in range(len(DURATION_KEYS)))
+    + ")",
+    "DROP TABLE IF EXISTS temp.r_duration",
+    "CREATE TEMP TABLE r_duration (k INTEGER, d REAL)",
+)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def stage_order(expression: str) -> str:
+    """SQL for the funnel position of a stage column (0 = Outreach .. 6 = Won, -1 other)."""
+    whens = " ".join(f"WHEN {_quote(s.value)} THEN {i}" for i, s in enumerate(FUNNEL_STAGES))
+    return f"CASE {expression} {whens} ELSE -1 END"
+
+
+def cohort_condition(alias: str, *, owner: bool) -> str:
+    """Prospects created in the period (and owned by ``:owner``)."""
+    condition = f"{alias}.created_at >= :start AND {alias}.created_at < :end"
+    return condition + (f" AND {alias}.owner = :owner" if owner else "")
+
+
+def fill_prospects(schema: str, *, owner: bool, restrict: bool) -> str:
+    """One row per cohort prospect: furthest stage, completed days per stage, days to
+    Payment and to Won.
+
+    A single pass over the stage history, grouped by prospect in index order: every row
+    is the exit from ``from_stage`` and the entry into ``to_stage``, so the completed
+    time in a stage is (sum of exits) - (sum of entries) + (the running entry, for the
+    current stage). ``restrict`` limits the pass to the cohort when a filter is narrow.
+    """
+    j = day_number("sc.at")
+    parts = [
+        f"MAX({stage_order('sc.to_stage')}) AS furthest",
+        f"MIN(CASE WHEN sc.to_stage = 'payment' THEN {j} END) AS jpay",
+        f"MIN(CASE WHEN sc.to_stage = 'won' THEN {j} END) AS jwon",
+    ]
+    for i, stage in enumerate(WORKING_STAGES):
+        q = _quote(stage.value)
+        parts.append(
+            f"SUM(CASE WHEN sc.from_stage = {q} THEN {j} "
+            f"WHEN sc.to_stage = {q} THEN -{j} END) AS r{i}"
+        )
+        parts.append(f"SUM(CASE WHEN sc.from_stage = {q} THEN 1 ELSE 0 END) AS n{i}")
+    where = ""
+    if restrict:
+        where = (
+            f" WHERE sc.prospect_id IN (SELECT p0.id FROM {schema}.prospect p0 "
+            f"WHERE {cohort_condition('p0', owner=owner)})"
+        )
+    history = (
+        f"SELECT sc.prospect_id AS pid, {', '.join(parts)} "
+        f"FROM {schema}.stagechange sc{where} GROUP BY sc.prospect_id"
+    )
+    entered = day_number("p.stage_entered_at")
+    created = day_number("p.created_at")
+    durations = [
+        f"CASE WHEN h.n{i} > 0 THEN h.r{i} + "
+        f"CASE WHEN p.stage = {_quote(stage.value)} THEN {entered} ELSE 0 END END"
+        for i, stage in enumerate(WORKING_STAGES)
+    ]
+    durations.append(f"h.jpay - {created}")
+    durations.append(f"h.jwon - {created}")
+    return (
+        "INSERT INTO r_prospect "
+        f"SELECT :src, p.id, p.owner, p.channel, p.stage, p.value_cents, p.lost_reason, "
+        f"p.created_at, h.furthest, {', '.join(durations)} "
+        f"FROM {schema}.prospect p JOIN ({history}) h ON h.pid = p.id "
+        f"WHERE {cohort_condition('p', owner=owner)}"
+    )
+
+
+#: The cohort grouped by everything the funnel, drop-offs, channels and owners need.
+COHORT_GROUPS = (
+    "SELECT furthest, stage, channel, owner, "
+    "CASE WHEN stage = 'lost' THEN coalesce(lost_reason, '') END, "
+    "COUNT(*), SUM(coalesce(value_cents, 0)) "
+    "FROM r_prospect GROUP BY 1, 2, 3, 4, 5"
+)
+
+#: The duration figures in long form, indexed so percentiles are read by rank.
+FILL_DURATIONS: tuple[str, ...] = (
+    "INSERT INTO r_duration "
+    + " UNION ALL ".join(
+        f"SELECT {i}, d{i} FROM r_prospect WHERE d{i} IS NOT NULL"
+        for i in range(len(DURATION_KEYS))
+    ),
+    "CREATE INDEX temp.ix_r_duration ON r_duration(k, d)",
+)
+DURATION_COUNTS = "SELECT k, COUNT(*) FROM r_duration GROUP BY k"
+DURATION_AT_RANK = "SELECT d FROM r_duration WHERE k = :k ORDER BY d LIMIT 2 OFFSET :offset"
+
+
+def moves_by_day(schema: str, *, owner: bool) -> str:
+    """Moves and wins per calendar day and mover, in the period."""
+    by_owner = " AND sc.by = :owner" if owner else ""
+    return (
+        f"SELECT {day_of('sc.at')}, sc.by, COUNT(*), "
+        "SUM(CASE WHEN sc.to_stage = 'won' THEN 1 ELSE 0 END) "
+        f"FROM {schema}.stagechange sc "
+        f"WHERE sc.at >= :start AND sc.at < :end AND sc.kind <> 'create'{by_owner} "
+        "GROUP BY 1, 2"
+    )
+
+
+def work_by_person(schema: str, *, owner: bool) -> str:
+    """Per person: distinct prospects they logged activities on, and activities logged.
+
+    Grouped by (person, prospect) first so the index on (status, by, prospect_id, ...)
+    delivers the rows in order and no sort is needed.
+    """
+    by_owner = " AND a.by = :owner" if owner else ""
+    return (
+        "SELECT who, COUNT(*), SUM(n) FROM ("
+        "SELECT a.by AS who, a.prospect_id AS pid, COUNT(*) AS n "
+        f"FROM {schema}.activity a WHERE a.status = 'done' "
+        f"AND a.occurred_at >= :start AND a.occurred_at < :end{by_owner} "
+        "GROUP BY a.by, a.prospect_id) GROUP BY who"
+    )
+
+
+def new_by_day(schema: str, *, owner: bool) -> str:
+    """New prospects (the cohort) per calendar day of creation."""
+    return (
+        f"SELECT {day_of('p.created_at')}, COUNT(*) FROM {schema}.prospect p "
+        f"WHERE {cohort_condition('p', owner=owner)} GROUP BY 1"
+    )
+
+
+def open_prospects(schema: str, *, owner: bool, idle_params: dict[Stage, str]) -> str:
+    """Open prospects per owner, stage and month of the next action: counts, value and
+    attention flags (mirrors :func:`onboard_desk.pipeline.flags_for`)."""
+    stages = ", ".join(_quote(s.value) for s in WORKING_STAGES)
+    cutoff = (
+        "CASE p.stage "
+        + " ".join(f"WHEN {_quote(s.value)} THEN :{name}" for s, name in idle_params.items())
+        + " END"
+    )
+    overdue = "p.next_action_due < :now"
+    missing = "p.next_action_due IS NULL"
+    stale = f"p.stage_entered_at < {cutoff}"
+    by_owner = " AND p.owner = :owner" if owner else ""
+    return (
+        f"SELECT p.owner, p.stage, {month_of('p.next_action_due')}, COUNT(*), "
+        "SUM(coalesce(p.value_cents, 0)), "
+        f"SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {stale} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {missing} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {overdue} OR {stale} OR {missing} THEN 1 ELSE 0 END) "
+        f"FROM {schema}.prospect p WHERE p.stage IN ({stages}){by_owner} "
+        "GROUP BY 1, 2, 3"
+    )
