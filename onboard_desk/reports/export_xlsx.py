@@ -79,7 +79,7 @@ def _width(column: Column) -> float:
 
 
 def _section_sheet(book: Any, table: Table, fmt: _Formats, report: Report) -> Any:
-    sheet = book.add_worksheet(table.title[:31].replace("/", "-"))
+    sheet = book.add_worksheet(table.sheet_name)
     for index, column in enumerate(table.columns):
         sheet.set_column(index, index, _width(column))
     sheet.write_string(0, 0, table.title, fmt.title)

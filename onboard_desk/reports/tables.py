@@ -24,6 +24,15 @@ class Column:
     kind: Kind = "text"
 
 
+SHEET_NAMES: dict[str, str] = {
+    "dropoffs": "Drop-offs",
+    "durations": "Stage durations",
+    "forecast": "Forecast",
+    "attention": "Attention",
+    "trend": "Trend",
+}
+
+
 @dataclass(frozen=True)
 class Table:
     """One section: ``key`` names files and sheets (``funnel``), ``title`` is shown."""
@@ -35,6 +44,11 @@ class Table:
     note: str = ""
     #: For a two-column figure/value table: the kind of each row's value.
     row_kinds: tuple[Kind, ...] = ()
+
+    @property
+    def sheet_name(self) -> str:
+        """A short name for spreadsheet tabs (at most 31 characters)."""
+        return SHEET_NAMES.get(self.key, self.title)[:31]
 
     def kind_at(self, row: int, column: int) -> Kind:
         """The kind of one cell (per row for figure/value tables, else per column)."""
