@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from onboard_desk.timeutil import utcnow
 
@@ -152,3 +152,41 @@ class EmailTemplate(SQLModel, table=True):
     body: str = Field(default="")
     builtin: bool = Field(default=False)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --- Reports: covering indexes (migration 0003_report_indexes) ----------------------------
+# Declared here, beside the tables, so the metadata Alembic compares against matches.
+Index(
+    "ix_stagechange_report_history",
+    col(StageChange.prospect_id),
+    col(StageChange.to_stage),
+    col(StageChange.from_stage),
+    col(StageChange.at),
+)
+Index(
+    "ix_stagechange_report_day",
+    col(StageChange.at),
+    col(StageChange.by),
+    col(StageChange.kind),
+    col(StageChange.to_stage),
+)
+Index(
+    "ix_activity_report",
+    col(Activity.status),
+    col(Activity.by),
+    col(Activity.prospect_id),
+    col(Activity.occurred_at),
+)
+Index(
+    "ix_prospect_report_open",
+    col(Prospect.stage),
+    col(Prospect.owner),
+    col(Prospect.next_action_due),
+    col(Prospect.stage_entered_at),
+    col(Prospect.value_cents),
+)
+Index(
+    "ix_prospect_report_cohort",
+    col(Prospect.created_at),
+    col(Prospect.owner),
+)
