@@ -231,3 +231,13 @@ def snapshot_database(source_path: Path, target_path: Path) -> None:
         partial.replace(target_path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def not_for_index(expression: str) -> str:
+    """SQL for ``expression`` that SQLite will not use an index for (unary ``+``).
+
+    The report's activity count must scan its covering index in (person, prospect) order;
+    with statistics present SQLite may prefer the date index instead, which then reads
+    every wide activity row. A PostgreSQL sibling returns the expression unchanged.
+    """
+    return f"+{expression}"

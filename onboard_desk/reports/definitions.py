@@ -116,14 +116,6 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
     return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * weight
 
 
-def rank_positions(count: int, fraction: float) -> tuple[int, int, float]:
-    """The two zero-based ranks and the weight :func:`percentile` interpolates between, so
-    SQL can fetch just those two values instead of every value."""
-    position = (count - 1) * fraction
-    lower = math.floor(position)
-    return lower, min(lower + 1, count - 1), position - lower
-
-
 def ratio(part: int | float, whole: int | float) -> float | None:
     """``part / whole``, or None when there is nothing to divide by (shown as "—")."""
     return None if not whole else part / whole

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from onboard_desk.pipeline import WORKING_STAGES, Stage
 from onboard_desk.reports.definitions import FUNNEL_STAGES
-from onboard_desk.sqlite_specific import day_number, day_of, month_of
+from onboard_desk.sqlite_specific import day_number, day_of, month_of, not_for_index
 
 #: Number of duration figures per prospect: six stages, then to Payment and to Won.
 DURATION_KEYS: tuple[str, ...] = (*(s.value for s in WORKING_STAGES), "to_payment", "to_won")
@@ -22,8 +22,6 @@ SCRATCH_DDL: tuple[str, ...] = (
     "stage TEXT, value_cents INTEGER, lost_reason TEXT, created TEXT, furthest INTEGER, "
     + ", ".join(f"d{i} REAL" for i in range(len(DURATION_KEYS)))
     + ")",
-    "DROP TABLE IF EXISTS temp.r_duration",
-    "CREATE TEMP TABLE r_duration (k INTEGER, d REAL)",
 )
 
 
@@ -101,17 +99,9 @@ COHORT_GROUPS = (
     "FROM r_prospect GROUP BY 1, 2, 3, 4, 5"
 )
 
-#: The duration figures in long form, indexed so percentiles are read by rank.
-FILL_DURATIONS: tuple[str, ...] = (
-    "INSERT INTO r_duration "
-    + " UNION ALL ".join(
-        f"SELECT {i}, d{i} FROM r_prospect WHERE d{i} IS NOT NULL"
-        for i in range(len(DURATION_KEYS))
-    ),
-    "CREATE INDEX temp.ix_r_duration ON r_duration(k, d)",
-)
-DURATION_COUNTS = "SELECT k, COUNT(*) FROM r_duration GROUP BY k"
-DURATION_AT_RANK = "SELECT d FROM r_duration WHERE k = :k ORDER BY d LIMIT 2 OFFSET :offset"
+def duration_values(index: int) -> str:
+    """The completed values of duration figure ``index`` (sorted by the caller)."""
+    return f"SELECT d{index} FROM r_prospect WHERE d{index} IS NOT NULL"
 
 
 def moves_by_day(schema: str, *, owner: bool) -> str:
@@ -133,11 +123,12 @@ def work_by_person(schema: str, *, owner: bool) -> str:
     delivers the rows in order and no sort is needed.
     """
     by_owner = " AND a.by = :owner" if owner else ""
+    when = not_for_index("a.occurred_at")
     return (
         "SELECT who, COUNT(*), SUM(n) FROM ("
         "SELECT a.by AS who, a.prospect_id AS pid, COUNT(*) AS n "
         f"FROM {schema}.activity a WHERE a.status = 'done' "
-        f"AND a.occurred_at >= :start AND a.occurred_at < :end{by_owner} "
+        f"AND {when} >= :start AND {when} < :end{by_owner} "
         "GROUP BY a.by, a.prospect_id) GROUP BY who"
     )
 
