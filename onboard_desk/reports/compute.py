@@ -8,7 +8,6 @@ the two halves of a report use both processor cores.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Mapping
@@ -94,7 +93,8 @@ class _Cohort:
     """Results of the cohort half of the report."""
 
     groups: list[tuple[Any, ...]]
-    durations: dict[int, tuple[int, float | None, float | None]]
+    #: Per duration figure, every completed value, ascending.
+    values: list[list[float]]
 
 
 @dataclass
@@ -107,25 +107,60 @@ class _Work:
     open_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def _cohort_half(
-    connection: sqlite3.Connection, sources: ReportSources, flt: ReportFilter, now: datetime
+#: Parts the per-prospect pass is split into (one connection and thread each).
+COHORT_PARTS = 2
+
+
+def _id_ranges(sources: ReportSources) -> list[list[tuple[int, int]]]:
+    """For each part, the half-open prospect id range it covers in each source."""
+    parts: list[list[tuple[int, int]]] = [[] for _ in range(COHORT_PARTS)]
+    with sources.connect() as connection:
+        for schema in sources.schemas:
+            low, high = connection.execute(sql.id_bounds(schema)).fetchone()
+            low, high = int(low or 0), int(high or 0) + 1
+            step = max(1, -(-(high - low) // COHORT_PARTS))
+            for part in range(COHORT_PARTS):
+                start = low + part * step
+                end = high if part == COHORT_PARTS - 1 else min(high, start + step)
+                parts[part].append((start, max(start, end)))
+    return parts
+
+
+def _cohort_part(
+    sources: ReportSources,
+    flt: ReportFilter,
+    now: datetime,
+    ranges: list[tuple[int, int]],
 ) -> _Cohort:
+    """The cohort's grouped rows and duration values for one id range of each source."""
     params = _params(flt, now)
     restrict = bool(flt.owner or flt.date_from or flt.date_to)
-    for statement in sql.SCRATCH_DDL:
-        connection.execute(statement)
-    for index, schema in enumerate(sources.schemas):
-        statement = sql.fill_prospects(schema, owner=bool(flt.owner), restrict=restrict)
-        connection.execute(statement, {**params, "src": index})
-    groups = connection.execute(sql.COHORT_GROUPS).fetchall()
-    durations: dict[int, tuple[int, float | None, float | None]] = {}
+    with sources.connect() as connection:
+        for statement in sql.SCRATCH_DDL:
+            connection.execute(statement)
+        for index, schema in enumerate(sources.schemas):
+            low, high = ranges[index]
+            statement = sql.fill_prospects(schema, owner=bool(flt.owner), restrict=restrict)
+            connection.execute(statement, {**params, "src": index, "low": low, "high": high})
+        groups = connection.execute(sql.COHORT_GROUPS).fetchall()
+        values = [
+            sorted(row[0] for row in connection.execute(sql.duration_values(key)))
+            for key in range(len(sql.DURATION_KEYS))
+        ]
+    return _Cohort(groups=groups, values=values)
+
+
+def _merge_cohorts(parts: list[_Cohort]) -> _Cohort:
+    """One cohort from its parts: grouped rows add up, value lists merge in order."""
+    groups = [row for part in parts for row in part.groups]
+    values: list[list[float]] = []
     for key in range(len(sql.DURATION_KEYS)):
-        # One fetch of the bare values and a sort in C is cheaper here than any ordered
-        # SQL (an index or a window over the scratch table both cost a full SQL sort).
-        values = sorted(row[0] for row in connection.execute(sql.duration_values(key)))
-        if values:
-            durations[key] = (len(values), percentile(values, 0.5), percentile(values, 0.75))
-    return _Cohort(groups=groups, durations=durations)
+        merged: list[float] = []
+        for part in parts:
+            merged.extend(part.values[key])
+        merged.sort()  # each part is sorted already: Timsort merges the runs in linear time
+        values.append(merged)
+    return _Cohort(groups=groups, values=values)
 
 
 def _work_half(
@@ -158,10 +193,15 @@ def build_report(
     flt = flt or ReportFilter()
     settings = settings or ReportSettings()
     now = now or utcnow()
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # Three read-only connections at once: the people half, and the per-prospect pass in
+    # two id ranges. SQLite releases the GIL while it steps, so they share the cores.
+    with ThreadPoolExecutor(max_workers=COHORT_PARTS + 1) as pool:
         work_future = pool.submit(_work_half, sources, flt, now, settings.config)
-        with sources.connect() as connection:
-            cohort = _cohort_half(connection, sources, flt, now)
+        part_futures = [
+            pool.submit(_cohort_part, sources, flt, now, ranges)
+            for ranges in _id_ranges(sources)
+        ]
+        cohort = _merge_cohorts([future.result() for future in part_futures])
         work = work_future.result()
     report = _assemble(cohort, work, sources, flt, settings, now, title)
     return _with_seconds(report, time.perf_counter() - started)
@@ -256,10 +296,16 @@ def _assemble(
         )
     won = funnel[won_index].reached
 
-    durations = []
-    for key_index, key in enumerate(sql.DURATION_KEYS):
-        count, median, p75 = cohort.durations.get(key_index, (0, None, None))
-        durations.append(DurationRow(key, DURATION_LABELS[key], count, median, p75))
+    durations = [
+        DurationRow(
+            key,
+            DURATION_LABELS[key],
+            len(values),
+            percentile(values, 0.5),
+            percentile(values, 0.75),
+        )
+        for key, values in zip(sql.DURATION_KEYS, cohort.values, strict=True)
+    ]
 
     channels = [
         ChannelRow(

@@ -41,6 +41,11 @@ def cohort_condition(alias: str, *, owner: bool) -> str:
     return condition + (f" AND {alias}.owner = :owner" if owner else "")
 
 
+def id_bounds(schema: str) -> str:
+    """Lowest and highest prospect id, to split the history pass into id ranges."""
+    return f"SELECT MIN(id), MAX(id) FROM {schema}.prospect"
+
+
 def fill_prospects(schema: str, *, owner: bool, restrict: bool) -> str:
     """One row per cohort prospect: furthest stage, completed days per stage, days to
     Payment and to Won.
@@ -48,7 +53,9 @@ def fill_prospects(schema: str, *, owner: bool, restrict: bool) -> str:
     A single pass over the stage history, grouped by prospect in index order: every row
     is the exit from ``from_stage`` and the entry into ``to_stage``, so the completed
     time in a stage is (sum of exits) - (sum of entries) + (the running entry, for the
-    current stage). ``restrict`` limits the pass to the cohort when a filter is narrow.
+    current stage). ``restrict`` limits the pass to the cohort when a filter is narrow;
+    ``:low`` and ``:high`` bound the prospect ids (half-open) so that two connections can
+    each take a part of the history at the same time.
     """
     j = day_number("sc.at")
     parts = [
@@ -63,10 +70,10 @@ def fill_prospects(schema: str, *, owner: bool, restrict: bool) -> str:
             f"WHEN sc.to_stage = {q} THEN -{j} END) AS r{i}"
         )
         parts.append(f"SUM(CASE WHEN sc.from_stage = {q} THEN 1 ELSE 0 END) AS n{i}")
-    where = ""
+    where = " WHERE sc.prospect_id >= :low AND sc.prospect_id < :high"
     if restrict:
-        where = (
-            f" WHERE sc.prospect_id IN (SELECT p0.id FROM {schema}.prospect p0 "
+        where += (
+            f" AND sc.prospect_id IN (SELECT p0.id FROM {schema}.prospect p0 "
             f"WHERE {cohort_condition('p0', owner=owner)})"
         )
     history = (
