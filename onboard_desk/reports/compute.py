@@ -8,12 +8,14 @@ the two halves of a report use both processor cores.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any
 
 from onboard_desk.pipeline import (
@@ -101,8 +103,10 @@ class _Cohort:
 class _Work:
     """Results of the people half of the report."""
 
-    new_days: list[tuple[str, int]] = field(default_factory=list)
-    moves: list[tuple[str, str, int, int]] = field(default_factory=list)
+    weeks: list[date] = field(default_factory=list)
+    new_weeks: list[tuple[int, int]] = field(default_factory=list)
+    move_weeks: list[tuple[int, int, int]] = field(default_factory=list)
+    person_moves: list[tuple[str, int]] = field(default_factory=list)
     people: list[tuple[str, int, int]] = field(default_factory=list)
     open_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
@@ -163,6 +167,36 @@ def _merge_cohorts(parts: list[_Cohort]) -> _Cohort:
     return _Cohort(groups=groups, values=values)
 
 
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _trend_weeks(
+    connection: sqlite3.Connection,
+    sources: ReportSources,
+    flt: ReportFilter,
+    now: datetime,
+    params: dict[str, Any],
+) -> list[date]:
+    """The Mondays of the trend: from the period's start (or its first data) to its end."""
+    if flt.date_from is not None:
+        first: date | None = _monday(flt.date_from)
+    else:
+        stamps = [
+            stamp
+            for schema in sources.schemas
+            for stamp in connection.execute(
+                sql.first_events(schema, owner=bool(flt.owner)), params
+            ).fetchone()
+            if stamp
+        ]
+        first = _monday(date.fromisoformat(min(stamps)[:10])) if stamps else None
+    if first is None:
+        return []
+    last = _monday(flt.date_to if flt.date_to else now.date())
+    return [first + timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
+
+
 def _work_half(
     sources: ReportSources, flt: ReportFilter, now: datetime, config: PipelineConfig
 ) -> _Work:
@@ -171,9 +205,32 @@ def _work_half(
     owner = bool(flt.owner)
     work = _Work()
     with sources.connect() as connection:
+        work.weeks = _trend_weeks(connection, sources, flt, now, params)
+        for statement in sql.WEEK_DDL:
+            connection.execute(statement)
+        start, end = params["start"], params["end"]
+        connection.executemany(
+            sql.INSERT_WEEK,
+            [
+                (
+                    index,
+                    max(start, timestamp_param(datetime.combine(week, time_of_day.min, UTC))),
+                    min(
+                        end,
+                        timestamp_param(
+                            datetime.combine(week + timedelta(days=7), time_of_day.min, UTC)
+                        ),
+                    ),
+                )
+                for index, week in enumerate(work.weeks)
+            ],
+        )
         for schema in sources.schemas:
-            work.new_days += connection.execute(sql.new_by_day(schema, owner=owner), params)
-            work.moves += connection.execute(sql.moves_by_day(schema, owner=owner), params)
+            work.new_weeks += connection.execute(sql.new_by_week(schema, owner=owner), params)
+            work.move_weeks += connection.execute(sql.moves_by_week(schema, owner=owner), params)
+            work.person_moves += connection.execute(
+                sql.moves_by_person(schema, owner=owner), params
+            )
             work.people += connection.execute(sql.work_by_person(schema, owner=owner), params)
             statement = sql.open_prospects(schema, owner=owner, idle_params=idle_names)
             work.open_rows += connection.execute(statement, {**params, **idle_values})
@@ -198,8 +255,7 @@ def build_report(
     with ThreadPoolExecutor(max_workers=COHORT_PARTS + 1) as pool:
         work_future = pool.submit(_work_half, sources, flt, now, settings.config)
         part_futures = [
-            pool.submit(_cohort_part, sources, flt, now, ranges)
-            for ranges in _id_ranges(sources)
+            pool.submit(_cohort_part, sources, flt, now, ranges) for ranges in _id_ranges(sources)
         ]
         cohort = _merge_cohorts([future.result() for future in part_futures])
         work = work_future.result()
@@ -324,7 +380,7 @@ def _assemble(
         row = people[who]
         row[0] += worked
         row[1] += activities or 0
-    for _day, who, moves, _wins in work.moves:
+    for who, moves in work.person_moves:
         people[who][2] += moves
     owner_names = sorted(set(owner_total) | set(people), key=lambda n: (n == "", n.lower()))
     owners = []
@@ -384,7 +440,7 @@ def _assemble(
         if values[3]
     ]
 
-    trend = _trend(work.new_days, work.moves, flt, now)
+    trend = _trend(work)
     return Report(
         title=title,
         generated_at=now,
@@ -411,31 +467,11 @@ def _assemble(
     )
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _trend(
-    new_days: list[tuple[str, int]],
-    move_days: list[tuple[str, str, int, int]],
-    flt: ReportFilter,
-    now: datetime,
-) -> tuple[TrendRow, ...]:
-    weeks: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for day, count in new_days:
-        weeks[_monday(date.fromisoformat(day))][0] += count
-    for day, _who, moves, wins in move_days:
-        row = weeks[_monday(date.fromisoformat(day))]
-        row[1] += moves
-        row[2] += wins
-    if not weeks:
-        return ()
-    first = _monday(flt.date_from) if flt.date_from else min(weeks)
-    last = _monday(flt.date_to) if flt.date_to else _monday(now.date())
-    rows = []
-    week = first
-    while week <= last:
-        values = weeks.get(week, [0, 0, 0])
-        rows.append(TrendRow(week, *values))
-        week += timedelta(days=7)
-    return tuple(rows)
+def _trend(work: _Work) -> tuple[TrendRow, ...]:
+    counts = [[0, 0, 0] for _ in work.weeks]
+    for index, new in work.new_weeks:
+        counts[index][0] += new
+    for index, moves, wins in work.move_weeks:
+        counts[index][1] += moves
+        counts[index][2] += wins or 0
+    return tuple(TrendRow(week, *row) for week, row in zip(work.weeks, counts, strict=True))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from onboard_desk.pipeline import WORKING_STAGES, Stage
 from onboard_desk.reports.definitions import FUNNEL_STAGES
-from onboard_desk.sqlite_specific import day_number, day_of, month_of, not_for_index
+from onboard_desk.sqlite_specific import day_number, month_of, not_for_index
 
 #: Number of duration figures per prospect: six stages, then to Payment and to Won.
 DURATION_KEYS: tuple[str, ...] = (*(s.value for s in WORKING_STAGES), "to_payment", "to_won")
@@ -106,45 +106,69 @@ COHORT_GROUPS = (
     "FROM r_prospect GROUP BY 1, 2, 3, 4, 5"
 )
 
+
 def duration_values(index: int) -> str:
     """The completed values of duration figure ``index`` (sorted by the caller)."""
     return f"SELECT d{index} FROM r_prospect WHERE d{index} IS NOT NULL"
 
 
-def moves_by_day(schema: str, *, owner: bool) -> str:
-    """Moves and wins per calendar day and mover, in the period."""
+#: The weeks of the trend: index, first instant, first instant after (clipped to the period).
+WEEK_DDL: tuple[str, ...] = (
+    "DROP TABLE IF EXISTS temp.r_week",
+    "CREATE TEMP TABLE r_week (i INTEGER PRIMARY KEY, w0 TEXT, w1 TEXT)",
+)
+INSERT_WEEK = "INSERT INTO r_week (i, w0, w1) VALUES (?, ?, ?)"
+
+
+def first_events(schema: str, *, owner: bool) -> str:
+    """When the period's data starts: the first new prospect and the first move."""
     by_owner = " AND sc.by = :owner" if owner else ""
     return (
-        f"SELECT {day_of('sc.at')}, sc.by, COUNT(*), "
-        "SUM(CASE WHEN sc.to_stage = 'won' THEN 1 ELSE 0 END) "
-        f"FROM {schema}.stagechange sc "
-        f"WHERE sc.at >= :start AND sc.at < :end AND sc.kind <> 'create'{by_owner} "
-        "GROUP BY 1, 2"
+        f"SELECT (SELECT MIN(p.created_at) FROM {schema}.prospect p "
+        f"WHERE {cohort_condition('p', owner=owner)}), "
+        f"(SELECT MIN(sc.at) FROM {schema}.stagechange sc WHERE sc.kind <> 'create' "
+        f"AND sc.at >= :start AND sc.at < :end{by_owner})"
+    )
+
+
+def moves_by_week(schema: str, *, owner: bool) -> str:
+    """Moves and wins per trend week: one index range per week, no sorting."""
+    by_owner = " AND sc.by = :owner" if owner else ""
+    return (
+        "SELECT w.i, COUNT(*), SUM(CASE WHEN sc.to_stage = 'won' THEN 1 ELSE 0 END) "
+        f"FROM r_week w JOIN {schema}.stagechange sc ON sc.at >= w.w0 AND sc.at < w.w1 "
+        f"WHERE sc.kind <> 'create'{by_owner} GROUP BY w.i"
+    )
+
+
+def new_by_week(schema: str, *, owner: bool) -> str:
+    """New prospects (the cohort) per trend week."""
+    by_owner = " WHERE p.owner = :owner" if owner else ""
+    return (
+        "SELECT w.i, COUNT(*) FROM r_week w JOIN "
+        f"{schema}.prospect p ON p.created_at >= w.w0 AND p.created_at < w.w1{by_owner} "
+        "GROUP BY w.i"
+    )
+
+
+def moves_by_person(schema: str, *, owner: bool) -> str:
+    """Stage changes each person made in the period (creation not included)."""
+    by_owner = " AND sc.by = :owner" if owner else ""
+    return (
+        f"SELECT sc.by, COUNT(*) FROM {schema}.stagechange sc WHERE sc.kind <> 'create' "
+        f"AND sc.at >= :start AND sc.at < :end{by_owner} GROUP BY sc.by"
     )
 
 
 def work_by_person(schema: str, *, owner: bool) -> str:
-    """Per person: distinct prospects they logged activities on, and activities logged.
-
-    Grouped by (person, prospect) first so the index on (status, by, prospect_id, ...)
-    delivers the rows in order and no sort is needed.
-    """
+    """Per person: distinct prospects they logged activities on, and activities logged,
+    read from the covering index on (status, by, prospect_id, occurred_at)."""
     by_owner = " AND a.by = :owner" if owner else ""
     when = not_for_index("a.occurred_at")
     return (
-        "SELECT who, COUNT(*), SUM(n) FROM ("
-        "SELECT a.by AS who, a.prospect_id AS pid, COUNT(*) AS n "
+        "SELECT a.by, COUNT(DISTINCT a.prospect_id), COUNT(*) "
         f"FROM {schema}.activity a WHERE a.status = 'done' "
-        f"AND {when} >= :start AND {when} < :end{by_owner} "
-        "GROUP BY a.by, a.prospect_id) GROUP BY who"
-    )
-
-
-def new_by_day(schema: str, *, owner: bool) -> str:
-    """New prospects (the cohort) per calendar day of creation."""
-    return (
-        f"SELECT {day_of('p.created_at')}, COUNT(*) FROM {schema}.prospect p "
-        f"WHERE {cohort_condition('p', owner=owner)} GROUP BY 1"
+        f"AND {when} >= :start AND {when} < :end{by_owner} GROUP BY a.by"
     )
 
 
