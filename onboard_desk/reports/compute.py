@@ -138,13 +138,12 @@ def _cohort_part(
 ) -> _Cohort:
     """The cohort's grouped rows and duration values for one id range of each source."""
     params = _params(flt, now)
-    restrict = bool(flt.owner or flt.date_from or flt.date_to)
     with sources.connect() as connection:
         for statement in sql.SCRATCH_DDL:
             connection.execute(statement)
         for index, schema in enumerate(sources.schemas):
             low, high = ranges[index]
-            statement = sql.fill_prospects(schema, owner=bool(flt.owner), restrict=restrict)
+            statement = sql.fill_prospects(schema, owner=bool(flt.owner))
             connection.execute(statement, {**params, "src": index, "low": low, "high": high})
         groups = connection.execute(sql.COHORT_GROUPS).fetchall()
         values = [

@@ -46,22 +46,23 @@ def id_bounds(schema: str) -> str:
     return f"SELECT MIN(id), MAX(id) FROM {schema}.prospect"
 
 
-def fill_prospects(schema: str, *, owner: bool, restrict: bool) -> str:
+def fill_prospects(schema: str, *, owner: bool) -> str:
     """One row per cohort prospect: furthest stage, completed days per stage, days to
     Payment and to Won.
 
-    A single pass over the stage history, grouped by prospect in index order: every row
-    is the exit from ``from_stage`` and the entry into ``to_stage``, so the completed
-    time in a stage is (sum of exits) - (sum of entries) + (the running entry, for the
-    current stage). ``restrict`` limits the pass to the cohort when a filter is narrow;
-    ``:low`` and ``:high`` bound the prospect ids (half-open) so that two connections can
-    each take a part of the history at the same time.
+    A single pass: each cohort prospect (by id, ``:low`` <= id < ``:high`` so that two
+    connections can share the work) with its stage history from the covering index,
+    grouped by prospect with no sorting. Every history row is the exit from ``from_stage``
+    and the entry into ``to_stage``, so the completed time in a stage is (sum of exits) -
+    (sum of entries), plus the running entry for the prospect's current stage; a current
+    stage entered only once has no completed stay yet.
     """
     j = day_number("sc.at")
     parts = [
         f"MAX({stage_order('sc.to_stage')}) AS furthest",
         f"MIN(CASE WHEN sc.to_stage = 'payment' THEN {j} END) AS jpay",
         f"MIN(CASE WHEN sc.to_stage = 'won' THEN {j} END) AS jwon",
+        "SUM(CASE WHEN sc.to_stage = p.stage THEN 1 ELSE 0 END) AS entries",
     ]
     for i, stage in enumerate(WORKING_STAGES):
         q = _quote(stage.value)
@@ -69,32 +70,28 @@ def fill_prospects(schema: str, *, owner: bool, restrict: bool) -> str:
             f"SUM(CASE WHEN sc.from_stage = {q} THEN {j} "
             f"WHEN sc.to_stage = {q} THEN -{j} END) AS r{i}"
         )
-        parts.append(f"SUM(CASE WHEN sc.from_stage = {q} THEN 1 ELSE 0 END) AS n{i}")
-    where = " WHERE sc.prospect_id >= :low AND sc.prospect_id < :high"
-    if restrict:
-        where += (
-            f" AND sc.prospect_id IN (SELECT p0.id FROM {schema}.prospect p0 "
-            f"WHERE {cohort_condition('p0', owner=owner)})"
-        )
     history = (
-        f"SELECT sc.prospect_id AS pid, {', '.join(parts)} "
-        f"FROM {schema}.stagechange sc{where} GROUP BY sc.prospect_id"
+        "SELECT p.id AS pid, p.owner AS owner, p.channel AS channel, p.stage AS stage, "
+        "p.value_cents AS value_cents, p.lost_reason AS lost_reason, "
+        "p.created_at AS created_at, p.stage_entered_at AS entered, "
+        f"{', '.join(parts)} "
+        f"FROM {schema}.prospect p JOIN {schema}.stagechange sc ON sc.prospect_id = p.id "
+        f"WHERE {cohort_condition('p', owner=owner)} AND p.id >= :low AND p.id < :high "
+        "GROUP BY p.id"
     )
-    entered = day_number("p.stage_entered_at")
-    created = day_number("p.created_at")
+    entered = day_number("h.entered")
+    created = day_number("h.created_at")
     durations = [
-        f"CASE WHEN h.n{i} > 0 THEN h.r{i} + "
-        f"CASE WHEN p.stage = {_quote(stage.value)} THEN {entered} ELSE 0 END END"
+        f"CASE WHEN h.stage = {_quote(stage.value)} "
+        f"THEN CASE WHEN h.entries > 1 THEN h.r{i} + {entered} END ELSE h.r{i} END"
         for i, stage in enumerate(WORKING_STAGES)
     ]
     durations.append(f"h.jpay - {created}")
     durations.append(f"h.jwon - {created}")
     return (
         "INSERT INTO r_prospect "
-        f"SELECT :src, p.id, p.owner, p.channel, p.stage, p.value_cents, p.lost_reason, "
-        f"p.created_at, h.furthest, {', '.join(durations)} "
-        f"FROM {schema}.prospect p JOIN ({history}) h ON h.pid = p.id "
-        f"WHERE {cohort_condition('p', owner=owner)}"
+        "SELECT :src, h.pid, h.owner, h.channel, h.stage, h.value_cents, h.lost_reason, "
+        f"h.created_at, h.furthest, {', '.join(durations)} FROM ({history}) h"
     )
 
 
