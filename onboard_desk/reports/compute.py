@@ -134,7 +134,7 @@ def _cohort_part(
     sources: ReportSources,
     flt: ReportFilter,
     now: datetime,
-    ranges: list[tuple[int, int]],
+    ranges: list[tuple[int, int]] | None,
 ) -> _Cohort:
     """The cohort's grouped rows and duration values for one id range of each source."""
     params = _params(flt, now)
@@ -142,9 +142,9 @@ def _cohort_part(
         for statement in sql.SCRATCH_DDL:
             connection.execute(statement)
         for index, schema in enumerate(sources.schemas):
-            low, high = ranges[index]
-            statement = sql.fill_prospects(schema, owner=bool(flt.owner))
-            connection.execute(statement, {**params, "src": index, "low": low, "high": high})
+            statement = sql.fill_prospects(schema, owner=bool(flt.owner), ranged=bool(ranges))
+            bounds = {"low": ranges[index][0], "high": ranges[index][1]} if ranges else {}
+            connection.execute(statement, {**params, "src": index, **bounds})
         groups = connection.execute(sql.COHORT_GROUPS).fetchall()
         values = [
             sorted(row[0] for row in connection.execute(sql.duration_values(key)))

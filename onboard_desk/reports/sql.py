@@ -46,7 +46,7 @@ def id_bounds(schema: str) -> str:
     return f"SELECT MIN(id), MAX(id) FROM {schema}.prospect"
 
 
-def fill_prospects(schema: str, *, owner: bool) -> str:
+def fill_prospects(schema: str, *, owner: bool, ranged: bool = True) -> str:
     """One row per cohort prospect: furthest stage, completed days per stage, days to
     Payment and to Won.
 
@@ -76,8 +76,9 @@ def fill_prospects(schema: str, *, owner: bool) -> str:
         "p.created_at AS created_at, p.stage_entered_at AS entered, "
         f"{', '.join(parts)} "
         f"FROM {schema}.prospect p JOIN {schema}.stagechange sc ON sc.prospect_id = p.id "
-        f"WHERE {cohort_condition('p', owner=owner)} AND p.id >= :low AND p.id < :high "
-        "GROUP BY p.id"
+        f"WHERE {cohort_condition('p', owner=owner)}"
+        + (" AND p.id >= :low AND p.id < :high" if ranged else "")
+        + " GROUP BY p.id"
     )
     entered = day_number("h.entered")
     created = day_number("h.created_at")
