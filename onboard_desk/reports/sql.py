@@ -55,7 +55,8 @@ def fill_prospects(schema: str, *, owner: bool, ranged: bool = True) -> str:
     grouped by prospect with no sorting. Every history row is the exit from ``from_stage``
     and the entry into ``to_stage``, so the completed time in a stage is (sum of exits) -
     (sum of entries), plus the running entry for the prospect's current stage; a current
-    stage entered only once has no completed stay yet.
+    stage entered only once has no completed stay yet. Without ``ranged`` (one owner's
+    report) the id bounds are left out so the cohort is found through its index.
     """
     j = day_number("sc.at")
     parts = [
