@@ -190,3 +190,36 @@ Index(
     col(Prospect.created_at),
     col(Prospect.owner),
 )
+
+
+# --- Reports: each prospect's journey (migration 0005_prospect_journey) --------------------
+class ProspectJourney(SQLModel, table=True):
+    """What a prospect's stage history says, one narrow row per prospect (see
+    :mod:`onboard_desk.journey`): its furthest stage in funnel order (0 = Outreach ..
+    6 = Won, -1 none) and its completed days per stage, to Payment and to Won.
+
+    Written only by database triggers on ``stagechange`` (and bulk rebuilds), never by
+    hand, so it always equals what the history says.
+    """
+
+    prospect_id: int = Field(primary_key=True, foreign_key="prospect.id", ondelete="CASCADE")
+    furthest: int = Field(default=-1)
+    days_outreach: float | None = Field(default=None)
+    days_first_call: float | None = Field(default=None)
+    days_follow_up: float | None = Field(default=None)
+    days_trial: float | None = Field(default=None)
+    days_final_check_in: float | None = Field(default=None)
+    days_payment: float | None = Field(default=None)
+    days_to_payment: float | None = Field(default=None)
+    days_to_won: float | None = Field(default=None)
+
+
+Index(
+    "ix_prospect_report_groups",
+    col(Prospect.owner),
+    col(Prospect.channel),
+    col(Prospect.stage),
+    col(Prospect.lost_reason),
+    col(Prospect.created_at),
+    col(Prospect.value_cents),
+)

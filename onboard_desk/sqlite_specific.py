@@ -9,7 +9,7 @@ online backup.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -241,3 +241,31 @@ def not_for_index(expression: str) -> str:
     every wide activity row. A PostgreSQL sibling returns the expression unchanged.
     """
     return f"+{expression}"
+
+
+# --- Reports: triggers that keep each prospect's journey in step with its history ---------
+
+#: One trigger per kind of change to the stage history.
+JOURNEY_TRIGGERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("prospectjourney_ai", "AFTER INSERT", ("new.prospect_id",)),
+    ("prospectjourney_ad", "AFTER DELETE", ("old.prospect_id",)),
+    ("prospectjourney_au", "AFTER UPDATE", ("old.prospect_id", "new.prospect_id")),
+)
+
+DROP_JOURNEY_TRIGGERS_DDL: tuple[str, ...] = tuple(
+    f"DROP TRIGGER IF EXISTS {name}" for name, _when, _keys in JOURNEY_TRIGGERS
+)
+
+
+def journey_triggers_ddl(refresh: Callable[[str], Sequence[str]]) -> tuple[str, ...]:
+    """Row triggers on ``stagechange`` running ``refresh(key)`` for each changed prospect.
+
+    ``refresh`` gives the statements that recompute one prospect's journey, with ``key``
+    the SQL of its id (``new.prospect_id`` / ``old.prospect_id``).
+    """
+    return tuple(
+        f"CREATE TRIGGER IF NOT EXISTS {name} {when} ON stagechange BEGIN "
+        + " ".join(f"{statement};" for key in keys for statement in refresh(key))
+        + " END"
+        for name, when, keys in JOURNEY_TRIGGERS
+    )

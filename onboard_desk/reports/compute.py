@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from typing import Any
 
+from onboard_desk import journey
 from onboard_desk.pipeline import (
     CHANNEL_LABELS,
     STAGE_LABELS,
@@ -48,6 +49,8 @@ from onboard_desk.reports.model import (
 from onboard_desk.reports.sources import ReportSources
 from onboard_desk.sqlite_specific import timestamp_param
 from onboard_desk.timeutil import utcnow
+
+WON_INDEX = FUNNEL_STAGES.index(Stage.WON)
 
 DURATION_LABELS: Mapping[str, str] = {
     **{s.value: s.label for s in WORKING_STAGES},
@@ -94,9 +97,10 @@ def _idle_params(config: PipelineConfig, now: datetime) -> tuple[dict[Stage, str
 class _Cohort:
     """Results of the cohort half of the report."""
 
-    groups: list[tuple[Any, ...]]
+    #: (furthest, stage, channel, owner, lost reason, prospects, value won) groups.
+    groups: list[tuple[Any, ...]] = field(default_factory=list)
     #: Per duration figure, every completed value, ascending.
-    values: list[list[float]]
+    values: list[list[float]] = field(default_factory=list)
 
 
 @dataclass
@@ -111,59 +115,40 @@ class _Work:
     open_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-#: Parts the per-prospect pass is split into (one connection and thread each).
-COHORT_PARTS = 2
+def _journeys(connection: sqlite3.Connection, schema: str, index: int) -> str:
+    """The journey table of one source: its own, or (a database from before journeys
+    were kept) one computed from its history into a temporary table."""
+    if connection.execute(sql.journey_table(schema)).fetchone()[0]:
+        return f"{schema}.{journey.TABLE}"
+    target = f"r_journey{index}"
+    for statement in journey.scratch_sql(schema, target):
+        connection.execute(statement)
+    return f"temp.{target}"
 
 
-def _id_ranges(sources: ReportSources) -> list[list[tuple[int, int]]]:
-    """For each part, the half-open prospect id range it covers in each source."""
-    parts: list[list[tuple[int, int]]] = [[] for _ in range(COHORT_PARTS)]
-    with sources.connect() as connection:
-        for schema in sources.schemas:
-            low, high = connection.execute(sql.id_bounds(schema)).fetchone()
-            low, high = int(low or 0), int(high or 0) + 1
-            step = max(1, -(-(high - low) // COHORT_PARTS))
-            for part in range(COHORT_PARTS):
-                start = low + part * step
-                end = high if part == COHORT_PARTS - 1 else min(high, start + step)
-                parts[part].append((start, max(start, end)))
-    return parts
-
-
-def _cohort_part(
-    sources: ReportSources,
-    flt: ReportFilter,
-    now: datetime,
-    ranges: list[tuple[int, int]] | None,
-) -> _Cohort:
-    """The cohort's grouped rows and duration values for one id range of each source."""
+def _cohort_half(sources: ReportSources, flt: ReportFilter, now: datetime) -> _Cohort:
+    """The cohort grouped for the funnel, channels and owners, and its duration values."""
     params = _params(flt, now)
+    owner = bool(flt.owner)
+    cohort = _Cohort(values=[[] for _ in sql.DURATION_KEYS])
     with sources.connect() as connection:
-        for statement in sql.SCRATCH_DDL:
-            connection.execute(statement)
         for index, schema in enumerate(sources.schemas):
-            statement = sql.fill_prospects(schema, owner=bool(flt.owner), ranged=bool(ranges))
-            bounds = {"low": ranges[index][0], "high": ranges[index][1]} if ranges else {}
-            connection.execute(statement, {**params, "src": index, **bounds})
-        groups = connection.execute(sql.COHORT_GROUPS).fetchall()
-        values = [
-            sorted(row[0] for row in connection.execute(sql.duration_values(key)))
-            for key in range(len(sql.DURATION_KEYS))
-        ]
-    return _Cohort(groups=groups, values=values)
-
-
-def _merge_cohorts(parts: list[_Cohort]) -> _Cohort:
-    """One cohort from its parts: grouped rows add up, value lists merge in order."""
-    groups = [row for part in parts for row in part.groups]
-    values: list[list[float]] = []
-    for key in range(len(sql.DURATION_KEYS)):
-        merged: list[float] = []
-        for part in parts:
-            merged.extend(part.values[key])
-        merged.sort()  # each part is sorted already: Timsort merges the runs in linear time
-        values.append(merged)
-    return _Cohort(groups=groups, values=values)
+            journeys = _journeys(connection, schema, index)
+            statement = sql.cohort_groups(schema, journeys, owner=owner)
+            for who, channel, stage, reason, *counts, won_value in connection.execute(
+                statement, params
+            ):
+                for furthest, count in zip(sql.FURTHEST_VALUES, counts, strict=True):
+                    if count:
+                        value = won_value or 0 if furthest == WON_INDEX else 0
+                        cohort.groups.append((furthest, stage, channel, who, reason, count, value))
+            statement = sql.cohort_durations(schema, journeys, owner=owner)
+            columns = list(zip(*connection.execute(statement, params), strict=True))
+            for values, column in zip(cohort.values, columns, strict=False):
+                values.extend(v for v in column if v is not None)
+    for values in cohort.values:
+        values.sort()
+    return cohort
 
 
 def _monday(day: date) -> date:
@@ -249,14 +234,11 @@ def build_report(
     flt = flt or ReportFilter()
     settings = settings or ReportSettings()
     now = now or utcnow()
-    # Three read-only connections at once: the people half, and the per-prospect pass in
-    # two id ranges. SQLite releases the GIL while it steps, so they share the cores.
-    with ThreadPoolExecutor(max_workers=COHORT_PARTS + 1) as pool:
+    # Two read-only connections at once: the cohort half and the people half. SQLite
+    # releases the GIL while it steps, so they share the cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         work_future = pool.submit(_work_half, sources, flt, now, settings.config)
-        part_futures = [
-            pool.submit(_cohort_part, sources, flt, now, ranges) for ranges in _id_ranges(sources)
-        ]
-        cohort = _merge_cohorts([future.result() for future in part_futures])
+        cohort = _cohort_half(sources, flt, now)
         work = work_future.result()
     report = _assemble(cohort, work, sources, flt, settings, now, title)
     return _with_seconds(report, time.perf_counter() - started)

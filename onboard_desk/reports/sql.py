@@ -1,28 +1,21 @@
 """The report's SQL: a handful of statements that do all the aggregating.
 
-Every statement is written once per attached database (``schema``) and returns either a
-few grouped rows or fills the scratch table ``r_prospect`` (one narrow row per prospect of
-the cohort) that the funnel, channels, owners and the duration percentiles are grouped
-from. The only SQLite-specific pieces (day numbers, calendar days, months) come from
-:mod:`onboard_desk.sqlite_specific`.
+Every statement is written once per attached database (``schema``) and returns a few
+grouped rows, except the duration values (one narrow row per cohort prospect, for the
+percentiles). The funnel, drop-offs, channels, owners and durations read each prospect's
+kept journey (:mod:`onboard_desk.journey`), not its history. The only SQLite-specific
+pieces (months, the unindexed date) come from :mod:`onboard_desk.sqlite_specific`.
 """
 
 from __future__ import annotations
 
+from onboard_desk import journey
 from onboard_desk.pipeline import WORKING_STAGES, Stage
 from onboard_desk.reports.definitions import FUNNEL_STAGES
-from onboard_desk.sqlite_specific import day_number, month_of, not_for_index
+from onboard_desk.sqlite_specific import month_of, not_for_index
 
-#: Number of duration figures per prospect: six stages, then to Payment and to Won.
+#: The duration figures, in the order of the journey's duration columns.
 DURATION_KEYS: tuple[str, ...] = (*(s.value for s in WORKING_STAGES), "to_payment", "to_won")
-
-SCRATCH_DDL: tuple[str, ...] = (
-    "DROP TABLE IF EXISTS temp.r_prospect",
-    "CREATE TEMP TABLE r_prospect (src INTEGER, pid INTEGER, owner TEXT, channel TEXT, "
-    "stage TEXT, value_cents INTEGER, lost_reason TEXT, created TEXT, furthest INTEGER, "
-    + ", ".join(f"d{i} REAL" for i in range(len(DURATION_KEYS)))
-    + ")",
-)
 
 
 def _quote(text: str) -> str:
@@ -41,74 +34,45 @@ def cohort_condition(alias: str, *, owner: bool) -> str:
     return condition + (f" AND {alias}.owner = :owner" if owner else "")
 
 
-def id_bounds(schema: str) -> str:
-    """Lowest and highest prospect id, to split the history pass into id ranges."""
-    return f"SELECT MIN(id), MAX(id) FROM {schema}.prospect"
-
-
-def fill_prospects(schema: str, *, owner: bool, ranged: bool = True) -> str:
-    """One row per cohort prospect: furthest stage, completed days per stage, days to
-    Payment and to Won.
-
-    A single pass: each cohort prospect (by id, ``:low`` <= id < ``:high`` so that two
-    connections can share the work) with its stage history from the covering index,
-    grouped by prospect with no sorting. Every history row is the exit from ``from_stage``
-    and the entry into ``to_stage``, so the completed time in a stage is (sum of exits) -
-    (sum of entries), plus the running entry for the prospect's current stage; a current
-    stage entered only once has no completed stay yet. Without ``ranged`` (one owner's
-    report) the id bounds are left out so the cohort is found through its index.
-    """
-    j = day_number("sc.at")
-    parts = [
-        f"MAX({stage_order('sc.to_stage')}) AS furthest",
-        f"MIN(CASE WHEN sc.to_stage = 'payment' THEN {j} END) AS jpay",
-        f"MIN(CASE WHEN sc.to_stage = 'won' THEN {j} END) AS jwon",
-        "SUM(CASE WHEN sc.to_stage = p.stage THEN 1 ELSE 0 END) AS entries",
-    ]
-    for i, stage in enumerate(WORKING_STAGES):
-        q = _quote(stage.value)
-        parts.append(
-            f"SUM(CASE WHEN sc.from_stage = {q} THEN {j} "
-            f"WHEN sc.to_stage = {q} THEN -{j} END) AS r{i}"
-        )
-    history = (
-        "SELECT p.id AS pid, p.owner AS owner, p.channel AS channel, p.stage AS stage, "
-        "p.value_cents AS value_cents, p.lost_reason AS lost_reason, "
-        "p.created_at AS created_at, p.stage_entered_at AS entered, "
-        f"{', '.join(parts)} "
-        f"FROM {schema}.prospect p JOIN {schema}.stagechange sc ON sc.prospect_id = p.id "
-        f"WHERE {cohort_condition('p', owner=owner)}"
-        + (" AND p.id >= :low AND p.id < :high" if ranged else "")
-        + " GROUP BY p.id"
-    )
-    entered = day_number("h.entered")
-    created = day_number("h.created_at")
-    durations = [
-        f"CASE WHEN h.stage = {_quote(stage.value)} "
-        f"THEN CASE WHEN h.entries > 1 THEN h.r{i} + {entered} END ELSE h.r{i} END"
-        for i, stage in enumerate(WORKING_STAGES)
-    ]
-    durations.append(f"h.jpay - {created}")
-    durations.append(f"h.jwon - {created}")
+def journey_table(schema: str) -> str:
+    """Whether ``schema`` holds the kept journeys (databases from before it do not)."""
     return (
-        "INSERT INTO r_prospect "
-        "SELECT :src, h.pid, h.owner, h.channel, h.stage, h.value_cents, h.lost_reason, "
-        f"h.created_at, h.furthest, {', '.join(durations)} FROM ({history}) h"
+        f"SELECT count(*) FROM {schema}.sqlite_master "
+        f"WHERE type = 'table' AND name = {_quote(journey.TABLE)}"
     )
 
 
-#: The cohort grouped by everything the funnel, drop-offs, channels and owners need.
-COHORT_GROUPS = (
-    "SELECT furthest, stage, channel, owner, "
-    "CASE WHEN stage = 'lost' THEN coalesce(lost_reason, '') END, "
-    "COUNT(*), SUM(coalesce(value_cents, 0)) "
-    "FROM r_prospect GROUP BY 1, 2, 3, 4, 5"
-)
+#: Funnel positions a journey can have (-1: none of the funnel's stages).
+FURTHEST_VALUES: tuple[int, ...] = tuple(range(-1, len(FUNNEL_STAGES)))
 
 
-def duration_values(index: int) -> str:
-    """The completed values of duration figure ``index`` (sorted by the caller)."""
-    return f"SELECT d{index} FROM r_prospect WHERE d{index} IS NOT NULL"
+def cohort_groups(schema: str, journeys: str, *, owner: bool) -> str:
+    """The cohort per owner, channel, current stage and lost reason: how many prospects
+    have each furthest stage, and the value of those who were won.
+
+    Read from the index on (owner, channel, stage, lost_reason, created_at, value_cents) in
+    its own order, so nothing is sorted; each prospect's furthest stage comes from its
+    kept journey (one primary-key lookup).
+    """
+    won = FUNNEL_STAGES.index(Stage.WON)
+    counts = ", ".join(f"SUM(j.furthest = {k})" for k in FURTHEST_VALUES)
+    return (
+        "SELECT p.owner, p.channel, p.stage, "
+        "CASE WHEN p.stage = 'lost' THEN coalesce(p.lost_reason, '') END, "
+        f"{counts}, SUM(CASE WHEN j.furthest = {won} THEN p.value_cents END) "
+        f"FROM {schema}.prospect p JOIN {journeys} j ON j.prospect_id = p.id "
+        f"WHERE {cohort_condition('p', owner=owner)} "
+        "GROUP BY p.owner, p.channel, p.stage, p.lost_reason"
+    )
+
+
+def cohort_durations(schema: str, journeys: str, *, owner: bool) -> str:
+    """Every cohort prospect's completed days per stage, to Payment and to Won."""
+    columns = ", ".join(f"j.{c}" for c in journey.DURATION_COLUMNS)
+    return (
+        f"SELECT {columns} FROM {schema}.prospect p JOIN {journeys} j ON j.prospect_id = p.id "
+        f"WHERE {cohort_condition('p', owner=owner)}"
+    )
 
 
 #: The weeks of the trend: index, first instant, first instant after (clipped to the period).

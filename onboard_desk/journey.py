@@ -1,0 +1,122 @@
+"""Each prospect's journey through the pipeline, derived from its stage history and kept.
+
+The pipeline report needs, per prospect, the furthest stage it ever reached and the
+completed days it spent in each stage (plus days to Payment and to Won). Working that out
+from the history on every report means reading every history row; instead the table
+``prospectjourney`` holds one narrow row per prospect, recomputed from that prospect's
+history by database triggers whenever a history row is inserted, deleted or changed — in
+the same transaction, whichever code path (a move, its undo, a delete and its restore, an
+import) made the change. Bulk loaders suspend the triggers and rebuild once
+(:func:`bulk_load`).
+
+One ``SELECT`` (:func:`select_sql`) defines the journey; the triggers, the rebuild, the
+migration's backfill and reports on older snapshots without the table all use it, so they
+cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.engine import Connection
+
+from onboard_desk import sqlite_specific
+from onboard_desk.pipeline import WORKING_STAGES, Stage
+
+TABLE = "prospectjourney"
+
+#: Funnel order: ``furthest`` is an index into this (Lost and unknown stages are -1).
+FUNNEL_ORDER: tuple[Stage, ...] = (*WORKING_STAGES, Stage.WON)
+
+#: Completed days per working stage, then days from creation to Payment and to Won.
+DURATION_COLUMNS: tuple[str, ...] = (
+    *(f"days_{s.value}" for s in WORKING_STAGES),
+    "days_to_payment",
+    "days_to_won",
+)
+COLUMNS: tuple[str, ...] = ("prospect_id", "furthest", *DURATION_COLUMNS)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def select_sql(schema: str = "", where: str = "") -> str:
+    """One row per prospect with history (in ``schema``, filtered by ``where``).
+
+    Every history row is the exit from ``from_stage`` and the entry into ``to_stage``,
+    at non-decreasing times. So a stage's completed time is (sum of its exits) - (sum of
+    its entries), plus the latest entry when the stage is still the current one (it was
+    entered once more than it was left); with no exit there is no completed stay (NULL).
+    Days to Payment / Won count from the first history row, the creation.
+    """
+    prefix = f"{schema}." if schema else ""
+    j = sqlite_specific.day_number("sc.at")
+    order = " ".join(f"WHEN {_quote(s.value)} THEN {i}" for i, s in enumerate(FUNNEL_ORDER))
+    parts = [
+        "sc.prospect_id",
+        f"MAX(CASE sc.to_stage {order} ELSE -1 END)",
+    ]
+    for stage in WORKING_STAGES:
+        q = _quote(stage.value)
+        exits = f"SUM(sc.from_stage = {q})"
+        entries = f"SUM(sc.to_stage = {q})"
+        parts.append(
+            f"CASE WHEN {exits} > 0 THEN "
+            f"SUM(CASE WHEN sc.from_stage = {q} THEN {j} WHEN sc.to_stage = {q} THEN -{j} END)"
+            f" + CASE WHEN {entries} > {exits} "
+            f"THEN MAX(CASE WHEN sc.to_stage = {q} THEN {j} END) ELSE 0 END END"
+        )
+    for stage in (Stage.PAYMENT, Stage.WON):
+        parts.append(f"MIN(CASE WHEN sc.to_stage = {_quote(stage.value)} THEN {j} END) - MIN({j})")
+    condition = f" WHERE {where}" if where else ""
+    return (
+        f"SELECT {', '.join(parts)} FROM {prefix}stagechange sc{condition} GROUP BY sc.prospect_id"
+    )
+
+
+def _insert(target: str) -> str:
+    return f"INSERT INTO {target} ({', '.join(COLUMNS)}) "
+
+
+def refresh_sql(key: str) -> tuple[str, ...]:
+    """Statements that recompute the journey of the prospect whose id is ``key`` (SQL)."""
+    return (
+        f"DELETE FROM {TABLE} WHERE prospect_id = {key}",
+        _insert(TABLE) + select_sql(where=f"sc.prospect_id = {key}"),
+    )
+
+
+#: Recompute every journey from the history (migration backfill, after bulk loads).
+REBUILD: tuple[str, ...] = (f"DELETE FROM {TABLE}", _insert(TABLE) + select_sql())
+
+
+def scratch_sql(schema: str, target: str) -> tuple[str, ...]:
+    """Statements that compute the journeys of ``schema`` into the temporary ``target``
+    (for databases written before the table existed, read-only)."""
+    types = ", ".join(f"{c} REAL" for c in DURATION_COLUMNS)
+    return (
+        f"DROP TABLE IF EXISTS temp.{target}",
+        f"CREATE TEMP TABLE {target} (prospect_id INTEGER PRIMARY KEY, furthest INTEGER, {types})",
+        _insert(f"temp.{target}") + select_sql(schema),
+    )
+
+
+def triggers_ddl() -> tuple[str, ...]:
+    """The triggers that keep ``prospectjourney`` in step with ``stagechange``."""
+    return sqlite_specific.journey_triggers_ddl(refresh_sql)
+
+
+@contextmanager
+def bulk_load(connection: Connection) -> Iterator[None]:
+    """Suspend the journey triggers during a bulk load of history, then rebuild once.
+
+    Dropped and recreated inside the caller's transaction, like the search index triggers,
+    so a failed load rolls everything back.
+    """
+    for statement in sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL:
+        connection.exec_driver_sql(statement)
+    yield
+    for statement in (*triggers_ddl(), *REBUILD):
+        connection.exec_driver_sql(statement)

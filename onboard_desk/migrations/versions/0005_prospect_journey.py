@@ -1,0 +1,55 @@
+"""Each prospect's journey (furthest stage, completed days per stage), kept by triggers.
+
+Adds the table ``prospectjourney``, backfills it from the stage history, installs the
+triggers that keep it in step with every later change to the history, and an index on
+prospects in the order the report groups them (owner, channel, stage, lost reason) that
+also holds the creation time and value, so the report's cohort is one index scan.
+
+Chained after 0003 (the report indexes) on this line of revisions.
+
+Revision ID: 0005
+Revises: 0003
+Create Date: 2026-12-02 06:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from onboard_desk import journey, sqlite_specific
+
+
+revision = "0005"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+GROUPS_INDEX = (
+    "ix_prospect_report_groups",
+    "prospect",
+    ["owner", "channel", "stage", "lost_reason", "created_at", "value_cents"],
+)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "prospectjourney",
+        sa.Column("prospect_id", sa.Integer(), nullable=False),
+        sa.Column("furthest", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Float(), nullable=True) for name in journey.DURATION_COLUMNS),
+        sa.ForeignKeyConstraint(["prospect_id"], ["prospect.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("prospect_id"),
+    )
+    for statement in (*journey.REBUILD, *journey.triggers_ddl()):
+        op.execute(statement)
+    name, table, columns = GROUPS_INDEX
+    op.create_index(name, table, columns)
+    op.execute("ANALYZE")
+
+
+def downgrade() -> None:
+    op.drop_index(GROUPS_INDEX[0], table_name=GROUPS_INDEX[1])
+    for statement in sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL:
+        op.execute(statement)
+    op.drop_table("prospectjourney")
