@@ -3,7 +3,8 @@
 The pipeline report needs, per prospect, the furthest stage it ever reached and the
 completed days it spent in each stage (plus days to Payment and to Won). Working that out
 from the history on every report means reading every history row; instead the table
-``prospectjourney`` holds one narrow row per prospect, recomputed from that prospect's
+``prospectjourney`` holds one narrow row per prospect (and ``prospect.furthest_stage`` a
+copy of its furthest stage), recomputed from that prospect's
 history by database triggers whenever a history row is inserted, deleted or changed — in
 the same transaction, whichever code path (a move, its undo, a delete and its restore, an
 import) made the change. Bulk loaders suspend the triggers and rebuild once
@@ -25,6 +26,10 @@ from onboard_desk import sqlite_specific
 from onboard_desk.pipeline import WORKING_STAGES, Stage
 
 TABLE = "prospectjourney"
+
+#: The furthest stage is also copied onto the prospect, so that an index on prospects can
+#: hold it beside the columns the report groups by.
+FURTHEST_COLUMN = "furthest_stage"
 
 #: Funnel order: ``furthest`` is an index into this (Lost and unknown stages are -1).
 FUNNEL_ORDER: tuple[Stage, ...] = (*WORKING_STAGES, Stage.WON)
@@ -80,16 +85,28 @@ def _insert(target: str) -> str:
     return f"INSERT INTO {target} ({', '.join(COLUMNS)}) "
 
 
+def _copy_furthest(where: str) -> str:
+    return (
+        f"UPDATE prospect SET {FURTHEST_COLUMN} = coalesce((SELECT j.furthest FROM {TABLE} j "
+        f"WHERE j.prospect_id = prospect.id), -1){where}"
+    )
+
+
 def refresh_sql(key: str) -> tuple[str, ...]:
     """Statements that recompute the journey of the prospect whose id is ``key`` (SQL)."""
     return (
         f"DELETE FROM {TABLE} WHERE prospect_id = {key}",
         _insert(TABLE) + select_sql(where=f"sc.prospect_id = {key}"),
+        _copy_furthest(f" WHERE prospect.id = {key}"),
     )
 
 
 #: Recompute every journey from the history (migration backfill, after bulk loads).
-REBUILD: tuple[str, ...] = (f"DELETE FROM {TABLE}", _insert(TABLE) + select_sql())
+REBUILD: tuple[str, ...] = (
+    f"DELETE FROM {TABLE}",
+    _insert(TABLE) + select_sql(),
+    _copy_furthest(""),
+)
 
 
 def scratch_sql(schema: str, target: str) -> tuple[str, ...]:

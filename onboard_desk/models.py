@@ -60,6 +60,9 @@ class Prospect(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    #: Funnel position of the furthest stage ever reached (see ProspectJourney); written by
+    #: the database's triggers on the stage history, never by hand.
+    furthest_stage: int = Field(default=-1, sa_column_kwargs={"server_default": "-1"})
 
 
 class StageChange(SQLModel, table=True):
@@ -220,6 +223,13 @@ Index(
     col(Prospect.channel),
     col(Prospect.stage),
     col(Prospect.lost_reason),
+    col(Prospect.furthest_stage),
     col(Prospect.created_at),
     col(Prospect.value_cents),
+)
+Index(
+    "ix_stagechange_report_person",
+    col(StageChange.by),
+    col(StageChange.at),
+    col(StageChange.kind),
 )

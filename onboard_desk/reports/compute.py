@@ -1,9 +1,11 @@
 """Compute a :class:`~onboard_desk.reports.model.Report` from one or several databases.
 
 SQL does the aggregating (see :mod:`onboard_desk.reports.sql`); Python only folds a few
-hundred grouped rows into sections. The statements about people's work (activities,
-moves) run on a second read-only connection while the first one builds the cohort, so
-the two halves of a report use both processor cores.
+hundred grouped rows into sections and sorts the duration values for the percentiles.
+The cohort sections read each prospect's kept journey (:mod:`onboard_desk.journey`), not
+its history. The activity count and the other statements about people's work run on
+read-only connections of their own while the cohort is built, so a report uses both
+processor cores.
 """
 
 from __future__ import annotations
@@ -49,8 +51,6 @@ from onboard_desk.reports.model import (
 from onboard_desk.reports.sources import ReportSources
 from onboard_desk.sqlite_specific import timestamp_param
 from onboard_desk.timeutil import utcnow
-
-WON_INDEX = FUNNEL_STAGES.index(Stage.WON)
 
 DURATION_LABELS: Mapping[str, str] = {
     **{s.value: s.label for s in WORKING_STAGES},
@@ -115,11 +115,11 @@ class _Work:
     open_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def _journeys(connection: sqlite3.Connection, schema: str, index: int) -> str:
-    """The journey table of one source: its own, or (a database from before journeys
-    were kept) one computed from its history into a temporary table."""
+def _journeys(connection: sqlite3.Connection, schema: str, index: int) -> str | None:
+    """None when the source keeps journeys; else (a database from before they were kept)
+    the temporary table they were just computed into from its history."""
     if connection.execute(sql.journey_table(schema)).fetchone()[0]:
-        return f"{schema}.{journey.TABLE}"
+        return None
     target = f"r_journey{index}"
     for statement in journey.scratch_sql(schema, target):
         connection.execute(statement)
@@ -135,14 +135,10 @@ def _cohort_half(sources: ReportSources, flt: ReportFilter, now: datetime) -> _C
         for index, schema in enumerate(sources.schemas):
             journeys = _journeys(connection, schema, index)
             statement = sql.cohort_groups(schema, journeys, owner=owner)
-            for who, channel, stage, reason, *counts, won_value in connection.execute(
-                statement, params
-            ):
-                for furthest, count in zip(sql.FURTHEST_VALUES, counts, strict=True):
-                    if count:
-                        value = won_value or 0 if furthest == WON_INDEX else 0
-                        cohort.groups.append((furthest, stage, channel, who, reason, count, value))
-            statement = sql.cohort_durations(schema, journeys, owner=owner)
+            cohort.groups += connection.execute(statement, params)
+            statement = sql.cohort_durations(
+                schema, journeys or f"{schema}.{journey.TABLE}", owner=owner
+            )
             columns = list(zip(*connection.execute(statement, params), strict=True))
             for values, column in zip(cohort.values, columns, strict=False):
                 values.extend(v for v in column if v is not None)
@@ -215,10 +211,20 @@ def _work_half(
             work.person_moves += connection.execute(
                 sql.moves_by_person(schema, owner=owner), params
             )
-            work.people += connection.execute(sql.work_by_person(schema, owner=owner), params)
             statement = sql.open_prospects(schema, owner=owner, idle_params=idle_names)
             work.open_rows += connection.execute(statement, {**params, **idle_values})
     return work
+
+
+def _activities(sources: ReportSources, flt: ReportFilter, now: datetime) -> list[Any]:
+    """Activities and prospects worked per person: the largest scan (every activity of the
+    period), so it has a connection of its own."""
+    params = _params(flt, now)
+    rows: list[Any] = []
+    with sources.connect() as connection:
+        for schema in sources.schemas:
+            rows += connection.execute(sql.work_by_person(schema, owner=bool(flt.owner)), params)
+    return rows
 
 
 def build_report(
@@ -234,12 +240,14 @@ def build_report(
     flt = flt or ReportFilter()
     settings = settings or ReportSettings()
     now = now or utcnow()
-    # Two read-only connections at once: the cohort half and the people half. SQLite
-    # releases the GIL while it steps, so they share the cores.
+    # Three read-only connections at once: the cohort, the activities, and the rest of the
+    # people half. SQLite releases the GIL while it steps, so they share the cores.
     with ThreadPoolExecutor(max_workers=2) as pool:
+        activities_future = pool.submit(_activities, sources, flt, now)
         work_future = pool.submit(_work_half, sources, flt, now, settings.config)
         cohort = _cohort_half(sources, flt, now)
         work = work_future.result()
+        work.people = activities_future.result()
     report = _assemble(cohort, work, sources, flt, settings, now, title)
     return _with_seconds(report, time.perf_counter() - started)
 

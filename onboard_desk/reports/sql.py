@@ -42,27 +42,27 @@ def journey_table(schema: str) -> str:
     )
 
 
-#: Funnel positions a journey can have (-1: none of the funnel's stages).
-FURTHEST_VALUES: tuple[int, ...] = tuple(range(-1, len(FUNNEL_STAGES)))
+def cohort_groups(schema: str, journeys: str | None, *, owner: bool) -> str:
+    """The cohort per owner, channel, current stage, lost reason and furthest stage:
+    prospects and their value.
 
-
-def cohort_groups(schema: str, journeys: str, *, owner: bool) -> str:
-    """The cohort per owner, channel, current stage and lost reason: how many prospects
-    have each furthest stage, and the value of those who were won.
-
-    Read from the index on (owner, channel, stage, lost_reason, created_at, value_cents) in
-    its own order, so nothing is sorted; each prospect's furthest stage comes from its
-    kept journey (one primary-key lookup).
+    With the kept journeys, the furthest stage is the prospect's own copy and the whole
+    statement reads the index on (owner, channel, stage, lost_reason, furthest_stage,
+    created_at, value_cents) in its own order: no sorting, no lookups. (The creation time
+    is kept off the cohort index so the planner does not trade that for a range.) For a
+    database from before journeys were kept, ``journeys`` names the computed ones.
     """
-    won = FUNNEL_STAGES.index(Stage.WON)
-    counts = ", ".join(f"SUM(j.furthest = {k})" for k in FURTHEST_VALUES)
+    furthest = "p.furthest_stage" if journeys is None else "j.furthest"
+    join = "" if journeys is None else f" JOIN {journeys} j ON j.prospect_id = p.id"
+    created = not_for_index("p.created_at")
+    by_owner = " AND p.owner = :owner" if owner else ""
     return (
-        "SELECT p.owner, p.channel, p.stage, "
+        f"SELECT {furthest}, p.stage, p.channel, p.owner, "
         "CASE WHEN p.stage = 'lost' THEN coalesce(p.lost_reason, '') END, "
-        f"{counts}, SUM(CASE WHEN j.furthest = {won} THEN p.value_cents END) "
-        f"FROM {schema}.prospect p JOIN {journeys} j ON j.prospect_id = p.id "
-        f"WHERE {cohort_condition('p', owner=owner)} "
-        "GROUP BY p.owner, p.channel, p.stage, p.lost_reason"
+        "COUNT(*), SUM(coalesce(p.value_cents, 0)) "
+        f"FROM {schema}.prospect p{join} "
+        f"WHERE {created} >= :start AND {created} < :end{by_owner} "
+        f"GROUP BY p.owner, p.channel, p.stage, p.lost_reason, {furthest}"
     )
 
 
@@ -115,11 +115,14 @@ def new_by_week(schema: str, *, owner: bool) -> str:
 
 
 def moves_by_person(schema: str, *, owner: bool) -> str:
-    """Stage changes each person made in the period (creation not included)."""
+    """Stage changes each person made in the period (creation not included), read from
+    the covering index on (by, at, kind) in person order: no sorting. (The time is kept off
+    the index by time, which would need every row sorted by person.)"""
     by_owner = " AND sc.by = :owner" if owner else ""
+    at = not_for_index("sc.at")
     return (
         f"SELECT sc.by, COUNT(*) FROM {schema}.stagechange sc WHERE sc.kind <> 'create' "
-        f"AND sc.at >= :start AND sc.at < :end{by_owner} GROUP BY sc.by"
+        f"AND {at} >= :start AND {at} < :end{by_owner} GROUP BY sc.by"
     )
 
 

@@ -70,6 +70,10 @@ def assert_matches_history(session: Session, prospect_id: int) -> None:
         return
     assert stored is not None
     assert stored["furthest"] == expected["furthest"]
+    copy = session.exec(  # type: ignore[call-overload]
+        text("SELECT furthest_stage FROM prospect WHERE id = :id"), params={"id": prospect_id}
+    ).one()[0]
+    assert copy == expected["furthest"]
     for name in journey.DURATION_COLUMNS:
         if expected[name] is None:
             assert stored[name] is None, name
@@ -179,7 +183,9 @@ def test_migration_backfills_journeys_of_an_older_database(tmp_path: Path) -> No
             "DROP TRIGGER prospectjourney_ad",
             "DROP TRIGGER prospectjourney_au",
             "DROP INDEX ix_prospect_report_groups",
+            "DROP INDEX ix_stagechange_report_person",
             "DROP TABLE prospectjourney",
+            "ALTER TABLE prospect DROP COLUMN furthest_stage",
             "UPDATE alembic_version SET version_num = '0003'",
         ):
             connection.execute(statement)
