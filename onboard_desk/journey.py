@@ -40,7 +40,15 @@ DURATION_COLUMNS: tuple[str, ...] = (
     "days_to_payment",
     "days_to_won",
 )
-COLUMNS: tuple[str, ...] = ("prospect_id", "furthest", *DURATION_COLUMNS)
+#: The prospect's creation time and owner are copied too, so that the report's cohort
+#: (created in the period, owned by someone) can be found in the journeys' own indexes.
+COLUMNS: tuple[str, ...] = ("prospect_id", "furthest", "created_at", "owner", *DURATION_COLUMNS)
+
+#: One index per duration: its values in order, with the cohort's columns, so that a
+#: percentile is the value at a rank of an index range (no sorting, no lookups).
+INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (f"ix_{TABLE}_{column}", (column, "created_at", "owner")) for column in DURATION_COLUMNS
+)
 
 
 def _quote(text: str) -> str:
@@ -62,6 +70,8 @@ def select_sql(schema: str = "", where: str = "") -> str:
     parts = [
         "sc.prospect_id",
         f"MAX(CASE sc.to_stage {order} ELSE -1 END)",
+        "p.created_at",
+        "p.owner",
     ]
     for stage in WORKING_STAGES:
         q = _quote(stage.value)
@@ -77,7 +87,9 @@ def select_sql(schema: str = "", where: str = "") -> str:
         parts.append(f"MIN(CASE WHEN sc.to_stage = {_quote(stage.value)} THEN {j} END) - MIN({j})")
     condition = f" WHERE {where}" if where else ""
     return (
-        f"SELECT {', '.join(parts)} FROM {prefix}stagechange sc{condition} GROUP BY sc.prospect_id"
+        f"SELECT {', '.join(parts)} FROM {prefix}stagechange sc "
+        f"JOIN {prefix}prospect p ON p.id = sc.prospect_id{condition} "
+        "GROUP BY sc.prospect_id, p.created_at, p.owner"
     )
 
 
@@ -115,14 +127,29 @@ def scratch_sql(schema: str, target: str) -> tuple[str, ...]:
     types = ", ".join(f"{c} REAL" for c in DURATION_COLUMNS)
     return (
         f"DROP TABLE IF EXISTS temp.{target}",
-        f"CREATE TEMP TABLE {target} (prospect_id INTEGER PRIMARY KEY, furthest INTEGER, {types})",
+        f"CREATE TEMP TABLE {target} (prospect_id INTEGER PRIMARY KEY, furthest INTEGER, "
+        f"created_at TEXT, owner TEXT, {types})",
         _insert(f"temp.{target}") + select_sql(schema),
+        *(
+            f"CREATE INDEX temp.{target}_{columns[0]} ON {target} ({', '.join(columns)})"
+            for _name, columns in INDEXES
+        ),
     )
 
 
+#: Keeps the copies of the creation time and owner when they change on the prospect.
+COPY_PROSPECT = (
+    f"UPDATE {TABLE} SET created_at = new.created_at, owner = new.owner WHERE prospect_id = new.id"
+)
+
+
 def triggers_ddl() -> tuple[str, ...]:
-    """The triggers that keep ``prospectjourney`` in step with ``stagechange``."""
-    return sqlite_specific.journey_triggers_ddl(refresh_sql)
+    """The triggers that keep ``prospectjourney`` in step with ``stagechange`` (and with
+    the prospect's owner and creation time)."""
+    return (
+        *sqlite_specific.journey_triggers_ddl(refresh_sql),
+        sqlite_specific.journey_prospect_trigger_ddl(COPY_PROSPECT),
+    )
 
 
 @contextmanager

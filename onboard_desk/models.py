@@ -199,7 +199,8 @@ Index(
 class ProspectJourney(SQLModel, table=True):
     """What a prospect's stage history says, one narrow row per prospect (see
     :mod:`onboard_desk.journey`): its furthest stage in funnel order (0 = Outreach ..
-    6 = Won, -1 none) and its completed days per stage, to Payment and to Won.
+    6 = Won, -1 none) and its completed days per stage, to Payment and to Won; with copies
+    of the prospect's creation time and owner, which the report's cohort is chosen by.
 
     Written only by database triggers on ``stagechange`` (and bulk rebuilds), never by
     hand, so it always equals what the history says.
@@ -207,6 +208,8 @@ class ProspectJourney(SQLModel, table=True):
 
     prospect_id: int = Field(primary_key=True, foreign_key="prospect.id", ondelete="CASCADE")
     furthest: int = Field(default=-1)
+    created_at: datetime = Field(default_factory=utcnow)
+    owner: str = Field(default="", max_length=120)
     days_outreach: float | None = Field(default=None)
     days_first_call: float | None = Field(default=None)
     days_follow_up: float | None = Field(default=None)
@@ -233,3 +236,19 @@ Index(
     col(StageChange.at),
     col(StageChange.kind),
 )
+for _column in (
+    "days_outreach",
+    "days_first_call",
+    "days_follow_up",
+    "days_trial",
+    "days_final_check_in",
+    "days_payment",
+    "days_to_payment",
+    "days_to_won",
+):
+    Index(
+        f"ix_prospectjourney_{_column}",
+        getattr(ProspectJourney, _column),
+        col(ProspectJourney.created_at),
+        col(ProspectJourney.owner),
+    )

@@ -252,8 +252,12 @@ JOURNEY_TRIGGERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("prospectjourney_au", "AFTER UPDATE", ("old.prospect_id", "new.prospect_id")),
 )
 
+#: The trigger that follows a prospect's owner and creation time into its journey.
+JOURNEY_PROSPECT_TRIGGER = "prospectjourney_pu"
+
 DROP_JOURNEY_TRIGGERS_DDL: tuple[str, ...] = tuple(
-    f"DROP TRIGGER IF EXISTS {name}" for name, _when, _keys in JOURNEY_TRIGGERS
+    f"DROP TRIGGER IF EXISTS {name}"
+    for name in (*(t[0] for t in JOURNEY_TRIGGERS), JOURNEY_PROSPECT_TRIGGER)
 )
 
 
@@ -268,4 +272,13 @@ def journey_triggers_ddl(refresh: Callable[[str], Sequence[str]]) -> tuple[str, 
         + " ".join(f"{statement};" for key in keys for statement in refresh(key))
         + " END"
         for name, when, keys in JOURNEY_TRIGGERS
+    )
+
+
+def journey_prospect_trigger_ddl(statement: str) -> str:
+    """A trigger running ``statement`` (with ``new``) when a prospect's owner or creation
+    time changes."""
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {JOURNEY_PROSPECT_TRIGGER} "
+        f"AFTER UPDATE OF owner, created_at ON prospect BEGIN {statement}; END"
     )

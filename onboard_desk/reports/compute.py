@@ -1,7 +1,8 @@
 """Compute a :class:`~onboard_desk.reports.model.Report` from one or several databases.
 
 SQL does the aggregating (see :mod:`onboard_desk.reports.sql`); Python only folds a few
-hundred grouped rows into sections and sorts the duration values for the percentiles.
+hundred grouped rows into sections; percentiles read the one or two values they need
+from an index in value order.
 The cohort sections read each prospect's kept journey (:mod:`onboard_desk.journey`), not
 its history. The activity count and the other statements about people's work run on
 read-only connections of their own while the cohort is built, so a report uses both
@@ -34,7 +35,7 @@ from onboard_desk.reports.definitions import (
     DEFAULT_STAGE_PROBABILITIES,
     FUNNEL_STAGES,
     ReportFilter,
-    percentile,
+    percentile_at,
     ratio,
 )
 from onboard_desk.reports.model import (
@@ -97,10 +98,10 @@ def _idle_params(config: PipelineConfig, now: datetime) -> tuple[dict[Stage, str
 class _Cohort:
     """Results of the cohort half of the report."""
 
-    #: (furthest, stage, channel, owner, lost reason, prospects, value won) groups.
+    #: (furthest, stage, channel, owner, lost reason, prospects, value) groups.
     groups: list[tuple[Any, ...]] = field(default_factory=list)
-    #: Per duration figure, every completed value, ascending.
-    values: list[list[float]] = field(default_factory=list)
+    #: Per duration figure: prospects with a value, median, 75th percentile.
+    durations: list[tuple[int, float | None, float | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -127,23 +128,30 @@ def _journeys(connection: sqlite3.Connection, schema: str, index: int) -> str | 
 
 
 def _cohort_half(sources: ReportSources, flt: ReportFilter, now: datetime) -> _Cohort:
-    """The cohort grouped for the funnel, channels and owners, and its duration values."""
+    """The cohort grouped for the funnel, channels and owners, and its duration figures."""
     params = _params(flt, now)
     owner = bool(flt.owner)
-    cohort = _Cohort(values=[[] for _ in sql.DURATION_KEYS])
+    cohort = _Cohort()
     with sources.connect() as connection:
+        journeys: list[str] = []
         for index, schema in enumerate(sources.schemas):
-            journeys = _journeys(connection, schema, index)
-            statement = sql.cohort_groups(schema, journeys, owner=owner)
+            computed = _journeys(connection, schema, index)
+            statement = sql.cohort_groups(schema, computed, owner=owner)
             cohort.groups += connection.execute(statement, params)
-            statement = sql.cohort_durations(
-                schema, journeys or f"{schema}.{journey.TABLE}", owner=owner
+            journeys.append(computed or f"{schema}.{journey.TABLE}")
+        for column in journey.DURATION_COLUMNS:
+            count = connection.execute(
+                sql.duration_count(journeys, column, owner=owner), params
+            ).fetchone()[0]
+            at_rank = sql.duration_at_rank(journeys, column, owner=owner)
+
+            def value_at(rank: int, statement: str = at_rank) -> float:
+                row = connection.execute(statement, {**params, "rank": rank}).fetchone()
+                return float(row[0])
+
+            cohort.durations.append(
+                (count, percentile_at(count, value_at, 0.5), percentile_at(count, value_at, 0.75))
             )
-            columns = list(zip(*connection.execute(statement, params), strict=True))
-            for values, column in zip(cohort.values, columns, strict=False):
-                values.extend(v for v in column if v is not None)
-    for values in cohort.values:
-        values.sort()
     return cohort
 
 
@@ -342,14 +350,8 @@ def _assemble(
     won = funnel[won_index].reached
 
     durations = [
-        DurationRow(
-            key,
-            DURATION_LABELS[key],
-            len(values),
-            percentile(values, 0.5),
-            percentile(values, 0.75),
-        )
-        for key, values in zip(sql.DURATION_KEYS, cohort.values, strict=True)
+        DurationRow(key, DURATION_LABELS[key], count, median, p75)
+        for key, (count, median, p75) in zip(sql.DURATION_KEYS, cohort.durations, strict=True)
     ]
 
     channels = [

@@ -7,7 +7,7 @@ here so that the command line, the window and the tests describe a report the sa
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -107,13 +107,21 @@ def validate_probabilities(values: Mapping[Stage, float]) -> dict[str, float]:
 def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
     """The ``fraction`` percentile of ascending values by linear interpolation between the
     closest ranks (Excel's PERCENTILE.INC); None for no values."""
-    if not sorted_values:
+    return percentile_at(len(sorted_values), sorted_values.__getitem__, fraction)
+
+
+def percentile_at(count: int, value_at: Callable[[int], float], fraction: float) -> float | None:
+    """:func:`percentile` of ``count`` ascending values, reading only the one or two it
+    needs through ``value_at(rank)`` (rank 0 = the smallest)."""
+    if count <= 0:
         return None
-    position = (len(sorted_values) - 1) * fraction
+    position = (count - 1) * fraction
     lower = math.floor(position)
-    upper = min(lower + 1, len(sorted_values) - 1)
+    upper = min(lower + 1, count - 1)
     weight = position - lower
-    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * weight
+    low = value_at(lower)
+    high = low if upper == lower else value_at(upper)
+    return low + (high - low) * weight
 
 
 def ratio(part: int | float, whole: int | float) -> float | None:

@@ -9,6 +9,8 @@ pieces (months, the unindexed date) come from :mod:`onboard_desk.sqlite_specific
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from onboard_desk import journey
 from onboard_desk.pipeline import WORKING_STAGES, Stage
 from onboard_desk.reports.definitions import FUNNEL_STAGES
@@ -66,13 +68,29 @@ def cohort_groups(schema: str, journeys: str | None, *, owner: bool) -> str:
     )
 
 
-def cohort_durations(schema: str, journeys: str, *, owner: bool) -> str:
-    """Every cohort prospect's completed days per stage, to Payment and to Won."""
-    columns = ", ".join(f"j.{c}" for c in journey.DURATION_COLUMNS)
+def _journey_cohort(journeys: str, column: str, *, owner: bool) -> str:
+    by_owner = " AND j.owner = :owner" if owner else ""
     return (
-        f"SELECT {columns} FROM {schema}.prospect p JOIN {journeys} j ON j.prospect_id = p.id "
-        f"WHERE {cohort_condition('p', owner=owner)}"
+        f"SELECT j.{column} AS days FROM {journeys} j WHERE j.{column} IS NOT NULL "
+        f"AND j.created_at >= :start AND j.created_at < :end{by_owner}"
     )
+
+
+def duration_count(journeys: Sequence[str], column: str, *, owner: bool) -> str:
+    """How many cohort prospects (over every source) have a value of duration ``column``;
+    each count is a range of that duration's index."""
+    counts = " + ".join(
+        f"(SELECT count(*) FROM ({_journey_cohort(j, column, owner=owner)}))" for j in journeys
+    )
+    return f"SELECT {counts}"
+
+
+def duration_at_rank(journeys: Sequence[str], column: str, *, owner: bool) -> str:
+    """The ``:rank``-th smallest value (from 0) of duration ``column`` over the cohort of
+    every source: each source's index gives its values in order, SQLite merges them, and
+    the rank is counted off without sorting anything."""
+    union = " UNION ALL ".join(_journey_cohort(j, column, owner=owner) for j in journeys)
+    return f"{union} ORDER BY 1 LIMIT 1 OFFSET :rank"
 
 
 #: The weeks of the trend: index, first instant, first instant after (clipped to the period).

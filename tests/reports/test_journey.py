@@ -71,9 +71,13 @@ def assert_matches_history(session: Session, prospect_id: int) -> None:
     assert stored is not None
     assert stored["furthest"] == expected["furthest"]
     copy = session.exec(  # type: ignore[call-overload]
-        text("SELECT furthest_stage FROM prospect WHERE id = :id"), params={"id": prospect_id}
-    ).one()[0]
-    assert copy == expected["furthest"]
+        text(
+            "SELECT p.furthest_stage, p.owner = j.owner, p.created_at = j.created_at "
+            "FROM prospect p JOIN prospectjourney j ON j.prospect_id = p.id WHERE p.id = :id"
+        ),
+        params={"id": prospect_id},
+    ).one()
+    assert tuple(copy) == (expected["furthest"], 1, 1)
     for name in journey.DURATION_COLUMNS:
         if expected[name] is None:
             assert stored[name] is None, name
@@ -143,6 +147,19 @@ def test_journey_follows_random_moves_and_their_undo(
         assert_matches_history(session, pid)
 
 
+def test_the_journey_follows_the_prospects_owner(session: Session) -> None:
+    prospect = store.create_prospect(session, fields={"name": "Ann"}, by="Ann", now=T0)
+    assert prospect.id is not None
+    session.commit()
+    previous = store.update_prospect(session, prospect_id=prospect.id, changes={"owner": "Bob"})
+    session.commit()
+    row = session.get(ProspectJourney, prospect.id, populate_existing=True)
+    assert row is not None and row.owner == "Bob"
+    store.update_prospect(session, prospect_id=prospect.id, changes=previous)
+    session.commit()
+    assert_matches_history(session, prospect.id)
+
+
 def test_a_failed_move_leaves_the_journey_as_it_was(session: Session) -> None:
     prospect = store.create_prospect(session, fields={"name": "Ann"}, by="Ann", now=T0)
     assert prospect.id is not None
@@ -168,7 +185,7 @@ def test_demo_load_fills_every_journey(engine: Engine) -> None:
                 "WHERE type = 'trigger' AND name LIKE 'prospectjourney%'"
             )
         ).one()[0]
-        assert triggers == 3
+        assert triggers == 4
 
 
 def test_migration_backfills_journeys_of_an_older_database(tmp_path: Path) -> None:
@@ -182,6 +199,7 @@ def test_migration_backfills_journeys_of_an_older_database(tmp_path: Path) -> No
             "DROP TRIGGER prospectjourney_ai",
             "DROP TRIGGER prospectjourney_ad",
             "DROP TRIGGER prospectjourney_au",
+            "DROP TRIGGER prospectjourney_pu",
             "DROP INDEX ix_prospect_report_groups",
             "DROP INDEX ix_stagechange_report_person",
             "DROP TABLE prospectjourney",

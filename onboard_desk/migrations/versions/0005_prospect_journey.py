@@ -1,6 +1,7 @@
 """Each prospect's journey (furthest stage, completed days per stage), kept by triggers.
 
-Adds the table ``prospectjourney`` and the column ``prospect.furthest_stage`` (a copy of
+Adds the table ``prospectjourney`` (with an index per duration, values in order beside the
+cohort's columns) and the column ``prospect.furthest_stage`` (a copy of
 the journey's furthest stage), backfills both from the stage history, installs the
 triggers that keep it in step with every later change to the history, and an index on
 prospects in the order the report groups them (owner, channel, stage, lost reason,
@@ -35,6 +36,7 @@ INDEXES = (
         ["owner", "channel", "stage", "lost_reason", "furthest_stage", "created_at", "value_cents"],
     ),
     ("ix_stagechange_report_person", "stagechange", ["by", "at", "kind"]),
+    *((name, "prospectjourney", list(columns)) for name, columns in journey.INDEXES),
 )
 
 
@@ -46,6 +48,8 @@ def upgrade() -> None:
         "prospectjourney",
         sa.Column("prospect_id", sa.Integer(), nullable=False),
         sa.Column("furthest", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("owner", sa.String(length=120), nullable=False),
         *(sa.Column(name, sa.Float(), nullable=True) for name in journey.DURATION_COLUMNS),
         sa.ForeignKeyConstraint(["prospect_id"], ["prospect.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("prospect_id"),
@@ -59,7 +63,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for name, table, _columns in INDEXES:
-        op.drop_index(name, table_name=table)
+        if table != "prospectjourney":
+            op.drop_index(name, table_name=table)
     for statement in sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL:
         op.execute(statement)
     op.drop_table("prospectjourney")
