@@ -181,6 +181,7 @@ def test_team_report_over_two_databases_equals_one(
     ]
     for a, b in zip(team.durations, single.durations, strict=True):
         assert a.median_days == pytest.approx(b.median_days)
+        assert a.p75_days == pytest.approx(b.p75_days)
     assert team.sources == ("ann.sqlite3", "bob.sqlite3")
 
 
