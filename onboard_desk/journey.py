@@ -147,7 +147,9 @@ def triggers_ddl() -> tuple[str, ...]:
     """The triggers that keep ``prospectjourney`` in step with ``stagechange`` (and with
     the prospect's owner and creation time)."""
     return (
-        *sqlite_specific.journey_triggers_ddl(refresh_sql),
+        *sqlite_specific.journey_triggers_ddl(
+            {key: "; ".join(refresh_sql(key)) for key in ("new.prospect_id", "old.prospect_id")}
+        ),
         sqlite_specific.journey_prospect_trigger_ddl(COPY_PROSPECT),
     )
 

@@ -9,7 +9,7 @@ online backup.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -261,15 +261,15 @@ DROP_JOURNEY_TRIGGERS_DDL: tuple[str, ...] = tuple(
 )
 
 
-def journey_triggers_ddl(refresh: Callable[[str], Sequence[str]]) -> tuple[str, ...]:
-    """Row triggers on ``stagechange`` running ``refresh(key)`` for each changed prospect.
+def journey_triggers_ddl(refresh: dict[str, str]) -> tuple[str, ...]:
+    """Row triggers on ``stagechange`` that recompute each changed prospect's journey.
 
-    ``refresh`` gives the statements that recompute one prospect's journey, with ``key``
-    the SQL of its id (``new.prospect_id`` / ``old.prospect_id``).
+    ``refresh`` maps the SQL of the changed prospect's id (``new.prospect_id``,
+    ``old.prospect_id``) to the statements, separated by ``;``, that recompute its journey.
     """
     return tuple(
         f"CREATE TRIGGER IF NOT EXISTS {name} {when} ON stagechange BEGIN "
-        + " ".join(f"{statement};" for key in keys for statement in refresh(key))
+        + " ".join(f"{refresh[key]};" for key in keys)
         + " END"
         for name, when, keys in JOURNEY_TRIGGERS
     )
