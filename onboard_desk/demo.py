@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
-from onboard_desk import sqlite_specific
+from onboard_desk import journey, sqlite_specific
 from onboard_desk.models import Activity, Prospect, StageChange
 from onboard_desk.pipeline import (
     WORKING_STAGES,
@@ -565,7 +565,11 @@ def fill_demo(engine: Engine, *, prospects: int, seed: int = 1, batch: int = 5_0
     prospect_table = Prospect.__table__  # type: ignore[attr-defined]
     change_table = StageChange.__table__  # type: ignore[attr-defined]
     activity_table = Activity.__table__  # type: ignore[attr-defined]
-    with engine.begin() as connection, sqlite_specific.bulk_search_index(connection):
+    with (
+        engine.begin() as connection,
+        sqlite_specific.bulk_search_index(connection),
+        journey.bulk_load(connection),
+    ):
         start_id = (
             int(
                 connection.execute(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from onboard_desk.timeutil import utcnow
 
@@ -60,6 +60,9 @@ class Prospect(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    #: Funnel position of the furthest stage ever reached (see ProspectJourney); written by
+    #: the database's triggers on the stage history, never by hand.
+    furthest_stage: int = Field(default=-1, sa_column_kwargs={"server_default": "-1"})
 
 
 class StageChange(SQLModel, table=True):
@@ -152,3 +155,100 @@ class EmailTemplate(SQLModel, table=True):
     body: str = Field(default="")
     builtin: bool = Field(default=False)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --- Reports: covering indexes (migration 0003_report_indexes) ----------------------------
+# Declared here, beside the tables, so the metadata Alembic compares against matches.
+Index(
+    "ix_stagechange_report_history",
+    col(StageChange.prospect_id),
+    col(StageChange.to_stage),
+    col(StageChange.from_stage),
+    col(StageChange.at),
+)
+Index(
+    "ix_stagechange_report_day",
+    col(StageChange.at),
+    col(StageChange.by),
+    col(StageChange.kind),
+    col(StageChange.to_stage),
+)
+Index(
+    "ix_activity_report",
+    col(Activity.status),
+    col(Activity.by),
+    col(Activity.prospect_id),
+    col(Activity.occurred_at),
+)
+Index(
+    "ix_prospect_report_open",
+    col(Prospect.stage),
+    col(Prospect.owner),
+    col(Prospect.next_action_due),
+    col(Prospect.stage_entered_at),
+    col(Prospect.value_cents),
+)
+Index(
+    "ix_prospect_report_cohort",
+    col(Prospect.created_at),
+    col(Prospect.owner),
+)
+
+
+# --- Reports: each prospect's journey (migration 0005_prospect_journey) --------------------
+class ProspectJourney(SQLModel, table=True):
+    """What a prospect's stage history says, one narrow row per prospect (see
+    :mod:`onboard_desk.journey`): its furthest stage in funnel order (0 = Outreach ..
+    6 = Won, -1 none) and its completed days per stage, to Payment and to Won; with copies
+    of the prospect's creation time and owner, which the report's cohort is chosen by.
+
+    Written only by database triggers on ``stagechange`` (and bulk rebuilds), never by
+    hand, so it always equals what the history says.
+    """
+
+    prospect_id: int = Field(primary_key=True, foreign_key="prospect.id", ondelete="CASCADE")
+    furthest: int = Field(default=-1)
+    created_at: datetime = Field(default_factory=utcnow)
+    owner: str = Field(default="", max_length=120)
+    days_outreach: float | None = Field(default=None)
+    days_first_call: float | None = Field(default=None)
+    days_follow_up: float | None = Field(default=None)
+    days_trial: float | None = Field(default=None)
+    days_final_check_in: float | None = Field(default=None)
+    days_payment: float | None = Field(default=None)
+    days_to_payment: float | None = Field(default=None)
+    days_to_won: float | None = Field(default=None)
+
+
+Index(
+    "ix_prospect_report_groups",
+    col(Prospect.owner),
+    col(Prospect.channel),
+    col(Prospect.stage),
+    col(Prospect.lost_reason),
+    col(Prospect.furthest_stage),
+    col(Prospect.created_at),
+    col(Prospect.value_cents),
+)
+Index(
+    "ix_stagechange_report_person",
+    col(StageChange.by),
+    col(StageChange.at),
+    col(StageChange.kind),
+)
+for _column in (
+    "days_outreach",
+    "days_first_call",
+    "days_follow_up",
+    "days_trial",
+    "days_final_check_in",
+    "days_payment",
+    "days_to_payment",
+    "days_to_won",
+):
+    Index(
+        f"ix_prospectjourney_{_column}",
+        getattr(ProspectJourney, _column),
+        col(ProspectJourney.created_at),
+        col(ProspectJourney.owner),
+    )

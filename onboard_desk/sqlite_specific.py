@@ -203,3 +203,113 @@ def index_prospect_range(connection: Connection, first_id: int, last_id: int) ->
         "SELECT id, name, company, email, notes FROM prospect WHERE id BETWEEN ? AND ?",
         (first_id, last_id),
     )
+
+
+# --- Reports: read-only team databases, date arithmetic, snapshots ------------------------
+
+#: Schema alias of the n-th attached report database.
+REPORT_SCHEMA_PREFIX = "src"
+
+
+def report_schema(index: int) -> str:
+    """The schema name under which report database number ``index`` is attached."""
+    return f"{REPORT_SCHEMA_PREFIX}{index}"
+
+
+def connect_report_databases(paths: list[Path]) -> sqlite3.Connection:
+    """One connection that sees every database in ``paths`` read-only, side by side.
+
+    The main database is an empty in-memory one (it holds the report's scratch tables);
+    each file is attached as ``src0``, ``src1``, ... with ``mode=ro`` so a report can never
+    change a salesperson's data, and nothing is copied.
+    """
+    connection = sqlite3.connect(":memory:", uri=True, check_same_thread=False)
+    connection.execute("PRAGMA temp_store=MEMORY")
+    for index, path in enumerate(paths):
+        uri = path.resolve().as_uri() + "?mode=ro"
+        connection.execute("ATTACH DATABASE ? AS " + report_schema(index), (uri,))
+        connection.execute(f"PRAGMA {report_schema(index)}.cache_size=-32000")
+    connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return connection
+
+
+def day_number(expression: str) -> str:
+    """SQL for a stored timestamp as a fractional day number (differences are days)."""
+    return f"julianday({expression})"
+
+
+def day_of(expression: str) -> str:
+    """SQL for the calendar day (``YYYY-MM-DD``, UTC) of a stored timestamp."""
+    return f"substr({expression}, 1, 10)"
+
+
+def month_of(expression: str) -> str:
+    """SQL for the month (``YYYY-MM``, UTC) of a stored timestamp."""
+    return f"substr({expression}, 1, 7)"
+
+
+def snapshot_database(source_path: Path, target_path: Path) -> None:
+    """Write a consistent snapshot of a live database to a new file, atomically.
+
+    The online backup API copies one consistent state even while the window writes; the
+    copy goes to a temporary file beside the target and is renamed into place only once
+    complete, so an interrupted backup never leaves a half-written snapshot behind.
+    """
+    partial = target_path.with_name(target_path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        backup_to(source_path, partial)
+        partial.replace(target_path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def not_for_index(expression: str) -> str:
+    """SQL for ``expression`` that SQLite will not use an index for (unary ``+``).
+
+    The report's activity count must scan its covering index in (person, prospect) order;
+    with statistics present SQLite may prefer the date index instead, which then reads
+    every wide activity row. A PostgreSQL sibling returns the expression unchanged.
+    """
+    return f"+{expression}"
+
+
+# --- Reports: triggers that keep each prospect's journey in step with its history ---------
+
+#: One trigger per kind of change to the stage history.
+JOURNEY_TRIGGERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("prospectjourney_ai", "AFTER INSERT", ("new.prospect_id",)),
+    ("prospectjourney_ad", "AFTER DELETE", ("old.prospect_id",)),
+    ("prospectjourney_au", "AFTER UPDATE", ("old.prospect_id", "new.prospect_id")),
+)
+
+#: The trigger that follows a prospect's owner and creation time into its journey.
+JOURNEY_PROSPECT_TRIGGER = "prospectjourney_pu"
+
+DROP_JOURNEY_TRIGGERS_DDL: tuple[str, ...] = tuple(
+    f"DROP TRIGGER IF EXISTS {name}"
+    for name in (*(t[0] for t in JOURNEY_TRIGGERS), JOURNEY_PROSPECT_TRIGGER)
+)
+
+
+def journey_triggers_ddl(refresh: dict[str, str]) -> tuple[str, ...]:
+    """Row triggers on ``stagechange`` that recompute each changed prospect's journey.
+
+    ``refresh`` maps the SQL of the changed prospect's id (``new.prospect_id``,
+    ``old.prospect_id``) to the statements, separated by ``;``, that recompute its journey.
+    """
+    return tuple(
+        f"CREATE TRIGGER IF NOT EXISTS {name} {when} ON stagechange BEGIN "
+        + " ".join(f"{refresh[key]};" for key in keys)
+        + " END"
+        for name, when, keys in JOURNEY_TRIGGERS
+    )
+
+
+def journey_prospect_trigger_ddl(statement: str) -> str:
+    """A trigger running ``statement`` (with ``new``) when a prospect's owner or creation
+    time changes."""
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {JOURNEY_PROSPECT_TRIGGER} "
+        f"AFTER UPDATE OF owner, created_at ON prospect BEGIN {statement}; END"
+    )

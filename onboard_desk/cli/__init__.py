@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "onboard_desk.cli.prospects",
     "onboard_desk.cli.importing",
     "onboard_desk.cli.outreach",
+    "onboard_desk.cli.reports",
     "onboard_desk.cli.maintenance",
 )
 

@@ -1,0 +1,88 @@
+"""Report speed: the whole pipeline report, and its XLSX export, at the benchmark's size.
+
+Targets (100,000 prospects, ~1,000,000 activities): the whole report (every section,
+settings included) < 1 s and within 2x of one hand-written SQL query computing the funnel
+(prospects reaching each stage, for the same cohort) run directly with sqlite3 in the same
+run; the XLSX export (sections, charts and the 100,000-row prospect list) < 10 s.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import demo_database, figure, median_ms
+
+#: The baseline: furthest stage per prospect of the cohort, then prospects per stage.
+FUNNEL_SQL = """
+SELECT furthest, SUM(COUNT(*)) OVER (ORDER BY furthest DESC) AS reached FROM (
+  SELECT sc.prospect_id, MAX(CASE sc.to_stage WHEN 'outreach' THEN 0 WHEN 'first_call' THEN 1
+    WHEN 'follow_up' THEN 2 WHEN 'trial' THEN 3 WHEN 'final_check_in' THEN 4
+    WHEN 'payment' THEN 5 WHEN 'won' THEN 6 ELSE -1 END) AS furthest
+  FROM stagechange sc JOIN prospect p ON p.id = sc.prospect_id
+  WHERE p.created_at >= ? AND p.created_at < ?
+  GROUP BY sc.prospect_id)
+GROUP BY furthest ORDER BY furthest
+"""
+
+
+def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
+    from onboard_desk.reports import ReportFilter, ReportSources, build_report
+    from onboard_desk.reports.export_xlsx import write_xlsx
+    from onboard_desk.reports.prospect_rows import report_prospects
+    from onboard_desk.reports.settings import read_report_settings
+    from onboard_desk.sqlite_specific import timestamp_param
+    from onboard_desk.timeutil import utcnow
+
+    path = demo_database(workdir, prospects)
+    flt = ReportFilter()
+    raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    raw.execute("PRAGMA cache_size=-32000")
+
+    def app_report() -> Any:
+        sources = ReportSources.of([path])
+        return build_report(sources, flt, settings=read_report_settings(path))
+
+    def raw_funnel() -> list[tuple[int, int]]:
+        end = timestamp_param(utcnow())
+        return raw.execute(FUNNEL_SQL, ("0001-01-01 00:00:00", end)).fetchall()
+
+    report = app_report()
+    reached = {stage: n for stage, n in raw_funnel() if stage >= 0}
+    assert [r.reached for r in report.funnel] == [reached.get(i, 0) for i in range(7)], (
+        "the baseline must compute the report's funnel"
+    )
+    results = []
+    app_ms = median_ms(app_report, repeat=7, warmup=1)
+    raw_ms = median_ms(raw_funnel, repeat=7, warmup=1)
+    results.append(figure("whole report (all sections)", app_ms, "ms", raw_ms))
+
+    owner = report.owners[0].owner if report.owners else None
+    today = utcnow().date()
+    narrow = ReportFilter(date_from=today.replace(day=1), date_to=today, owner=owner)
+    narrow_ms = median_ms(lambda: build_report(ReportSources.of([path]), narrow), repeat=7)
+    results.append(figure("report: one owner, this month", narrow_ms, "ms", None))
+
+    sources = ReportSources.of([path])
+    with tempfile.TemporaryDirectory(prefix="onboard-bench-xlsx-") as folder:
+        target = Path(folder) / "report.xlsx"
+        started = time.perf_counter()
+        rows = write_xlsx(report, target, report_prospects(sources, flt))
+        seconds = time.perf_counter() - started
+        assert rows == report.total_prospects
+    results.append(figure(f"XLSX export ({rows:,} prospect rows)", seconds, "s", None))
+    raw.close()
+    return results
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000, Path(".")), indent=2))
