@@ -155,14 +155,28 @@ def triggers_ddl() -> tuple[str, ...]:
 
 
 @contextmanager
-def bulk_load(connection: Connection) -> Iterator[None]:
+def bulk_load(connection: Connection, *, first_id: int | None = None) -> Iterator[None]:
     """Suspend the journey triggers during a bulk load of history, then rebuild once.
 
     Dropped and recreated inside the caller's transaction, like the search index triggers,
-    so a failed load rolls everything back.
+    so a failed load rolls everything back. With ``first_id``, the load only adds history
+    for new prospects numbered from ``first_id`` on (an import): only those journeys are
+    rebuilt, and the trigger that follows edits of existing prospects stays in place.
     """
-    for statement in sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL:
+    if first_id is None:
+        drops = sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL
+        rebuild = (*triggers_ddl(), *REBUILD)
+    else:
+        drops = sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL[: len(sqlite_specific.JOURNEY_TRIGGERS)]
+        key = int(first_id)
+        rebuild = (
+            *triggers_ddl(),
+            f"DELETE FROM {TABLE} WHERE prospect_id >= {key}",
+            _insert(TABLE) + select_sql(where=f"sc.prospect_id >= {key}"),
+            _copy_furthest(f" WHERE prospect.id >= {key}"),
+        )
+    for statement in drops:
         connection.exec_driver_sql(statement)
     yield
-    for statement in (*triggers_ddl(), *REBUILD):
+    for statement in rebuild:
         connection.exec_driver_sql(statement)

@@ -15,14 +15,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from onboard_desk import sqlite_specific
+from onboard_desk import journey, sqlite_specific
 from onboard_desk.errors import UserError
 from onboard_desk.importing.duplicates import DuplicateIndex
 from onboard_desk.importing.mapping import (
@@ -205,11 +205,10 @@ def _import_rows(
                 preview_rows=preview_rows,
                 build_rows=not dry_run,
             )
-        suspended = (
-            sqlite_specific.search_insert_trigger_suspended(connection)
-            if not dry_run
-            else nullcontext()
-        )
+        suspended = ExitStack()
+        if not dry_run:
+            suspended.enter_context(sqlite_specific.search_insert_trigger_suspended(connection))
+            suspended.enter_context(journey.bulk_load(connection, first_id=first_new_id))
         with suspended:
             for chunk in chunks:
                 _apply(chunk, run, result, rejects)
