@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from onboard_desk import sqlite_specific
+from onboard_desk.agenda import Agenda, AgendaGroup, AgendaItem, GroupKind, start_of_day
 from onboard_desk.models import Prospect
 from onboard_desk.pipeline import (
     ORDERED_STAGES,
@@ -248,3 +249,189 @@ def prospects_by_ids(session: Session, ids: Sequence[int]) -> list[Prospect]:
     rows = session.exec(select(Prospect).where(col(Prospect.id).in_(list(ids))))
     by_id = {p.id: p for p in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+# --- Window: Today agenda, board columns, reminders --------------------------------------
+
+
+def _agenda_columns() -> tuple[Any, ...]:
+    return (
+        Prospect.id,
+        Prospect.name,
+        Prospect.company,
+        Prospect.stage,
+        Prospect.next_action,
+        Prospect.next_action_due,
+        Prospect.stage_entered_at,
+        Prospect.value_cents,
+        Prospect.currency,
+    )
+
+
+def _agenda_item(row: Any) -> AgendaItem:
+    return AgendaItem(
+        prospect_id=int(row[0]),
+        name=str(row[1]),
+        company=str(row[2] or ""),
+        stage=Stage(row[3]),
+        next_action=row[4],
+        due=row[5],
+        stage_entered_at=row[6],
+        value_cents=row[7],
+        currency=str(row[8] or "USD"),
+    )
+
+
+def _open_stage() -> ColumnElement[bool]:
+    return col(Prospect.stage).in_(_working())
+
+
+def today_agenda(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    config: PipelineConfig | None = None,
+    owner: str | None = None,
+    limit: int = 300,
+) -> Agenda:
+    """The Today screen: overdue and due-today next actions (oldest first), then stale
+    prospects and prospects without a next action. Each group holds at most ``limit``
+    rows and its full count; every query walks an index."""
+    now = now or utcnow()
+    config = config or PipelineConfig()
+    tomorrow = start_of_day(now) + timedelta(days=1)
+    today = start_of_day(now)
+
+    def base(*extra: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+        conditions = [_open_stage(), *extra]
+        if owner:
+            conditions.append(col(Prospect.owner) == owner)
+        return conditions
+
+    def fetch(conditions: list[ColumnElement[bool]], order: Any) -> tuple[list[AgendaItem], int]:
+        rows = session.exec(
+            select(*_agenda_columns())
+            .where(and_(*conditions))
+            .order_by(order, col(Prospect.id))
+            .limit(limit)
+        ).all()
+        total = int(
+            session.exec(select(func.count()).select_from(Prospect).where(and_(*conditions))).one()
+            or 0
+        )
+        return [_agenda_item(r) for r in rows], total
+
+    due = col(Prospect.next_action_due)
+    overdue, overdue_total = fetch(base(due < today), due.asc())
+    due_today, today_total = fetch(base(due >= today, due < tomorrow), due.asc())
+    stale, stale_total = fetch(
+        base(flag_condition(Flag.STALE, now=now, config=config)),
+        col(Prospect.stage_entered_at).asc(),
+    )
+    missing, missing_total = fetch(base(due.is_(None)), col(Prospect.updated_at).asc())
+    return Agenda(
+        groups=(
+            AgendaGroup(GroupKind.OVERDUE, tuple(overdue), overdue_total),
+            AgendaGroup(GroupKind.TODAY, tuple(due_today), today_total),
+            AgendaGroup(GroupKind.STALE, tuple(stale), stale_total),
+            AgendaGroup(GroupKind.NO_NEXT_ACTION, tuple(missing), missing_total),
+        ),
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    """What one card on the pipeline board shows (and the keyset it pages by)."""
+
+    prospect_id: int
+    name: str
+    company: str
+    stage: Stage
+    lost_from: Stage | None
+    value_cents: int | None
+    currency: str
+    next_action: str | None
+    next_action_due: datetime | None
+    stage_entered_at: datetime
+
+
+def board_page(
+    session: Session,
+    *,
+    stage: Stage,
+    after: tuple[str, int] | None = None,
+    limit: int = 200,
+    owner: str | None = None,
+) -> list[BoardCard]:
+    """One page of a board column, by name: keyset paging on (name, id) after ``after``,
+    so page 50 costs the same as page 1 (index ``ix_prospect_stage_name``)."""
+    columns: tuple[Any, ...] = (
+        Prospect.id,
+        Prospect.name,
+        Prospect.company,
+        Prospect.stage,
+        Prospect.lost_from,
+        Prospect.value_cents,
+        Prospect.currency,
+        Prospect.next_action,
+        Prospect.next_action_due,
+        Prospect.stage_entered_at,
+    )
+    statement = select(*columns).where(col(Prospect.stage) == stage.value)
+    if owner:
+        statement = statement.where(col(Prospect.owner) == owner)
+    if after is not None:
+        name, last_id = after
+        statement = statement.where(
+            or_(
+                col(Prospect.name) > name,
+                and_(col(Prospect.name) == name, col(Prospect.id) > last_id),
+            )
+        )
+    rows = session.exec(statement.order_by(col(Prospect.name), col(Prospect.id)).limit(limit))
+    return [
+        BoardCard(
+            prospect_id=int(r[0]),
+            name=str(r[1]),
+            company=str(r[2] or ""),
+            stage=Stage(r[3]),
+            lost_from=Stage(r[4]) if r[4] else None,
+            value_cents=r[5],
+            currency=str(r[6] or "USD"),
+            next_action=r[7],
+            next_action_due=r[8],
+            stage_entered_at=r[9],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A next action that has just come due, for a desktop notification."""
+
+    prospect_id: int
+    name: str
+    next_action: str
+    due: datetime
+
+
+def due_between(
+    session: Session, *, start: datetime, end: datetime, limit: int = 50
+) -> list[DueReminder]:
+    """Open prospects whose next action falls due in ``(start, end]``, earliest first."""
+    due = col(Prospect.next_action_due)
+    columns: tuple[Any, ...] = (
+        Prospect.id,
+        Prospect.name,
+        Prospect.next_action,
+        Prospect.next_action_due,
+    )
+    rows: Sequence[Any] = session.exec(
+        select(*columns)
+        .where(_open_stage(), due > start, due <= end)
+        .order_by(due, col(Prospect.id))
+        .limit(limit)
+    ).all()
+    return [DueReminder(int(r[0]), str(r[1]), str(r[2] or ""), r[3]) for r in rows]

@@ -1,0 +1,81 @@
+"""One window per database: a second launch hands over to the running one and exits.
+
+The running app listens on a local socket whose name is derived from the database path
+(and the user id), so two different databases can be open side by side while opening the
+same one twice brings the existing window forward instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+ACTIVATE = b"activate\n"
+
+
+def server_name(db_path: Path) -> str:
+    """A socket name unique to this user and this database file."""
+    try:
+        resolved = str(db_path.expanduser().resolve())
+    except OSError:
+        resolved = str(db_path)
+    digest = hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return f"onboard-desk-{uid}-{digest}"
+
+
+def forward_to_running(db_path: Path, *, timeout_ms: int = 500) -> bool:
+    """Ask a running instance on ``db_path`` to come forward; True if one answered."""
+    socket = QLocalSocket()
+    socket.connectToServer(server_name(db_path))
+    if not socket.waitForConnected(timeout_ms):
+        return False
+    socket.write(ACTIVATE)
+    socket.flush()
+    socket.waitForBytesWritten(timeout_ms)
+    socket.disconnectFromServer()
+    return True
+
+
+class InstanceServer(QObject):
+    """Listens for later launches on the same database and announces them."""
+
+    #: Another launch asked for the window to come forward.
+    sig_activation_requested = Signal()
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = server_name(db_path)
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._on_new_connection)
+
+    def listen(self) -> bool:
+        """Start listening; a socket left behind by a crashed instance is removed first."""
+        if self._server.listen(self.name):
+            return True
+        QLocalServer.removeServer(self.name)
+        return self._server.listen(self.name)
+
+    def close(self) -> None:
+        self._server.close()
+
+    @Slot()
+    def _on_new_connection(self) -> None:
+        while self._server.hasPendingConnections():
+            connection = self._server.nextPendingConnection()
+            if connection is None:
+                break
+            connection.readyRead.connect(lambda c=connection: self._on_ready_read(c))
+            connection.disconnected.connect(connection.deleteLater)
+            if connection.bytesAvailable():
+                self._on_ready_read(connection)
+
+    def _on_ready_read(self, connection: QLocalSocket) -> None:
+        data = bytes(connection.readAll().data())
+        if ACTIVATE.strip() in data:
+            self.sig_activation_requested.emit()
