@@ -37,6 +37,7 @@ from onboard_desk.ui.board_model import (
     dropped_from_mime,
 )
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.guard import guarded
 from onboard_desk.ui.icons import icon
 from onboard_desk.ui.move_dialogs import request_move
 
@@ -250,7 +251,7 @@ class BoardScreen(QWidget):
         def totals(session: Any) -> tuple[list[queries.StageTotal], str]:
             return queries.stage_totals(session), settings_store.default_currency(session)
 
-        self.context.run_task(totals, self._show_totals)
+        self.context.run_task(totals, guarded(self, self._show_totals))
 
     @Slot(list)
     def _schedule_refresh(self, *_args: Any) -> None:

@@ -33,6 +33,7 @@ from onboard_desk.pipeline import Flag, PipelineConfig, Stage, flags_for
 from onboard_desk.queries import BoardCard
 from onboard_desk.timeutil import utcnow
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.guard import guarded
 
 #: MIME type of a dragged card: JSON ``{"id": int, "stage": str, "lost_from": str|null,
 #: "name": str}``.
@@ -163,7 +164,7 @@ class BoardColumnModel(QAbstractListModel):
             self.endResetModel()
             self.sig_loaded.emit()
 
-        self.context.run_task(fetch, done, self._failed(generation))
+        self.context.run_task(fetch, guarded(self, done), guarded(self, self._failed(generation)))
 
     def _failed(self, generation: int) -> Any:
         def failed(message: str) -> None:
@@ -203,7 +204,7 @@ class BoardColumnModel(QAbstractListModel):
                 self.endInsertRows()
             self.sig_loaded.emit()
 
-        self.context.run_task(fetch, done, self._failed(generation))
+        self.context.run_task(fetch, guarded(self, done), guarded(self, self._failed(generation)))
 
     @property
     def is_loading(self) -> bool:

@@ -16,6 +16,7 @@ from onboard_desk import queries
 from onboard_desk.pipeline import Stage
 from onboard_desk.queries import ProspectFilter
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.guard import guarded
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LIMIT = 20
@@ -98,7 +99,7 @@ class QuickSwitcher(QDialog):
                 self.status.setText(self.tr("No prospect matches “{0}”.").format(text))
             self.sig_results_shown.emit()
 
-        self.context.run_task(fetch, done)
+        self.context.run_task(fetch, guarded(self, done))
 
     @Slot()
     def choose(self) -> None:

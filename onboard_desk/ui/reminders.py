@@ -17,6 +17,7 @@ from onboard_desk import queries
 from onboard_desk.queries import DueReminder
 from onboard_desk.timeutil import utcnow
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.guard import guarded
 from onboard_desk.ui.icons import app_icon
 
 CHECK_INTERVAL_MS = 30_000
@@ -93,7 +94,7 @@ class Reminders(QObject):
             self._busy = False
             self.context.sig_error.emit(message)
 
-        self.context.run_task(fetch, done, failed)
+        self.context.run_task(fetch, guarded(self, done), guarded(self, failed))
 
     def remind(self, due: list[DueReminder]) -> None:
         title, body = reminder_text(due)

@@ -70,12 +70,18 @@ class InstanceServer(QObject):
             connection = self._server.nextPendingConnection()
             if connection is None:
                 break
-            connection.readyRead.connect(lambda c=connection: self._on_ready_read(c))
+            connection.readyRead.connect(self._on_ready_read)
             connection.disconnected.connect(connection.deleteLater)
             if connection.bytesAvailable():
-                self._on_ready_read(connection)
+                self._read(connection)
 
-    def _on_ready_read(self, connection: QLocalSocket) -> None:
+    @Slot()
+    def _on_ready_read(self) -> None:
+        connection = self.sender()
+        if isinstance(connection, QLocalSocket):
+            self._read(connection)
+
+    def _read(self, connection: QLocalSocket) -> None:
         data = bytes(connection.readAll().data())
         if ACTIVATE.strip() in data:
             self.sig_activation_requested.emit()

@@ -36,6 +36,7 @@ from onboard_desk.ui import dialogs
 from onboard_desk.ui.commands import LogActivityCommand, SetNextActionCommand, push
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.done_dialog import DoneAnswer, DoneDialog
+from onboard_desk.ui.guard import guarded
 from onboard_desk.ui.icons import icon
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -158,7 +159,7 @@ class TodayScreen(QWidget):
             if generation == self._generation:
                 self.show_agenda(agenda)
 
-        self.context.run_task(fetch, done)
+        self.context.run_task(fetch, guarded(self, done))
 
     def show_agenda(self, agenda: Agenda) -> None:
         """Fill the list, keeping the selected prospect selected where it still appears."""

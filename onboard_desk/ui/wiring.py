@@ -8,10 +8,14 @@ imported before the window is on screen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QWidget
 
-from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from onboard_desk.ui.context import AppContext
 
 
 def register_screens(window: MainWindow) -> None:
