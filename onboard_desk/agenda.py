@@ -147,7 +147,7 @@ def guess_activity_kind(next_action: str | None) -> str:
     text = (next_action or "").lower()
     if any(word in text for word in ("call", "check-in", "phone", "ring")):
         return "call"
-    if any(word in text for word in ("email", "e-mail", "send", "mail")):
+    if any(word in text for word in ("email", "e-mail", "send", "mail", "follow up")):
         return "email"
     if any(word in text for word in ("meet", "demo", "visit")):
         return "meeting"

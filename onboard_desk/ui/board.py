@@ -86,6 +86,7 @@ class BoardColumn(QFrame):
             header.addWidget(self.fold_button)
         layout.addLayout(header)
         self.totals = QLabel("…")
+        self.totals.setWordWrap(foldable)
         self.totals.setForegroundRole(self.totals.foregroundRole())
         layout.addWidget(self.totals)
 
@@ -128,9 +129,11 @@ class BoardColumn(QFrame):
             self.fold_button.blockSignals(True)
             self.fold_button.setChecked(unfolded)
             self.fold_button.blockSignals(False)
-        width = 240 if unfolded else 120
-        self.setMinimumWidth(width if self.foldable else 200)
-        self.setMaximumWidth(16777215 if not self.foldable or unfolded else 140)
+        if self.foldable:
+            self.setMinimumWidth(200 if unfolded else 120)
+            self.setMaximumWidth(16777215 if unfolded else 120)
+        else:
+            self.setMinimumWidth(165)
         if unfolded and self.model.rowCount() == 0 and not self.model.is_loading:
             self.model.reload()
 

@@ -99,6 +99,7 @@ class DoneDialog(QDialog):
         self.buttons.accepted.connect(self._check_and_accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
         self.next_text.setFocus()
 
     def _check_and_accept(self) -> None:

@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setCollapsible(0, False)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([170, 1000, 0])
+        self.splitter.setSizes([150, 1000, 0])
         self.setCentralWidget(self.splitter)
 
         self.menus = MenuBuilder(self)

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from onboard_desk import queries
 from onboard_desk.agenda import Agenda, AgendaItem, GroupKind, Snooze, snooze_until
-from onboard_desk.contacts import format_money
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import Flag, propose_next_action
 from onboard_desk.timeutil import to_local, utcnow
 from onboard_desk.ui import dialogs
+from onboard_desk.ui.board_delegate import format_value
 from onboard_desk.ui.commands import LogActivityCommand, SetNextActionCommand, push
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.done_dialog import DoneAnswer, DoneDialog
@@ -100,7 +100,6 @@ class TodayScreen(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setRootIsDecorated(False)
         self.view.doubleClicked.connect(self._on_double_click)
         header = self.view.header()
         header.setStretchLastSection(False)
@@ -226,7 +225,7 @@ class TodayScreen(QWidget):
         if Flag.STALE in flags:
             stage.setText(f"{item.stage.label} · {self.tr('stale')}")
         company = QStandardItem(item.company)
-        value = QStandardItem(format_money(item.value_cents, item.currency))
+        value = QStandardItem(format_value(item.value_cents, item.currency))
         value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         cells = [name, action, due, stage, company, value]
         for cell in cells:
