@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 from onboard_desk.locations import resolve_db_path
@@ -24,6 +23,9 @@ from onboard_desk.ui import ui_state
 from onboard_desk.ui.icons import app_icon
 from onboard_desk.ui.main_window import MainWindow
 from onboard_desk.ui.single_instance import InstanceServer, forward_to_running
+
+#: Start opening the database even if no paint event came (a hidden or odd platform).
+FIRST_PAINT_FALLBACK_MS = 400
 
 
 class DatabaseOpener(QObject):
@@ -38,6 +40,10 @@ class DatabaseOpener(QObject):
         super().__init__(parent)
         self.path = path
         self._thread: threading.Thread | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="open-database", daemon=True)
@@ -70,16 +76,23 @@ class DatabaseOpener(QObject):
         self.sig_opened.emit(engine)
 
 
-@dataclass
 class Launch:
     """What :func:`launch` started: the application, and the window unless another
     instance took over (then ``exit_code`` is what the process should return)."""
 
-    app: QApplication
-    window: MainWindow | None
-    exit_code: int = 0
-    opener: DatabaseOpener | None = None
-    server: InstanceServer | None = None
+    def __init__(
+        self,
+        app: QApplication,
+        window: MainWindow | None,
+        exit_code: int = 0,
+        opener: DatabaseOpener | None = None,
+    ) -> None:
+        self.app = app
+        self.window = window
+        self.exit_code = exit_code
+        self.opener = opener
+        #: Listens for later launches (created once the window is on screen).
+        self.server: InstanceServer | None = None
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -116,13 +129,8 @@ def launch(
 
     register_screens(window)
     window.show()
-    server = None
-    if single_instance:
-        server = InstanceServer(path, window)
-        server.sig_activation_requested.connect(window.bring_forward)
-        server.listen()
     opener = DatabaseOpener(path, window)
-    result = Launch(app, window, 0, opener, server)
+    result = Launch(app, window, 0, opener)
 
     @Slot(object)
     def opened(engine: Any) -> None:
@@ -143,7 +151,20 @@ def launch(
 
     opener.sig_opened.connect(opened)
     opener.sig_failed.connect(failed)
-    opener.start()
+
+    def start_background_work() -> None:
+        # After the first paint: the worker's imports would otherwise compete with it
+        # for the interpreter, and QtNetwork is not needed to draw the window.
+        if result.server is not None or opener.started:
+            return
+        opener.start()
+        if single_instance:
+            result.server = InstanceServer(path, window)
+            result.server.sig_activation_requested.connect(window.bring_forward)
+            result.server.listen()
+
+    window.sig_first_paint.connect(start_background_work)
+    QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, start_background_work)
     return result
 
 

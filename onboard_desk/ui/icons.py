@@ -27,9 +27,11 @@ class _SvgEngine(QIconEngine):
     def __init__(self, data: bytes) -> None:
         super().__init__()
         self._data = data
-        self._renderer = QSvgRenderer(QByteArray(data))
+        self._renderer: QSvgRenderer | None = None  # parsed on first paint
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        if self._renderer is None:
+            self._renderer = QSvgRenderer(QByteArray(self._data))
         painter.save()
         if mode == QIcon.Mode.Disabled:
             painter.setOpacity(0.4)

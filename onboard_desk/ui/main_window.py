@@ -34,11 +34,10 @@ anywhere on the window, e.g. for import), ``sig_context_ready(AppContext)``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -68,14 +67,24 @@ if TYPE_CHECKING:
 ScreenFactory = Callable[[], QWidget]
 
 
-@dataclass
 class _Screen:
-    key: str
-    title: str
-    factory: ScreenFactory | None
-    widget: QWidget | None
-    item: QListWidgetItem
-    action: QAction
+    """One registered screen: its sidebar item, View action, and widget once built."""
+
+    def __init__(
+        self,
+        key: str,
+        title: str,
+        factory: ScreenFactory | None,
+        widget: QWidget | None,
+        item: QListWidgetItem,
+        action: QAction,
+    ) -> None:
+        self.key = key
+        self.title = title
+        self.factory = factory
+        self.widget = widget
+        self.item = item
+        self.action = action
 
 
 class MainWindow(QMainWindow):
@@ -88,6 +97,8 @@ class MainWindow(QMainWindow):
     sig_context_ready = Signal(object)
     #: The first screen shown has its data on screen.
     sig_data_shown = Signal()
+    #: The window has been painted once (start-up work waits for this).
+    sig_first_paint = Signal()
 
     def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +107,7 @@ class MainWindow(QMainWindow):
         self._screens: dict[str, _Screen] = {}
         self._current: str | None = None
         self._data_shown = False
+        self._painted = False
         self.setObjectName("MainWindow")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -433,6 +445,12 @@ class MainWindow(QMainWindow):
         ui_state.MAIN_SPLITTER.set(QByteArray(self.splitter.saveState()))
         if self._current:
             ui_state.LAST_SCREEN.set(self._current)
+
+    def event(self, event: QEvent) -> bool:
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            QTimer.singleShot(0, self.sig_first_paint.emit)
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

@@ -7,12 +7,12 @@ same one twice brings the existing window forward instead.
 
 from __future__ import annotations
 
-import hashlib
 import os
+import zlib
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 ACTIVATE = b"activate\n"
 
@@ -23,15 +23,45 @@ def server_name(db_path: Path) -> str:
         resolved = str(db_path.expanduser().resolve())
     except OSError:
         resolved = str(db_path)
-    digest = hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+    data = resolved.encode("utf-8")
+    digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
     uid = os.getuid() if hasattr(os, "getuid") else 0
     return f"onboard-desk-{uid}-{digest}"
 
 
+def socket_path(name: str) -> str:
+    """Where QLocalServer puts a named socket on Unix: Qt's temporary folder."""
+    return os.path.join(os.environ.get("TMPDIR") or "/tmp", name)
+
+
 def forward_to_running(db_path: Path, *, timeout_ms: int = 500) -> bool:
-    """Ask a running instance on ``db_path`` to come forward; True if one answered."""
+    """Ask a running instance on ``db_path`` to come forward; True if one answered.
+
+    On Unix this talks to the QLocalServer's socket with the standard library, so a first
+    launch does not load QtNetwork before its window is on screen.
+    """
+    name = server_name(db_path)
+    if os.name != "posix":
+        return _forward_with_qt(name, timeout_ms)
+    import socket
+
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.settimeout(timeout_ms / 1000)
+    try:
+        client.connect(socket_path(name))
+        client.sendall(ACTIVATE)
+    except OSError:
+        return False
+    finally:
+        client.close()
+    return True
+
+
+def _forward_with_qt(name: str, timeout_ms: int) -> bool:
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
-    socket.connectToServer(server_name(db_path))
+    socket.connectToServer(name)
     if not socket.waitForConnected(timeout_ms):
         return False
     socket.write(ACTIVATE)
@@ -48,6 +78,8 @@ class InstanceServer(QObject):
     sig_activation_requested = Signal()
 
     def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self.name = server_name(db_path)
         self._server = QLocalServer(self)
@@ -56,6 +88,8 @@ class InstanceServer(QObject):
 
     def listen(self) -> bool:
         """Start listening; a socket left behind by a crashed instance is removed first."""
+        from PySide6.QtNetwork import QLocalServer
+
         if self._server.listen(self.name):
             return True
         QLocalServer.removeServer(self.name)
@@ -78,10 +112,10 @@ class InstanceServer(QObject):
     @Slot()
     def _on_ready_read(self) -> None:
         connection = self.sender()
-        if isinstance(connection, QLocalSocket):
+        if connection is not None:
             self._read(connection)
 
-    def _read(self, connection: QLocalSocket) -> None:
+    def _read(self, connection: Any) -> None:
         data = bytes(connection.readAll().data())
         if ACTIVATE.strip() in data:
             self.sig_activation_requested.emit()

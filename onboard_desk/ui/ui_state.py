@@ -8,7 +8,6 @@ temporary folder with ``QSettings.setPath``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
@@ -32,13 +31,13 @@ def _version() -> str:
     return str(__version__)
 
 
-@dataclass(frozen=True)
 class Key(Generic[T]):
     """One QSettings entry with its type and default."""
 
-    name: str
-    kind: type
-    default: T
+    def __init__(self, name: str, kind: type, default: T) -> None:
+        self.name = name
+        self.kind = kind
+        self.default = default
 
     def get(self) -> T:
         return cast(T, self._convert(QSettings().value(self.name, self.default)))
