@@ -119,6 +119,46 @@ def _due_key(item: AgendaItem) -> tuple[datetime, int]:
     return (item.due, item.prospect_id)
 
 
+def build_agenda(
+    items: Iterable[AgendaItem],
+    *,
+    now: datetime,
+    config: PipelineConfig | None = None,
+    limit: int = 300,
+    zone: tzinfo | None = None,
+) -> Agenda:
+    """Sort open prospects into the Today groups, each oldest first and capped at ``limit``.
+
+    Overdue (due before today) and due today come from :func:`split_due`; stale means idle
+    in the stage past its limit (:func:`onboard_desk.pipeline.flags_for`), longest idle
+    first; "no next action" lists those without one, longest in their stage first.
+    """
+    config = config or PipelineConfig()
+    rows = list(items)
+    overdue, due_today = split_due(rows, now=now, zone=zone)
+    stale = sorted(
+        (i for i in rows if Flag.STALE in i.flags(now, config)),
+        key=lambda i: (i.stage_entered_at, i.prospect_id),
+    )
+    missing = sorted(
+        (i for i in rows if i.due is None),
+        key=lambda i: (i.stage_entered_at, i.prospect_id),
+    )
+
+    def group(kind: GroupKind, found: list[AgendaItem]) -> AgendaGroup:
+        return AgendaGroup(kind, tuple(found[:limit]), len(found))
+
+    return Agenda(
+        groups=(
+            group(GroupKind.OVERDUE, overdue),
+            group(GroupKind.TODAY, due_today),
+            group(GroupKind.STALE, stale),
+            group(GroupKind.NO_NEXT_ACTION, missing),
+        ),
+        now=now,
+    )
+
+
 class Snooze(enum.StrEnum):
     """How far a next action can be put off with one click."""
 
