@@ -17,6 +17,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -32,6 +33,32 @@ def build_demo(path: Path, prospects: int) -> None:
     engine.dispose()
 
 
+def apply_dark_palette(app: Any) -> None:
+    """A dark palette like a desktop's dark theme, to check nothing hard-codes colours."""
+    from PySide6.QtGui import QColor, QPalette
+
+    app.setStyle("Fusion")
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in (
+        (roles.Window, "#2b2b2b"),
+        (roles.WindowText, "#e6e6e6"),
+        (roles.Base, "#1f1f1f"),
+        (roles.AlternateBase, "#262626"),
+        (roles.Text, "#e6e6e6"),
+        (roles.PlaceholderText, "#9a9a9a"),
+        (roles.Button, "#353535"),
+        (roles.ButtonText, "#e6e6e6"),
+        (roles.Highlight, "#3d7bd9"),
+        (roles.HighlightedText, "#ffffff"),
+        (roles.Mid, "#555555"),
+        (roles.ToolTipBase, "#353535"),
+        (roles.ToolTipText, "#e6e6e6"),
+    ):
+        palette.setColor(role, QColor(colour))
+    app.setPalette(palette)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -40,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prospects", type=int, default=5000)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--size", default="1440x900")
+    parser.add_argument("--dark", action="store_true", help="use a dark palette (Fusion style)")
     parser.add_argument(
         "--platform", default=None, help="Qt platform (default: offscreen without $DISPLAY)"
     )
@@ -68,11 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     window = started.window
     assert window is not None
     app = started.app
+    suffix = ""
+    if args.dark:
+        apply_dark_palette(app)
+        suffix = "-dark"
     window.resize(width, height)
     saved: list[Path] = []
 
     def save(widget: QWidget, name: str) -> None:
-        path = args.out / f"app-{name}.png"
+        path = args.out / f"app-{name}{suffix}.png"
         widget.grab().save(str(path))
         saved.append(path)
 
