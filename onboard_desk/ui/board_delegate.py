@@ -81,32 +81,12 @@ class CardDelegate(QStyledItemDelegate):
         text_colour = palette.color(QPalette.ColorRole.Text)
         dim_colour = palette.color(QPalette.ColorRole.PlaceholderText)
 
-        # Line 1: name (bold), and the flag as a pill on the right.
-        label = flag_text(flags)
-        pill_width = 0
-        if label:
-            small = QFont(base_font)
-            small.setPointSizeF(max(7.0, base_font.pointSizeF() * 0.85))
-            pill_width = QFontMetrics(small).horizontalAdvance(label) + 12
-            pill = QRect(inner.right() - pill_width, inner.top() + 1, pill_width, line - 2)
-            urgent = Flag.OVERDUE in flags
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(
-                palette.color(QPalette.ColorRole.Highlight if urgent else QPalette.ColorRole.Mid)
-            )
-            painter.drawRoundedRect(QRectF(pill), (line - 2) / 2, (line - 2) / 2)
-            painter.setFont(small)
-            painter.setPen(
-                palette.color(
-                    QPalette.ColorRole.HighlightedText if urgent else QPalette.ColorRole.Text
-                )
-            )
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+        # Line 1: the name, bold, the full width (what a salesperson scans for).
         bold = QFont(base_font)
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(text_colour)
-        first = QRect(inner.left(), inner.top(), inner.width() - pill_width - 4, line)
+        first = QRect(inner.left(), inner.top(), inner.width(), line)
         painter.drawText(
             first,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -118,7 +98,6 @@ class CardDelegate(QStyledItemDelegate):
         value = format_value(card.value_cents, card.currency)
         value_width = metrics.horizontalAdvance(value) + 6 if value else 0
         if value:
-            painter.setPen(text_colour)
             painter.drawText(
                 QRect(inner.right() - value_width, inner.top() + line, value_width, line),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -132,15 +111,37 @@ class CardDelegate(QStyledItemDelegate):
             metrics.elidedText(card.company, Qt.TextElideMode.ElideRight, second.width()),
         )
 
-        # Line 3: next action and when.
-        due = short_due(card)
-        action = card.next_action or "No next action"
-        third_text = f"{due} · {action}" if due else action
-        third = QRect(inner.left(), inner.top() + 2 * line, inner.width(), line)
-        painter.setPen(text_colour if card.next_action else dim_colour)
-        painter.drawText(
-            third,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            metrics.elidedText(third_text, Qt.TextElideMode.ElideRight, third.width()),
-        )
+        # Line 3: when and what comes next, and the flag as a pill on the right.
+        label = flag_text(flags)
+        pill_width = 0
+        top = inner.top() + 2 * line
+        if label:
+            small = QFont(base_font)
+            small.setPointSizeF(max(7.0, base_font.pointSizeF() * 0.85))
+            pill_width = QFontMetrics(small).horizontalAdvance(label) + 12
+            pill = QRect(inner.right() - pill_width, top + 1, pill_width, line - 2)
+            urgent = Flag.OVERDUE in flags
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(
+                palette.color(QPalette.ColorRole.Highlight if urgent else QPalette.ColorRole.Mid)
+            )
+            painter.drawRoundedRect(QRectF(pill), (line - 2) / 2, (line - 2) / 2)
+            painter.setFont(small)
+            painter.setPen(
+                palette.color(
+                    QPalette.ColorRole.HighlightedText if urgent else QPalette.ColorRole.Text
+                )
+            )
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+            painter.setFont(base_font)
+        if card.next_action:
+            due = short_due(card)
+            third_text = f"{due} · {card.next_action}" if due else card.next_action
+            third = QRect(inner.left(), top, inner.width() - pill_width - 4, line)
+            painter.setPen(text_colour)
+            painter.drawText(
+                third,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(third_text, Qt.TextElideMode.ElideRight, third.width()),
+            )
         painter.restore()

@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(22, 22))
         self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
         self.sidebar.setBackgroundRole(self.sidebar.palette().ColorRole.Window)
-        self.sidebar.setMinimumWidth(140)
+        self.sidebar.setMinimumWidth(110)
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
         self.stack = QStackedWidget()
         self._placeholder = self._make_placeholder()
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setCollapsible(0, False)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([150, 1000, 0])
+        self.splitter.setSizes([130, 1000, 0])
         self.setCentralWidget(self.splitter)
 
         self.menus = MenuBuilder(self)
