@@ -194,11 +194,12 @@ class BoardScreen(QWidget):
         heading.setFont(font)
         top.addWidget(heading)
         self.summary = QLabel()
-        top.addWidget(self.summary)
-        top.addStretch(1)
-        hint = QLabel(self.tr("Drag a card to another stage to move it · double-click opens it"))
-        hint.setEnabled(False)
-        top.addWidget(hint)
+        top.addWidget(self.summary, 2)
+        # The summary may be clipped in a narrow window rather than widen it.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setToolTip(
+            self.tr("Drag a card to another stage to move it; double-click a card to open it.")
+        )
         outer.addLayout(top)
 
         row = QWidget()

@@ -23,7 +23,10 @@ shortcut: str | None = None, icon_name: str | None = None) -> QAction``
     Add an action to "File", "Edit", "View", "Go", "Help" or a new menu (inserted before
     Help). The action is added to the window too, so its shortcut works on every screen.
 ``open_prospect(prospect_id: int) -> None``
-    Show that prospect's card; emits ``sig_open_prospect_requested(int)``.
+    Show that prospect's card (in the right-hand panel); emits
+    ``sig_open_prospect_requested(int)``.
+``show_side_panel(widget: QWidget) -> None``
+    Show a widget in the right-hand panel (the prospect card lives there).
 ``context: AppContext | None``
     The open database and shared services (None until the database is open).
 Signals: ``sig_open_prospect_requested(int)``, ``sig_file_dropped(Path)`` (a file dropped
@@ -108,6 +111,8 @@ class MainWindow(QMainWindow):
         self._current: str | None = None
         self._data_shown = False
         self._painted = False
+        #: Screen whose search Ctrl+F opens when the current screen has none.
+        self.search_screen_key: str | None = None
         self.setObjectName("MainWindow")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -366,6 +371,10 @@ class MainWindow(QMainWindow):
         """Focus the current screen's search box (Ctrl+F)."""
         widget = self.screen_widget(self._current) if self._current else None
         focus = getattr(widget, "focus_search", None)
+        if not callable(focus) and self.search_screen_key in self._screens:
+            self.show_screen(self.search_screen_key)
+            widget = self.screen_widget(self.search_screen_key)
+            focus = getattr(widget, "focus_search", None)
         if callable(focus):
             focus()
         else:

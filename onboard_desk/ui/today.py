@@ -68,10 +68,12 @@ class TodayScreen(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.heading.setFont(font)
-        top.addWidget(self.heading)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.heading)
         self.summary = QLabel()
-        top.addWidget(self.summary)
-        top.addStretch(1)
+        titles.addWidget(self.summary)
+        top.addLayout(titles, 1)
         self.done_button = self._tool_button(self.tr("Done"), "done", self.mark_selected_done)
         self.done_button.setToolTip(
             self.tr("Log the next action as done and plan the next (Ctrl+D)")
@@ -239,7 +241,7 @@ class TodayScreen(QWidget):
             overdue = self.agenda.group(GroupKind.OVERDUE).total
             today = self.agenda.group(GroupKind.TODAY).total
             self.summary.setText(
-                self.tr("   {0} due today, {1} overdue").format(f"{today:,}", f"{overdue:,}")
+                self.tr("{0} due today, {1} overdue").format(f"{today:,}", f"{overdue:,}")
             )
 
     # -------------------------------------------------------------- actions
