@@ -257,3 +257,28 @@ def test_tests_use_a_temporary_settings_file():
     from PySide6.QtCore import QSettings
 
     assert "qsettings" in QSettings().fileName()
+
+
+def test_a_file_that_is_not_a_database_is_reported_in_the_window(qtbot, tmp_path, shown_errors):
+    from onboard_desk.ui.app import launch
+
+    bogus = tmp_path / "notes.sqlite3"
+    bogus.write_text("this is not a database, " * 200)
+    started = launch(bogus, ["onboard-desk"], single_instance=False)
+    window = started.window
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(shown_errors), timeout=10000)
+    assert "not an Onboard Desk database" in shown_errors[0][1]
+    assert "not an Onboard Desk database" in window._placeholder_label.text()
+    assert window.context is None
+    assert bogus.read_text().startswith("this is not a database")
+
+
+def test_no_command_opens_the_window(monkeypatch, tmp_path):
+    from onboard_desk import cli
+    from onboard_desk.ui import app
+
+    calls: list[object] = []
+    monkeypatch.setattr(app, "run_gui", lambda db=None, argv=None: calls.append(db) or 0)
+    assert cli.main(["--db", str(tmp_path / "x.sqlite3")]) == 0
+    assert calls == [str(tmp_path / "x.sqlite3")]
