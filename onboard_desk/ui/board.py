@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QScrollArea,
     QSizePolicy,
     QToolButton,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from onboard_desk import queries, settings_store
 from onboard_desk.pipeline import WORKING_STAGES, Position, Stage
+from onboard_desk.queries import BoardCard
 from onboard_desk.ui import ui_state
 from onboard_desk.ui.board_delegate import CardDelegate
 from onboard_desk.ui.board_model import (
@@ -231,6 +233,11 @@ class BoardScreen(QWidget):
         column = BoardColumn(self.context, stage, foldable=foldable)
         column.sig_card_dropped.connect(self.on_card_dropped)
         column.view.doubleClicked.connect(lambda index, c=column: self._open(c, index))
+        column.view.activated.connect(lambda index, c=column: self._open(c, index))
+        column.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        column.view.customContextMenuRequested.connect(
+            lambda point, c=column: self._card_menu(c, point)
+        )
         column.model.sig_loaded.connect(self._on_column_loaded)
         if column.fold_button is not None:
             key = ui_state.BOARD_SHOW_WON if stage is Stage.WON else ui_state.BOARD_SHOW_LOST
@@ -289,6 +296,33 @@ class BoardScreen(QWidget):
     def _open(self, column: BoardColumn, index: QModelIndex) -> None:
         if index.isValid():
             self.sig_open_prospect.emit(column.model.card_at(index.row()).prospect_id)
+
+    def _card_menu(self, column: BoardColumn, point: QPoint) -> None:
+        """Right-click on a card: open it, or move it without dragging."""
+        index = column.view.indexAt(point)
+        if not index.isValid():
+            return
+        card = column.model.card_at(index.row())
+        menu = QMenu(self)
+        menu.addAction(icon("open"), self.tr("Open"), lambda: self._open(column, index))
+        move_menu = menu.addMenu(self.tr("Move to"))
+        for stage in (*WORKING_STAGES, *FOLDED_STAGES):
+            if stage is not card.stage:
+                move_menu.addAction(stage.label).setData(stage.value)
+        chosen = menu.exec(column.view.viewport().mapToGlobal(point))
+        if chosen is not None and chosen.data():
+            self.move_card(card, Stage(chosen.data()))
+
+    def move_card(self, card: BoardCard, target: Stage) -> bool:
+        """Move a card's prospect through the pipeline rules (as a drop would)."""
+        return request_move(
+            self.context,
+            self,
+            prospect_id=card.prospect_id,
+            position=Position(card.stage, card.lost_from),
+            target=target,
+            name=card.name,
+        )
 
     @Slot(object)
     def on_card_dropped(self, dropped: DroppedCard) -> None:

@@ -151,3 +151,19 @@ def test_header_shows_count_and_value(context, engine, qtbot):
     label = board.columns[Stage.OUTREACH].totals
     qtbot.waitUntil(lambda: label.text().startswith("2 ·"), timeout=5000)
     assert "4,000 USD" in label.text()
+
+
+def test_move_without_dragging(context, engine, qtbot, shown_errors):
+    ada = add_prospect(engine, "Ada Lovelace", stage=Stage.PAYMENT)
+    board = _board(context, qtbot)
+    model = board.columns[Stage.PAYMENT].model
+    card = model.card_at(model.row_of(ada))
+    assert board.move_card(card, Stage.WON)
+    assert stage_of(engine, ada) is Stage.WON
+    bob = add_prospect(engine, "Bob", stage=Stage.TRIAL)
+    board.refresh()
+    trial = board.columns[Stage.TRIAL].model
+    qtbot.waitUntil(lambda: trial.row_of(bob) is not None, timeout=5000)
+    assert not board.move_card(trial.card_at(trial.row_of(bob)), Stage.WON)
+    assert stage_of(engine, bob) is Stage.TRIAL
+    assert "Payment" in shown_errors[-1][1]
