@@ -68,6 +68,8 @@ if TYPE_CHECKING:
     from onboard_desk.ui.context import AppContext
 
 ScreenFactory = Callable[[], QWidget]
+#: A remembered window smaller than this is not restored (it came from another screen).
+MIN_RESTORED_SIZE = (480, 360)
 
 
 class _Screen:
@@ -433,9 +435,13 @@ class MainWindow(QMainWindow):
 
     def restore_state(self) -> None:
         geometry = ui_state.WINDOW_GEOMETRY.get()
-        if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
+        restored = not geometry.isEmpty() and self.restoreGeometry(geometry)
+        if (
+            not restored
+            or self.width() < MIN_RESTORED_SIZE[0]
+            or self.height() < MIN_RESTORED_SIZE[1]
+        ):
+            # First start, or a geometry from another screen set-up that no longer fits.
             screen = QApplication.primaryScreen()
             if screen is not None:
                 area = screen.availableGeometry()
