@@ -41,6 +41,9 @@ SORT_COLUMNS: dict[str, Any] = {
     "created_at": Prospect.created_at,
     "updated_at": Prospect.updated_at,
     "id": Prospect.id,
+    # The prospect table's other sortable columns.
+    "phone": Prospect.phone,
+    "next_action": Prospect.next_action,
 }
 
 
