@@ -30,9 +30,17 @@ from sqlmodel import Session
 from onboard_desk import queries
 from onboard_desk.contacts import format_money
 from onboard_desk.models import Prospect
-from onboard_desk.pipeline import CHANNEL_LABELS, Channel, Flag, PipelineConfig, Stage, flags_for
+from onboard_desk.pipeline import (
+    CHANNEL_LABELS,
+    WORKING_STAGES,
+    Channel,
+    Flag,
+    PipelineConfig,
+    Stage,
+    flags_for,
+)
 from onboard_desk.queries import ProspectFilter
-from onboard_desk.timeutil import as_utc, format_local, utcnow
+from onboard_desk.timeutil import format_local, utcnow
 from onboard_desk.ui.context import AppContext
 
 #: Rows fetched per page; a page of this size renders well within a frame.
@@ -73,6 +81,7 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
 
 _FLAG_ORDER = (Flag.OVERDUE, Flag.STALE, Flag.NO_NEXT_ACTION)
+_OPEN_STAGE_VALUES = frozenset(s.value for s in WORKING_STAGES)
 
 
 @dataclass(frozen=True)
@@ -98,33 +107,82 @@ class ProspectRow:
 
     @classmethod
     def of(cls, prospect: Prospect, *, now: datetime, config: PipelineConfig) -> ProspectRow:
-        stage = Stage(prospect.stage)
-        due = as_utc(prospect.next_action_due) if prospect.next_action_due else None
-        flags = flags_for(
-            stage=stage,
-            next_action_due=due,
-            stage_entered_at=as_utc(prospect.stage_entered_at),
-            now=now,
-            config=config,
+        return cls.from_values(
+            tuple(getattr(prospect, c.key) for c in ROW_COLUMNS), now=now, config=config
         )
+
+    @classmethod
+    def from_values(
+        cls, values: tuple[Any, ...], *, now: datetime, config: PipelineConfig
+    ) -> ProspectRow:
+        """A row from the values of :data:`ROW_COLUMNS`, in that order."""
+        (
+            prospect_id,
+            name,
+            company,
+            title,
+            email,
+            phone,
+            channel,
+            owner,
+            value_cents,
+            currency,
+            stage,
+            next_action,
+            due,
+            entered,
+            created_at,
+            updated_at,
+        ) = values
+        flags: tuple[Flag, ...] = ()
+        if stage in _OPEN_STAGE_VALUES:  # only open prospects carry flags
+            found = flags_for(
+                stage=Stage(stage),
+                next_action_due=due,
+                stage_entered_at=entered,
+                now=now,
+                config=config,
+            )
+            flags = tuple(f for f in _FLAG_ORDER if f in found)
         return cls(
-            id=int(prospect.id or 0),
-            name=prospect.name,
-            company=prospect.company,
-            title=prospect.title,
-            email=prospect.email,
-            phone=prospect.phone,
-            channel=prospect.channel,
-            owner=prospect.owner,
-            value_cents=prospect.value_cents,
-            currency=prospect.currency,
-            stage=prospect.stage,
-            next_action=prospect.next_action or "",
-            next_action_due=due,
-            created_at=prospect.created_at,
-            updated_at=prospect.updated_at,
-            flags=tuple(f for f in _FLAG_ORDER if f in flags),
+            int(prospect_id or 0),
+            name,
+            company,
+            title,
+            email,
+            phone,
+            channel,
+            owner,
+            value_cents,
+            currency,
+            stage,
+            next_action or "",
+            due,
+            created_at,
+            updated_at,
+            flags,
         )
+
+
+#: The columns a table row needs, read straight from SQL (no ORM objects).
+ROW_COLUMNS: tuple[Any, ...] = (
+    Prospect.id,
+    Prospect.name,
+    Prospect.company,
+    Prospect.title,
+    Prospect.email,
+    Prospect.phone,
+    Prospect.channel,
+    Prospect.owner,
+    Prospect.value_cents,
+    Prospect.currency,
+    Prospect.stage,
+    Prospect.next_action,
+    Prospect.next_action_due,
+    Prospect.stage_entered_at,
+    Prospect.created_at,
+    Prospect.updated_at,
+)
 
 
 def fetch_page(
@@ -132,10 +190,10 @@ def fetch_page(
 ) -> list[ProspectRow]:
     """One page of rows (runs on the thread pool)."""
     now = utcnow()
-    prospects = queries.list_prospects(
-        session, flt=flt, offset=offset, limit=limit, now=now, config=config
+    rows = queries.list_prospect_columns(
+        session, ROW_COLUMNS, flt=flt, offset=offset, limit=limit, now=now, config=config
     )
-    return [ProspectRow.of(p, now=now, config=config) for p in prospects]
+    return [ProspectRow.from_values(values, now=now, config=config) for values in rows]
 
 
 def fetch_rows_by_id(
