@@ -110,7 +110,9 @@ class NewProspectDialog(QDialog):
         font.setBold(True)
         heading.setFont(font)
         self.duplicates_list = QListWidget(self)
-        self.duplicates_list.setMaximumHeight(110)
+        self.duplicates_list.setWordWrap(True)
+        self.duplicates_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.duplicates_list.setMaximumHeight(150)
         self.duplicates_list.itemDoubleClicked.connect(lambda _item: self.open_existing())
         self.open_button = QPushButton(self.tr("Open existing"), self)
         self.open_button.clicked.connect(self.open_existing)
@@ -189,9 +191,16 @@ class NewProspectDialog(QDialog):
         self.duplicates_list.clear()
         for duplicate in found:
             stage = _stage_label(duplicate.stage)
+            company = f" · {duplicate.company}" if duplicate.company else ""
+            owner = duplicate.owner or self.tr("no owner")
             contact = " · ".join(p for p in (duplicate.email, duplicate.phone) if p)
-            text = f"{duplicate.describe()} — {stage}, {duplicate.owner or 'no owner'}"
-            item = QListWidgetItem(text + (f"\n    {contact}" if contact else ""))
+            lines = [
+                f"{duplicate.name}{company} — {stage}, {owner}",
+                "    " + self.tr("Why: %s") % ", ".join(duplicate.reasons),
+            ]
+            if contact:
+                lines.append(f"    {contact}")
+            item = QListWidgetItem("\n".join(lines))
             item.setData(Qt.ItemDataRole.UserRole, duplicate.prospect_id)
             self.duplicates_list.addItem(item)
         if found:

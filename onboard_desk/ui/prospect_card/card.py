@@ -40,13 +40,14 @@ from onboard_desk.models import Prospect
 from onboard_desk.pipeline import (
     ORDERED_STAGES,
     WORKING_STAGES,
+    Flag,
     PipelineError,
     Position,
     Stage,
     flags_for,
     plan_move,
 )
-from onboard_desk.timeutil import as_utc, utcnow
+from onboard_desk.timeutil import as_utc, format_local, utcnow
 from onboard_desk.ui.commands import (
     EditProspectCommand,
     LogActivityCommand,
@@ -295,12 +296,30 @@ class ProspectCard(QWidget):
             now=utcnow(),
             config=self.context.config,
         )
-        self.flags_label.setText("  ".join(sorted(f.label for f in flags)))
+        self.flags_label.setText(self._flags_text(prospect, stage, flags))
         self.next_action.set_next_action(
-            prospect.next_action, prospect.next_action_due, is_open=stage.is_open
+            prospect.next_action, prospect.next_action_due, is_open=stage is not Stage.LOST
         )
         self._show_checklist(stage, lost_from)
         self._update_move_buttons(stage, lost_from)
+
+    def _flags_text(self, prospect: Prospect, stage: Stage, flags: frozenset[Flag]) -> str:
+        """Why the prospect needs attention, in words a salesperson acts on."""
+        lines = []
+        if Flag.OVERDUE in flags:
+            lines.append(
+                self.tr("Overdue: the next action was due %s")
+                % format_local(prospect.next_action_due)
+            )
+        if Flag.NO_NEXT_ACTION in flags:
+            lines.append(self.tr("No next action"))
+        if Flag.STALE in flags:
+            days = (utcnow() - as_utc(prospect.stage_entered_at)).days
+            limit = self.context.config.idle_limit(stage)
+            lines.append(
+                self.tr("Stale: %d days in %s (limit %d)") % (days, stage.label, limit or 0)
+            )
+        return "\n".join(lines)
 
     def _show_checklist(self, stage: Stage, lost_from: Stage | None) -> None:
         shown = lost_from if stage is Stage.LOST and lost_from else stage

@@ -82,7 +82,7 @@ class NextActionEditor(QWidget):
         self.text_edit.setText(text or "")
         self.set_due(due or (utcnow() + timedelta(days=1)))
         if not is_open:
-            self.status_label.setText(self.tr("Closed prospects need no next action."))
+            self.status_label.setText(self.tr("A lost prospect needs no next action."))
             self.status_label.setStyleSheet("")
         elif not text:
             self.status_label.setText(self.tr("No next action: set one so it is not forgotten."))

@@ -57,7 +57,7 @@ def move_entry(change: StageChange) -> TimelineEntry:
     elif kind == MoveKind.WIN.value:
         what = "Won: now a customer"
     elif kind == MoveKind.SKIP.value:
-        what = f"Moved {from_label} → {to_label} (skipped ahead)"
+        what = f"Skipped {from_label} → {to_label}"
     else:
         what = f"Moved {from_label} → {to_label}"
     return TimelineEntry(
@@ -155,8 +155,8 @@ class TimelineModel(QAbstractTableModel):
             if column == 2:
                 return " ".join(entry.detail.split())  # one line; the tooltip has it all
             return entry.by
-        if role == Qt.ItemDataRole.ToolTipRole and entry.detail:
-            return entry.detail
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(p for p in (entry.what, entry.detail) if p)
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and entry.kind == "move":
             return QBrush(QColor("#1565c0"))
         return None
