@@ -9,6 +9,7 @@ wide they are is UI state and lives in QSettings.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QPoint, QSettings, Qt, QTimer, Signal, Slot
@@ -88,7 +89,7 @@ class ProspectsView(QWidget):
         self.restore_header_state()
         self._load_owners()
         self._load_saved_views()
-        self._apply_filters()
+        self._restore_last_filter()
 
     # -- construction --------------------------------------------------------------------
 
@@ -192,6 +193,7 @@ class ProspectsView(QWidget):
         open_action.triggered.connect(self._open_current)
         self.table.addAction(open_action)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit, self._escape_search)
+        QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_edit, self._search_to_table)
 
     # -- public API ----------------------------------------------------------------------
 
@@ -357,6 +359,14 @@ class ProspectsView(QWidget):
         self._apply_filters()
 
     @Slot()
+    def _search_to_table(self) -> None:
+        """Down in the search box goes to the results, first row selected."""
+        self._search_now()
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self.table.selectRow(0)
+
+    @Slot()
     def _escape_search(self) -> None:
         if self.search_edit.text():
             self.search_edit.clear()
@@ -372,10 +382,35 @@ class ProspectsView(QWidget):
         if sort is not None:
             flt = replace(flt, sort=sort, descending=bool(descending))
         self.model.set_filter(flt)
+        self._remember_filter(flt)
         self._show_sort_indicator()
         self.reset_button.setEnabled(
             flt != ProspectFilter(sort=flt.sort, descending=flt.descending)
         )
+
+    def _remember_filter(self, flt: ProspectFilter) -> None:
+        """Keep the current filter and sort for the next start (QSettings, UI state)."""
+        state = SavedView.from_filter("", flt).to_json()
+        state["view"] = self.view_combo.currentData() or ""
+        ui_settings().setValue(f"{SETTINGS_GROUP}/last_filter", json.dumps(state))
+
+    def _restore_last_filter(self) -> None:
+        raw = ui_settings().value(f"{SETTINGS_GROUP}/last_filter")
+        try:
+            data = json.loads(str(raw)) if raw else {}
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        flt = SavedView.from_json("", data).to_filter()
+        if flt.owner and self.owner_combo.findData(flt.owner) < 0:
+            self.owner_combo.addItem(flt.owner, flt.owner)
+        self._set_controls(flt)
+        view_index = self.view_combo.findData(data.get("view") or None)
+        if data.get("view") and view_index > 0:
+            self.view_combo.setCurrentIndex(view_index)
+            self.delete_view_button.setEnabled(True)
+        self._apply_filters(sort=flt.sort, descending=flt.descending)
 
     def _show_sort_indicator(self) -> None:
         header = self.table.horizontalHeader()
@@ -398,6 +433,7 @@ class ProspectsView(QWidget):
             return
         else:
             self.model.sort(column, order)
+        self._remember_filter(self.model.prospect_filter)
         self._show_sort_indicator()
 
     def _load_owners(self) -> None:

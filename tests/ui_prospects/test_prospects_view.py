@@ -241,3 +241,48 @@ def test_an_edit_elsewhere_refreshes_the_row_in_place(
     company = view.model.column_index("company")
     qtbot.waitUntil(lambda: view.model.index(0, company).data() == "Renamed Co", timeout=5000)
     assert view.model.rowCount() == PAGE_SIZE
+
+
+def test_last_filter_and_sort_come_back_next_time(qtbot: QtBot, demo_context: AppContext) -> None:
+    view = make_view(qtbot, demo_context)
+    view.stage_combo.setCurrentIndex(view.stage_combo.findData(Stage.PAYMENT.value))
+    view.table.sortByColumn(view.model.column_index("value"), Qt.SortOrder.DescendingOrder)
+    wait_loaded(qtbot, view)
+    expected = view.model.prospect_filter
+    view.close()
+    again = make_view(qtbot, demo_context)
+    assert again.model.prospect_filter == expected
+    assert again.stage_combo.currentData() == Stage.PAYMENT.value
+
+
+def test_a_page_for_an_old_filter_is_dropped(qtbot: QtBot, demo_context: AppContext) -> None:
+    view = make_view(qtbot, demo_context)
+    view.model.set_filter(ProspectFilter(stages=(Stage.OUTREACH,)))
+    view.model.set_filter(ProspectFilter(stages=(Stage.WON,)))  # before the first arrives
+    wait_loaded(qtbot, view)
+    qtbot.wait(100)  # give a stray page time to arrive
+    assert set(column_values(view, "stage")) == {"Won"}
+    with Session(demo_context.engine) as session:
+        won = queries.count_prospects(session, flt=ProspectFilter(stages=(Stage.WON,)))
+    assert view.model.total_count == won
+
+
+def test_a_deleted_prospect_leaves_the_table(qtbot: QtBot, demo_context: AppContext) -> None:
+    from onboard_desk.ui.commands import DeleteProspectCommand, push
+
+    view = make_view(qtbot, demo_context)
+    prospect_id = view.model.prospect_id(1)
+    assert prospect_id is not None
+    push(demo_context, DeleteProspectCommand(demo_context, prospect_id))
+    qtbot.waitUntil(lambda: view.model.row_of(prospect_id) is None, timeout=5000)
+    qtbot.waitUntil(lambda: view.model.total_count == DEMO_SIZE - 1, timeout=5000)
+    demo_context.undo_stack.undo()
+    qtbot.waitUntil(lambda: view.model.row_of(prospect_id) == 1, timeout=5000)
+
+
+def test_down_from_search_goes_to_the_first_result(qtbot: QtBot, demo_context: AppContext) -> None:
+    view = make_view(qtbot, demo_context)
+    view.focus_search()
+    qtbot.keyClick(view.search_edit, Qt.Key.Key_Down)
+    assert view.table.hasFocus() or view.selected_prospect_id() is not None
+    assert view.selected_prospect_id() == view.model.prospect_id(0)
