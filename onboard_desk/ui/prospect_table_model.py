@@ -245,7 +245,8 @@ class ProspectTableModel(QAbstractTableModel):
         self._count: int | None = None
         self._started = False
         context.sig_prospects_changed.connect(self._on_prospects_changed)
-        context.sig_settings_changed.connect(self.reload)
+        # New idle limits change who is flagged; keep the user's place in the list.
+        context.sig_settings_changed.connect(lambda: self.reload(keep_loaded=True))
 
     # -- what is shown -------------------------------------------------------------------
 

@@ -456,6 +456,9 @@ class ProspectsView(QWidget):
 
     @Slot(int)
     def _show_count(self, count: int) -> None:
+        if count == 0:
+            self.count_label.setText(self.tr("No prospects match"))
+            return
         noun = self.tr("prospect") if count == 1 else self.tr("prospects")
         self.count_label.setText(f"{count:,} {noun}")
 

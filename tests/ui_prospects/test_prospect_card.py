@@ -266,3 +266,31 @@ def test_card_follows_changes_made_elsewhere(
         store.delete_prospect(session, prospect_id=prospect_id)
     context.prospects_changed([prospect_id])
     assert card.name_label.text() == "This prospect no longer exists."
+
+
+def test_quick_actions_have_shortcuts(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    assert card.quick_actions["log_call"].shortcut().toString() == "Ctrl+Alt+C"
+    assert not card.quick_actions["reopen"].isEnabled()
+    card.fields.edits["name"].setFocus()
+    qtbot.keyClick(
+        card.fields.edits["name"],
+        Qt.Key.Key_Right,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
+    )
+    assert stored(context, prospect_id).stage == Stage.FIRST_CALL.value
+
+
+def test_stale_prospect_says_why(card: ProspectCard, context: AppContext, prospect_id: int) -> None:
+    from datetime import timedelta
+
+    from onboard_desk.timeutil import utcnow
+
+    with context.session() as session:
+        prospect = session.get(Prospect, prospect_id)
+        assert prospect is not None
+        prospect.stage_entered_at = utcnow() - timedelta(days=30)
+        session.add(prospect)
+    card.refresh()
+    assert "Stale: 30 days in Outreach (limit 14)" in card.flags_label.text()

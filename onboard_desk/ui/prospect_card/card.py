@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -141,7 +141,7 @@ class ProspectCard(QWidget):
         self.next_stage_button.clicked.connect(self.move_to_next_stage)
         self.lost_button.clicked.connect(self.mark_lost)
         self.reopen_button.clicked.connect(self.reopen)
-        self.call_button.setToolTip(self.tr("Record a call: outcome, duration and a note"))
+        self.quick_actions = self._make_actions()
         actions = QHBoxLayout()
         for left in (self.call_button, self.email_button, self.note_button):
             actions.addWidget(left)
@@ -225,6 +225,32 @@ class ProspectCard(QWidget):
             self.lost_button,
             self.reopen_button,
         ]
+
+    def _make_actions(self) -> dict[str, QAction]:
+        """The quick actions as QActions with shortcuts, active while the card has focus.
+
+        The window can put them in a menu (``card.quick_actions.values()``) so each has a
+        menu entry and a shortcut.
+        """
+        specs = (
+            ("log_call", self.tr("Log call…"), "Ctrl+Alt+C", self.call_button),
+            ("log_email", self.tr("Log email…"), "Ctrl+Alt+E", self.email_button),
+            ("add_note", self.tr("Add note…"), "Ctrl+Alt+N", self.note_button),
+            ("move_next", self.tr("Move to next stage"), "Ctrl+Alt+Right", self.next_stage_button),
+            ("mark_lost", self.tr("Mark lost…"), "Ctrl+Alt+L", self.lost_button),
+            ("reopen", self.tr("Reopen"), "Ctrl+Alt+R", self.reopen_button),
+        )
+        actions: dict[str, QAction] = {}
+        for key, text, shortcut, button in specs:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(button.click)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            button.setToolTip(f"{text.rstrip('…')} ({keys})")
+            self.addAction(action)
+            actions[key] = action
+        return actions
 
     # -- loading -------------------------------------------------------------------------
 
@@ -349,6 +375,9 @@ class ProspectCard(QWidget):
         self.move_button.setVisible(not lost)
         self.lost_button.setVisible(not lost)
         self.reopen_button.setVisible(lost)
+        self.quick_actions["move_next"].setEnabled(following is not None)
+        self.quick_actions["mark_lost"].setEnabled(not lost)
+        self.quick_actions["reopen"].setEnabled(lost)
         if lost:
             origin = (lost_from or Stage.OUTREACH).label
             self.reopen_button.setText(self.tr("Reopen into %s") % origin)
