@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from onboard_desk import contacts, settings_store, store
+from onboard_desk.db import session_scope
 from onboard_desk.duplicates import LikelyDuplicate, find_likely_duplicates
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import CHANNEL_LABELS, Stage
@@ -54,7 +55,7 @@ class NewProspectDialog(QDialog):
         self.created_id: int | None = None
         self.duplicates: list[LikelyDuplicate] = []
         self._checked_key: tuple[str, ...] | None = None
-        with context.session() as session:
+        with session_scope(context.engine) as session:
             region = settings_store.get_setting(session, settings_store.PHONE_REGION)
             currency = settings_store.default_currency(session)
         self.region: str | None = region if isinstance(region, str) and region else None
@@ -182,7 +183,7 @@ class NewProspectDialog(QDialog):
         if not any((email, phone, name and company)):
             found: list[LikelyDuplicate] = []
         else:
-            with self.context.session() as session:
+            with session_scope(self.context.engine) as session:
                 found = find_likely_duplicates(
                     session, name, company, email, phone, region=self.region
                 )

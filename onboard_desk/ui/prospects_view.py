@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from onboard_desk import queries, saved_views
+from onboard_desk.db import session_scope
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import CHANNEL_LABELS, WORKING_STAGES, Flag, Stage
 from onboard_desk.queries import ProspectFilter
@@ -260,7 +261,7 @@ class ProspectsView(QWidget):
 
     def apply_saved_view(self, name: str) -> bool:
         """Show a saved view; False when there is none of that name."""
-        with self.context.session() as session:
+        with session_scope(self.context.engine) as session:  # a read: no write lock
             view = saved_views.get_view(session, name)
         if view is None:
             return False
@@ -282,7 +283,7 @@ class ProspectsView(QWidget):
         return deleted
 
     def _load_saved_views(self, select: str | None = None) -> None:
-        with self.context.session() as session:
+        with session_scope(self.context.engine) as session:
             names = [view.name for view in saved_views.list_views(session)]
         current = select or self.view_combo.currentText()
         self.view_combo.blockSignals(True)

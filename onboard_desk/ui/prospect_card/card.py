@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from onboard_desk import contacts, settings_store, store
+from onboard_desk.db import session_scope
 from onboard_desk.errors import UserError
 from onboard_desk.models import Prospect
 from onboard_desk.pipeline import (
@@ -271,7 +272,8 @@ class ProspectCard(QWidget):
 
     def _load(self, *, keep_unsaved: bool) -> None:
         assert self.prospect_id is not None
-        with self.context.session() as session:
+        # Reads take no write lock, so a long import on the pool never freezes the card.
+        with session_scope(self.context.engine) as session:
             prospect = session.get(Prospect, self.prospect_id)
             if prospect is None:
                 self.prospect = None
