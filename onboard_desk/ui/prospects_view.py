@@ -78,7 +78,7 @@ class ProspectsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
-        layout.addLayout(self._views_row)
+        layout.addLayout(self._search_row)
         layout.addLayout(self._filter_row)
         layout.addWidget(self.table, 1)
 
@@ -124,11 +124,9 @@ class ProspectsView(QWidget):
 
         self.count_label = QLabel(self)
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.count_label.setMinimumWidth(150)
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self._filter_row = QHBoxLayout()
-        self._filter_row.addWidget(self.search_edit, 3)
         for label, combo in (
             (self.tr("Stage"), self.stage_combo),
             (self.tr("Owner"), self.owner_combo),
@@ -137,26 +135,39 @@ class ProspectsView(QWidget):
         ):
             combo.setToolTip(label)
             combo.setAccessibleName(label)
-            self._filter_row.addWidget(combo)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
+            self._filter_row.addWidget(combo, 1)
 
         self.view_combo = QComboBox(self)
-        self.view_combo.setMinimumWidth(180)
+        self.view_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.view_combo.setMinimumContentsLength(8)
         self.view_combo.setToolTip(self.tr("Saved views: a named filter, sort and columns"))
         self.view_combo.activated.connect(self._view_chosen)
-        self.save_view_button = QPushButton(self.tr("Save view…"), self)
+        self.save_view_button = QPushButton(self.tr("Save…"), self)
+        self.save_view_button.setToolTip(
+            self.tr("Save the search, filters, sort and columns as a view")
+        )
         self.save_view_button.clicked.connect(self._ask_save_view)
-        self.delete_view_button = QPushButton(self.tr("Delete view"), self)
+        self.delete_view_button = QPushButton(self.tr("Delete"), self)
+        self.delete_view_button.setToolTip(self.tr("Delete this saved view"))
         self.delete_view_button.clicked.connect(self._ask_delete_view)
-        self.reset_button = QPushButton(self.tr("Clear filters"), self)
+        self.reset_button = QPushButton(self.tr("Clear"), self)
+        self.reset_button.setToolTip(self.tr("Clear the search and every filter"))
         self.reset_button.clicked.connect(self.clear_filters)
-        self._views_row = QHBoxLayout()
-        self._views_row.addWidget(QLabel(self.tr("View:"), self))
-        self._views_row.addWidget(self.view_combo)
-        self._views_row.addWidget(self.save_view_button)
-        self._views_row.addWidget(self.delete_view_button)
-        self._views_row.addWidget(self.reset_button)
-        self._views_row.addStretch(1)
-        self._views_row.addWidget(self.count_label)
+        self._search_row = QHBoxLayout()
+        self._search_row.addWidget(self.search_edit, 2)
+        self._search_row.addSpacing(8)
+        self._search_row.addWidget(QLabel(self.tr("View:"), self))
+        self._search_row.addWidget(self.view_combo, 1)
+        for button in (self.save_view_button, self.delete_view_button, self.reset_button):
+            self._search_row.addWidget(button)
+        self._filter_row.addStretch(0)
+        self._filter_row.addWidget(self.count_label)
 
     def _build_table(self) -> None:
         self.table = QTableView(self)
@@ -288,7 +299,7 @@ class ProspectsView(QWidget):
         current = select or self.view_combo.currentText()
         self.view_combo.blockSignals(True)
         self.view_combo.clear()
-        self.view_combo.addItem(self.tr("All prospects (no saved view)"), None)
+        self.view_combo.addItem(self.tr("All prospects"), None)
         for name in names:
             self.view_combo.addItem(name, name)
         index = self.view_combo.findText(current) if current else 0

@@ -156,7 +156,8 @@ class TimelineModel(QAbstractTableModel):
                 return " ".join(entry.detail.split())  # one line; the tooltip has it all
             return entry.by
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(p for p in (entry.what, entry.detail) if p)
+            by = f"({entry.by})" if entry.by else ""
+            return "\n".join(p for p in (entry.what, entry.detail, by) if p)
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and entry.kind == "move":
             return QBrush(QColor("#1565c0"))
         return None
