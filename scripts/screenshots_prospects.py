@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from onboard_desk.db import open_database
+    from onboard_desk.pipeline import Stage
     from onboard_desk.ui.context import AppContext
     from onboard_desk.ui.new_prospect import NewProspectDialog
     from onboard_desk.ui.prospect_card import ProspectCard
@@ -101,9 +102,30 @@ def main(argv: list[str] | None = None) -> int:
     card.fields.edits["email"].setText("not an email")
     card.fields.edits["email"].setModified(True)
     card.fields.edits["email"].editingFinished.emit()
-    assert not card.move_to(__import__("onboard_desk.pipeline").pipeline.Stage.WON)
+    assert not card.move_to(Stage.WON)
     settle(app)
     card.grab().save(str(args.out / "prospects-card-refused.png"))
+
+    # The list and the card side by side, as a window may arrange them.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QSplitter
+
+    split = QSplitter(Qt.Orientation.Horizontal)
+    side_view = ProspectsView(context)
+    side_card = ProspectCard(context)
+    split.addWidget(side_view)
+    split.addWidget(side_card)
+    side_view.sig_open_prospect.connect(side_card.show_prospect)
+    split.resize(1440, 860)
+    split.show()
+    split.setSizes([620, 820])
+    side_view.clear_filters()
+    wait_table(side_view)
+    side_view.table.selectRow(3)
+    side_view.sig_open_prospect.emit(side_view.selected_prospect_id() or busy_id)
+    settle(app)
+    split.grab().save(str(args.out / "prospects-side-by-side.png"))
+    split.close()
 
     dialog = NewProspectDialog(context)
     dialog.show()

@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -38,20 +39,23 @@ class NextActionEditor(QWidget):
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
         self.save_button = QPushButton(self.tr("Save"), self)
         self.clear_button = QPushButton(self.tr("Clear"), self)
         self.tomorrow_button = QPushButton(self.tr("Tomorrow"), self)
         self.next_week_button = QPushButton(self.tr("Next week"), self)
-        layout = QGridLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text_edit, 0, 0, 1, 4)
-        layout.addWidget(self.due_edit, 1, 0)
-        layout.addWidget(self.tomorrow_button, 1, 1)
-        layout.addWidget(self.next_week_button, 1, 2)
-        layout.addWidget(self.status_label, 2, 0, 1, 2)
-        layout.addWidget(self.clear_button, 2, 2)
-        layout.addWidget(self.save_button, 2, 3)
-        layout.setColumnStretch(0, 1)
+        layout.addWidget(self.text_edit)
+        row = QHBoxLayout()
+        row.addWidget(self.due_edit)
+        row.addWidget(self.tomorrow_button)
+        row.addWidget(self.next_week_button)
+        row.addStretch(1)
+        row.addWidget(self.clear_button)
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        layout.addWidget(self.status_label)
         self.save_button.clicked.connect(self._save)
         self.text_edit.returnPressed.connect(self._save)
         self.clear_button.clicked.connect(lambda: self.sig_next_action.emit(None, None))
@@ -93,3 +97,4 @@ class NextActionEditor(QWidget):
         else:
             self.status_label.setText("")
             self.status_label.setStyleSheet("")
+        self.status_label.setVisible(bool(self.status_label.text()))
