@@ -3,7 +3,7 @@ lazy loading, saved views and remembered columns."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, func, select
 
@@ -286,3 +286,19 @@ def test_down_from_search_goes_to_the_first_result(qtbot: QtBot, demo_context: A
     qtbot.keyClick(view.search_edit, Qt.Key.Key_Down)
     assert view.table.hasFocus() or view.selected_prospect_id() is not None
     assert view.selected_prospect_id() == view.model.prospect_id(0)
+
+
+def test_clicking_the_header_itself_sorts(qtbot: QtBot, demo_context: AppContext) -> None:
+    view = make_view(qtbot, demo_context)
+    header = view.table.horizontalHeader()
+    company = view.model.column_index("company")
+    x = header.sectionViewportPosition(company) + header.sectionSize(company) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    wait_loaded(qtbot, view)
+    assert view.model.prospect_filter.sort == "company"
+    first = view.model.prospect_filter.descending
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    wait_loaded(qtbot, view)
+    assert view.model.prospect_filter.descending != first
+    companies = column_values(view, "company")
+    assert companies == sorted(companies, reverse=view.model.prospect_filter.descending)
