@@ -302,3 +302,31 @@ def test_clicking_the_header_itself_sorts(qtbot: QtBot, demo_context: AppContext
     assert view.model.prospect_filter.descending != first
     companies = column_values(view, "company")
     assert companies == sorted(companies, reverse=view.model.prospect_filter.descending)
+
+
+def test_pages_and_counts_are_read_off_the_gui_thread(
+    qtbot: QtBot, demo_context: AppContext, monkeypatch: object
+) -> None:
+    import threading
+
+    from onboard_desk.ui import prospect_table_model
+
+    threads: list[str] = []
+    real_fetch = prospect_table_model.fetch_page
+    real_count = queries.count_prospects
+
+    def fetch(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread().name)
+        return real_fetch(*args, **kwargs)  # type: ignore[arg-type]
+
+    def count(*args: object, **kwargs: object) -> int:
+        threads.append(threading.current_thread().name)
+        return real_count(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(prospect_table_model, "fetch_page", fetch)  # type: ignore[attr-defined]
+    monkeypatch.setattr(prospect_table_model.queries, "count_prospects", count)  # type: ignore[attr-defined]
+    view = make_view(qtbot, demo_context)
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2 * PAGE_SIZE, timeout=5000)
+    assert len(threads) >= 3
+    assert threading.main_thread().name not in threads
