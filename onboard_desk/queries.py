@@ -42,6 +42,9 @@ SORT_COLUMNS: dict[str, Any] = {
     "created_at": Prospect.created_at,
     "updated_at": Prospect.updated_at,
     "id": Prospect.id,
+    # The prospect table's other sortable columns.
+    "phone": Prospect.phone,
+    "next_action": Prospect.next_action,
 }
 
 
@@ -420,3 +423,26 @@ def due_between(
         .limit(limit)
     ).all()
     return [DueReminder(int(r[0]), str(r[1]), str(r[2] or ""), r[3]) for r in rows]
+
+
+def list_prospect_columns(
+    session: Session,
+    columns: Sequence[Any],
+    *,
+    flt: ProspectFilter = ProspectFilter(),
+    offset: int = 0,
+    limit: int | None = 200,
+    now: datetime | None = None,
+    config: PipelineConfig | None = None,
+) -> list[tuple[Any, ...]]:
+    """Like :func:`list_prospects`, but only ``columns`` (of ``Prospect``) as plain tuples.
+
+    Lists that show a few fields skip building ORM objects, which costs more than the
+    query itself for a page of a few hundred rows.
+    """
+    statement = prospect_statement(flt, now=now, config=config).with_only_columns(*columns)
+    if offset:
+        statement = statement.offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [tuple(row) for row in session.execute(statement).all()]
