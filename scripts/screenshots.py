@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, settings_dir)
 
+    from onboard_desk.pipeline import Stage
     from onboard_desk.ui.app import launch
 
     started = launch(args.db, [sys.argv[0]], single_instance=False)
@@ -143,6 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     for key in window.screen_keys():
         steps.append((1500, show(key)))
         steps.append((1500, shoot(key)))
+
+    def open_card() -> None:
+        window.show_screen("board")
+        board = window.screen_widget("board")
+        column = board.columns[Stage.TRIAL] if board is not None else None
+        if column is not None and column.model.rowCount():
+            window.open_prospect(column.model.card_at(0).prospect_id)
+
+    steps += [(1500, open_card), (300, shoot("board-with-card"))]
     steps += [(500, settings), (900, switcher), (1200, done_dialog), (800, app.quit)]
 
     def run(index: int = 0) -> None:

@@ -60,11 +60,12 @@ def context(engine: Engine, db_path: Path, qtbot: Any) -> Iterator[Any]:
 @pytest.fixture
 def window(context: Any, db_path: Path, qtbot: Any) -> Any:
     from onboard_desk.ui.main_window import MainWindow
-    from onboard_desk.ui.wiring import register_screens
+    from onboard_desk.ui.wiring import connect_context, register_screens
 
     win = MainWindow(db_path)
     qtbot.addWidget(win)
     register_screens(win)
+    connect_context(win, context)
     win.set_context(context)
     return win
 

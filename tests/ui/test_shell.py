@@ -47,9 +47,9 @@ def test_factory_screens_are_built_on_first_show(window, qtbot):
     window.show_screen("extra")
     assert built == ["extra"]
     view_texts = [a.text() for a in window.menus.menu("View").actions()]
-    assert view_texts == ["Today", "Pipeline", "Extra"]
+    assert view_texts[:2] == ["Today", "Pipeline"] and view_texts[-1] == "Extra"
     shortcuts = [a.shortcut().toString() for a in window.menus.menu("View").actions()]
-    assert shortcuts == ["Ctrl+1", "Ctrl+2", "Ctrl+3"]
+    assert shortcuts == [f"Ctrl+{n}" for n in range(1, len(view_texts) + 1)]
     with pytest.raises(ValueError):
         window.add_screen("extra", "Again", factory, "prospects")
 
