@@ -66,7 +66,7 @@ class DatabaseOpener(QObject):
                 return
             # Warm what the first screens need, here rather than on the GUI thread.
             from onboard_desk import queries, settings_store  # noqa: F401
-            from onboard_desk.ui import board, commands, context, today  # noqa: F401
+            from onboard_desk.ui import context, today  # noqa: F401
 
             with engine.connect() as connection:
                 connection.exec_driver_sql("SELECT 1 FROM prospect LIMIT 1").fetchall()

@@ -10,12 +10,13 @@ rules live in :mod:`onboard_desk.agenda`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,10 +34,11 @@ from onboard_desk.pipeline import Flag, propose_next_action
 from onboard_desk.timeutil import to_local, utcnow
 from onboard_desk.ui import dialogs
 from onboard_desk.ui.board_delegate import format_value
-from onboard_desk.ui.commands import LogActivityCommand, SetNextActionCommand, push
 from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.done_dialog import DoneAnswer, DoneDialog
 from onboard_desk.ui.guard import guarded
+
+if TYPE_CHECKING:
+    from onboard_desk.ui.done_dialog import DoneAnswer, DoneDialog
 from onboard_desk.ui.icons import icon
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -311,13 +313,16 @@ class TodayScreen(QWidget):
 
     def mark_done(self, item: AgendaItem, checkbox: QStandardItem | None = None) -> None:
         """Ask what happened and what comes next; log both as one undo step on OK."""
+        # Imported on first use: the store and its validators are not needed to show the day.
+        from onboard_desk.ui.done_dialog import DoneDialog
+
         proposal = propose_next_action(item.stage, utcnow(), self.context.config)
         dialog = DoneDialog(name=item.name, action=item.next_action, proposal=proposal, parent=self)
         self.done_dialog = dialog
 
         def finished(result: int) -> None:
             self.done_dialog = None
-            if result == DoneDialog.DialogCode.Accepted:
+            if result == QDialog.DialogCode.Accepted:
                 self.apply_done(item, dialog.answer())
             elif checkbox is not None and checkbox.model() is not None:
                 self._populating = True
@@ -330,6 +335,8 @@ class TodayScreen(QWidget):
 
     def apply_done(self, item: AgendaItem, answer: DoneAnswer) -> None:
         """Log the activity and set the next action as one undoable step."""
+        from onboard_desk.ui.commands import LogActivityCommand, SetNextActionCommand, push
+
         stack = self.context.undo_stack
         stack.beginMacro(self.tr("Done: {0}").format(item.name))
         try:
@@ -370,6 +377,8 @@ class TodayScreen(QWidget):
 
     def snooze(self, item: AgendaItem, choice: Snooze) -> None:
         """Put the next action off to tomorrow or next week (same text; undoable)."""
+        from onboard_desk.ui.commands import SetNextActionCommand, push
+
         if item.next_action is None:
             return
         until = snooze_until(choice, utcnow())
