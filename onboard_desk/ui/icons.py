@@ -51,10 +51,8 @@ class _SvgEngine(QIconEngine):
 
 
 def _text_colour() -> str:
-    app = QGuiApplication.instance()
-    if app is None:
-        return "#000000"
-    return QGuiApplication.palette().color(QPalette.ColorRole.WindowText).name()
+    palette = QGuiApplication.palette() if QGuiApplication.instance() else QPalette()
+    return palette.color(QPalette.ColorRole.WindowText).name()
 
 
 def icon(name: str) -> QIcon:

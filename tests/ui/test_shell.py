@@ -282,3 +282,41 @@ def test_no_command_opens_the_window(monkeypatch, tmp_path):
     monkeypatch.setattr(app, "run_gui", lambda db=None, argv=None: calls.append(db) or 0)
     assert cli.main(["--db", str(tmp_path / "x.sqlite3")]) == 0
     assert calls == [str(tmp_path / "x.sqlite3")]
+
+
+SHELL_MODULES = (
+    "app",
+    "board",
+    "board_delegate",
+    "board_model",
+    "dialogs",
+    "done_dialog",
+    "guard",
+    "icons",
+    "main_window",
+    "move_dialogs",
+    "quick_switcher",
+    "reminders",
+    "settings_dialog",
+    "single_instance",
+    "today",
+    "ui_state",
+    "window_menus",
+    "wiring",
+)
+
+
+def test_window_code_takes_colours_from_the_palette():
+    """No fixed colours in the shell's widgets: they would break a dark theme."""
+    import re
+
+    folder = Path(__file__).resolve().parents[2] / "onboard_desk" / "ui"
+    fixed = re.compile(
+        r"#[0-9a-fA-F]{3,8}\b|setStyleSheet\(|QColor\(|Qt\.GlobalColor\.(?!transparent)"
+    )
+    offenders = [
+        name
+        for name in SHELL_MODULES
+        if fixed.search((folder / f"{name}.py").read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
