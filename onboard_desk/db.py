@@ -8,7 +8,6 @@ database opens without importing Alembic at all.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,14 +17,17 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk import sqlite_specific
+from onboard_desk import locations, sqlite_specific
 from onboard_desk.errors import UserError
 from onboard_desk.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
-APP_NAME = "onboard-desk"
-DB_FILENAME = "onboard-desk.sqlite3"
-#: Environment variable that overrides the database location (``--db`` wins over it).
-DB_ENV_VAR = "ONBOARD_DESK_DB"
+# The location helpers live in a module without SQLAlchemy (the window needs the path
+# before that import); they stay importable from here.
+APP_NAME = locations.APP_NAME
+DB_FILENAME = locations.DB_FILENAME
+DB_ENV_VAR = locations.DB_ENV_VAR
+default_db_path = locations.default_db_path
+resolve_db_path = locations.resolve_db_path
 
 
 class DatabaseError(UserError):
@@ -34,23 +36,6 @@ class DatabaseError(UserError):
 
 class SchemaTooNewError(DatabaseError):
     """The file was written by a newer Onboard Desk; it is left untouched."""
-
-
-def default_db_path() -> Path:
-    """The database in the platform's user data folder (e.g. ~/.local/share/onboard-desk)."""
-    import platformdirs
-
-    return platformdirs.user_data_path(APP_NAME, appauthor=False) / DB_FILENAME
-
-
-def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--db`` if given, else ``$ONBOARD_DESK_DB``, else the user data folder."""
-    if explicit:
-        return Path(explicit).expanduser()
-    from_env = os.environ.get(DB_ENV_VAR)
-    if from_env:
-        return Path(from_env).expanduser()
-    return default_db_path()
 
 
 def make_engine(path: Path) -> Engine:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel, col
 
 from onboard_desk.timeutil import utcnow
@@ -31,6 +31,12 @@ class Prospect(SQLModel, table=True):
         Index("ix_prospect_phone_key", "phone_key"),
         Index("ix_prospect_company_name", "company", "name"),
         Index("ix_prospect_import_batch", "import_batch_id"),
+        # Sorting the prospect list (migration 0002).
+        Index("ix_prospect_name", "name"),
+        Index("ix_prospect_updated_at", "updated_at"),
+        Index("ix_prospect_value", "value_cents"),
+        # Case-insensitive company lookups for duplicate checks (migration 0002).
+        Index("ix_prospect_company_lower", text("lower(company)")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

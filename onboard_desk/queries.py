@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, func, or_
+from sqlalchemy import Float, Integer, String, and_, case, cast, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from onboard_desk import sqlite_specific
+from onboard_desk.agenda import Agenda, AgendaItem, build_agenda
 from onboard_desk.models import Prospect
 from onboard_desk.pipeline import (
     ORDERED_STAGES,
@@ -41,6 +42,9 @@ SORT_COLUMNS: dict[str, Any] = {
     "created_at": Prospect.created_at,
     "updated_at": Prospect.updated_at,
     "id": Prospect.id,
+    # The prospect table's other sortable columns.
+    "phone": Prospect.phone,
+    "next_action": Prospect.next_action,
 }
 
 
@@ -248,3 +252,197 @@ def prospects_by_ids(session: Session, ids: Sequence[int]) -> list[Prospect]:
     rows = session.exec(select(Prospect).where(col(Prospect.id).in_(list(ids))))
     by_id = {p.id: p for p in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+# --- Window: Today agenda, board columns, reminders --------------------------------------
+
+
+def _agenda_columns() -> tuple[Any, ...]:
+    # Times come back as text and are parsed with datetime.fromisoformat: for the tens of
+    # thousands of rows the Today screen groups, that is several times faster than the
+    # DATETIME type's own conversion.
+    return (
+        Prospect.id,
+        Prospect.name,
+        Prospect.company,
+        Prospect.stage,
+        Prospect.next_action,
+        cast(Prospect.next_action_due, String),
+        cast(Prospect.stage_entered_at, String),
+        Prospect.value_cents,
+        Prospect.currency,
+    )
+
+
+def parse_stored_time(text: str | None) -> datetime | None:
+    """A stored timestamp read as text (UTC; SQLite keeps no offset) as an aware datetime."""
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+_STAGE_BY_VALUE: dict[str, Stage] = {stage.value: stage for stage in Stage}
+
+
+def _agenda_item(row: Any) -> AgendaItem:
+    entered = parse_stored_time(row[6])
+    assert entered is not None
+    return AgendaItem(
+        prospect_id=int(row[0]),
+        name=str(row[1]),
+        company=str(row[2] or ""),
+        stage=_STAGE_BY_VALUE[row[3]],
+        next_action=row[4],
+        due=parse_stored_time(row[5]),
+        stage_entered_at=entered,
+        value_cents=row[7],
+        currency=str(row[8] or "USD"),
+    )
+
+
+def _open_stage() -> ColumnElement[bool]:
+    return col(Prospect.stage).in_(_working())
+
+
+def today_agenda(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    config: PipelineConfig | None = None,
+    owner: str | None = None,
+    limit: int = 300,
+) -> Agenda:
+    """The Today screen: overdue and due-today next actions (oldest first), then stale
+    prospects and prospects without a next action, at most ``limit`` rows per group.
+
+    One pass over the open prospects (the stage index) instead of a query per group:
+    every group needs most of the same rows, and their counts come for free. Grouping
+    itself is :func:`onboard_desk.agenda.build_agenda`.
+    """
+    now = now or utcnow()
+    statement = select(*_agenda_columns()).where(_open_stage())
+    if owner:
+        statement = statement.where(col(Prospect.owner) == owner)
+    items = [_agenda_item(row) for row in session.exec(statement)]
+    return build_agenda(items, now=now, config=config or PipelineConfig(), limit=limit)
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    """What one card on the pipeline board shows (and the keyset it pages by)."""
+
+    prospect_id: int
+    name: str
+    company: str
+    stage: Stage
+    lost_from: Stage | None
+    value_cents: int | None
+    currency: str
+    next_action: str | None
+    next_action_due: datetime | None
+    stage_entered_at: datetime
+
+
+def board_page(
+    session: Session,
+    *,
+    stage: Stage,
+    after: tuple[str, int] | None = None,
+    limit: int = 200,
+    owner: str | None = None,
+) -> list[BoardCard]:
+    """One page of a board column, by name: keyset paging on (name, id) after ``after``,
+    so page 50 costs the same as page 1 (index ``ix_prospect_stage_name``)."""
+    columns: tuple[Any, ...] = (
+        Prospect.id,
+        Prospect.name,
+        Prospect.company,
+        Prospect.stage,
+        Prospect.lost_from,
+        Prospect.value_cents,
+        Prospect.currency,
+        Prospect.next_action,
+        Prospect.next_action_due,
+        Prospect.stage_entered_at,
+    )
+    statement = select(*columns).where(col(Prospect.stage) == stage.value)
+    if owner:
+        statement = statement.where(col(Prospect.owner) == owner)
+    if after is not None:
+        name, last_id = after
+        statement = statement.where(
+            or_(
+                col(Prospect.name) > name,
+                and_(col(Prospect.name) == name, col(Prospect.id) > last_id),
+            )
+        )
+    rows = session.exec(statement.order_by(col(Prospect.name), col(Prospect.id)).limit(limit))
+    return [
+        BoardCard(
+            prospect_id=int(r[0]),
+            name=str(r[1]),
+            company=str(r[2] or ""),
+            stage=Stage(r[3]),
+            lost_from=Stage(r[4]) if r[4] else None,
+            value_cents=r[5],
+            currency=str(r[6] or "USD"),
+            next_action=r[7],
+            next_action_due=r[8],
+            stage_entered_at=r[9],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A next action that has just come due, for a desktop notification."""
+
+    prospect_id: int
+    name: str
+    next_action: str
+    due: datetime
+
+
+def due_between(
+    session: Session, *, start: datetime, end: datetime, limit: int = 50
+) -> list[DueReminder]:
+    """Open prospects whose next action falls due in ``(start, end]``, earliest first."""
+    due = col(Prospect.next_action_due)
+    columns: tuple[Any, ...] = (
+        Prospect.id,
+        Prospect.name,
+        Prospect.next_action,
+        Prospect.next_action_due,
+    )
+    rows: Sequence[Any] = session.exec(
+        select(*columns)
+        .where(_open_stage(), due > start, due <= end)
+        .order_by(due, col(Prospect.id))
+        .limit(limit)
+    ).all()
+    return [DueReminder(int(r[0]), str(r[1]), str(r[2] or ""), r[3]) for r in rows]
+
+
+def list_prospect_columns(
+    session: Session,
+    columns: Sequence[Any],
+    *,
+    flt: ProspectFilter = ProspectFilter(),
+    offset: int = 0,
+    limit: int | None = 200,
+    now: datetime | None = None,
+    config: PipelineConfig | None = None,
+) -> list[tuple[Any, ...]]:
+    """Like :func:`list_prospects`, but only ``columns`` (of ``Prospect``) as plain tuples.
+
+    Lists that show a few fields skip building ORM objects, which costs more than the
+    query itself for a page of a few hundred rows.
+    """
+    statement = prospect_statement(flt, now=now, config=config).with_only_columns(*columns)
+    if offset:
+        statement = statement.offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [tuple(row) for row in session.execute(statement).all()]

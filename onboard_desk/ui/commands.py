@@ -178,6 +178,50 @@ class LogActivityCommand(_ProspectCommand):
         self._changed()
 
 
+class CreateProspectCommand(QUndoCommand):
+    """Add a prospect; undo deletes it again and redo brings it back with the same id."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        fields: dict[str, Any],
+        *,
+        stage: Stage = Stage.OUTREACH,
+        region: str | None = None,
+    ) -> None:
+        super().__init__(f"Add {fields.get('name', '')}".strip())
+        self.context = context
+        self.fields = dict(fields)
+        self.stage = stage
+        self.region = region
+        self.prospect_id: int | None = None
+        self.snapshot: store.ProspectSnapshot | None = None
+
+    def redo(self) -> None:
+        with self.context.session() as session:
+            if self.snapshot is not None:
+                store.restore_prospect(session, snapshot=self.snapshot)
+                self.snapshot = None
+            else:
+                prospect = store.create_prospect(
+                    session,
+                    fields=self.fields,
+                    by=self.context.user,
+                    stage=self.stage,
+                    config=self.context.config,
+                    region=self.region,
+                )
+                self.prospect_id = prospect.id
+        self.context.prospects_changed([self.prospect_id] if self.prospect_id else [])
+
+    def undo(self) -> None:
+        if self.prospect_id is None or self.snapshot is not None:
+            return
+        with self.context.session() as session:
+            self.snapshot = store.delete_prospect(session, prospect_id=self.prospect_id)
+        self.context.prospects_changed([self.prospect_id])
+
+
 def push(context: AppContext, command: QUndoCommand) -> None:
     """Run ``command`` and, only if it succeeded, put it on the undo stack.
 

@@ -7,7 +7,7 @@ person and prospect (owners), open prospects per stage (forecast, attention), an
 prospects by creation time (the cohort).
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-02 05:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

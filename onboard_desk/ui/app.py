@@ -1,0 +1,182 @@
+"""Start the window: ``onboard-desk`` with no command, or ``python main.py``.
+
+The window is on screen before the database is touched. Opening the database (schema
+check, Alembic migrations when needed) and importing SQLAlchemy/SQLModel, which alone
+costs about half a second, happen in a worker thread; the window gets its
+:class:`AppContext` when that is done. A second launch on the same database brings the
+running window forward and exits (:mod:`onboard_desk.ui.single_instance`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication
+
+from onboard_desk.locations import resolve_db_path
+from onboard_desk.ui import ui_state
+from onboard_desk.ui.icons import app_icon
+from onboard_desk.ui.main_window import MainWindow
+from onboard_desk.ui.single_instance import InstanceServer, forward_to_running
+
+#: Start opening the database even if no paint event came (a hidden or odd platform).
+FIRST_PAINT_FALLBACK_MS = 400
+
+
+class DatabaseOpener(QObject):
+    """Opens the database on a plain thread and reports back on the GUI thread."""
+
+    #: The engine is ready (argument: sqlalchemy Engine).
+    sig_opened = Signal(object)
+    #: The database cannot be used (argument: a message for the user).
+    sig_failed = Signal(str)
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self._thread: threading.Thread | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="open-database", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the worker is done (for tests and orderly shutdown)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            from onboard_desk.db import open_database
+            from onboard_desk.errors import UserError
+
+            try:
+                engine = open_database(self.path)
+            except UserError as exc:
+                self.sig_failed.emit(str(exc))
+                return
+            # Warm what the first screens need, here rather than on the GUI thread.
+            from onboard_desk import queries, settings_store  # noqa: F401
+            from onboard_desk.ui import context, today  # noqa: F401
+
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1 FROM prospect LIMIT 1").fetchall()
+        except Exception as exc:
+            self.sig_failed.emit(f"Could not open {self.path}: {exc}")
+            return
+        self.sig_opened.emit(engine)
+
+
+class Launch:
+    """What :func:`launch` started: the application, and the window unless another
+    instance took over (then ``exit_code`` is what the process should return)."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        window: MainWindow | None,
+        exit_code: int = 0,
+        opener: DatabaseOpener | None = None,
+    ) -> None:
+        self.app = app
+        self.window = window
+        self.exit_code = exit_code
+        self.opener = opener
+        #: Listens for later launches (created once the window is on screen).
+        self.server: InstanceServer | None = None
+
+
+def make_application(argv: list[str]) -> QApplication:
+    """The QApplication, with the names QSettings uses and the application icon."""
+    existing = QApplication.instance()
+    ui_state.configure_application()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        QApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(argv)
+    app.setApplicationDisplayName("Onboard Desk")
+    app.setDesktopFileName("onboard-desk")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def launch(
+    db: str | os.PathLike[str] | None = None,
+    argv: list[str] | None = None,
+    *,
+    single_instance: bool = True,
+) -> Launch:
+    """Show the window and start opening the database; the caller runs the event loop."""
+    path = resolve_db_path(db).absolute()
+    app = make_application(list(argv if argv is not None else sys.argv[:1]))
+    if single_instance and forward_to_running(path):
+        print(f"Onboard Desk is already open on {path}; brought it forward.", file=sys.stderr)
+        return Launch(app, None, 0)
+    window = MainWindow(path)
+    from onboard_desk.ui.wiring import register_screens
+
+    register_screens(window)
+    window.show()
+    opener = DatabaseOpener(path, window)
+    result = Launch(app, window, 0, opener)
+
+    @Slot(object)
+    def opened(engine: Any) -> None:
+        from onboard_desk.ui.context import AppContext
+        from onboard_desk.ui.wiring import connect_context
+
+        context = AppContext(engine, path, window)
+        app.aboutToQuit.connect(lambda: _shut_down(context))
+        connect_context(window, context)
+        window.set_context(context)
+
+    @Slot(str)
+    def failed(message: str) -> None:
+        from onboard_desk.ui.dialogs import show_error
+
+        window.show_opening_failed(message)
+        show_error(window, window.tr("Cannot open the database"), message)
+
+    opener.sig_opened.connect(opened)
+    opener.sig_failed.connect(failed)
+
+    def start_background_work() -> None:
+        # After the first paint: the worker's imports would otherwise compete with it
+        # for the interpreter, and QtNetwork is not needed to draw the window.
+        if result.server is not None or opener.started:
+            return
+        opener.start()
+        if single_instance:
+            result.server = InstanceServer(path, window)
+            result.server.sig_activation_requested.connect(window.bring_forward)
+            result.server.listen()
+
+    window.sig_first_paint.connect(start_background_work)
+    QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, start_background_work)
+    return result
+
+
+def _shut_down(context: Any) -> None:
+    context.thread_pool.waitForDone(3000)
+    context.engine.dispose()
+
+
+def run_gui(db: str | os.PathLike[str] | None = None, argv: list[str] | None = None) -> int:
+    """Open the window on ``db`` (else ``$ONBOARD_DESK_DB``, else the user data folder)
+    and run until it closes; returns the process exit status."""
+    started = launch(db, argv)
+    if started.window is None:
+        return started.exit_code
+    return int(started.app.exec())

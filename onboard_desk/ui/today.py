@@ -1,0 +1,397 @@
+"""The Today screen: who to call now. Overdue and due-today next actions, oldest first,
+then stale prospects and prospects without a next action.
+
+One click on a row's check box marks its next action done: the activity is logged and the
+next action planned (one undo step). Snooze puts the action off to tomorrow or next week.
+Data comes from :func:`onboard_desk.queries.today_agenda` on the thread pool; grouping
+rules live in :mod:`onboard_desk.agenda`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from onboard_desk import queries
+from onboard_desk.agenda import Agenda, AgendaItem, GroupKind, Snooze, snooze_until
+from onboard_desk.errors import UserError
+from onboard_desk.pipeline import Flag, propose_next_action
+from onboard_desk.timeutil import to_local, utcnow
+from onboard_desk.ui import dialogs
+from onboard_desk.ui.board_delegate import format_value
+from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.guard import guarded
+
+if TYPE_CHECKING:
+    from onboard_desk.ui.done_dialog import DoneAnswer, DoneDialog
+from onboard_desk.ui.icons import icon
+
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("Prospect", "Next action", "Due", "Stage", "Company", "Value")
+#: Groups whose rows have a next action that can be marked done.
+DONE_GROUPS = (GroupKind.OVERDUE, GroupKind.TODAY)
+REFRESH_MS = 5 * 60 * 1000
+
+
+class TodayScreen(QWidget):
+    """Today's agenda with done, snooze and open."""
+
+    sig_open_prospect = Signal(int)
+    sig_loaded = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.agenda: Agenda | None = None
+        self.done_dialog: DoneDialog | None = None
+        self._generation = 0
+        self._populating = False
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        top = QHBoxLayout()
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.heading)
+        self.summary = QLabel()
+        titles.addWidget(self.summary)
+        top.addLayout(titles, 1)
+        self.done_button = self._tool_button(self.tr("Done"), "done", self.mark_selected_done)
+        self.done_button.setToolTip(
+            self.tr("Log the next action as done and plan the next (Ctrl+D)")
+        )
+        self.snooze_button = self._tool_button(self.tr("Snooze"), "snooze", None)
+        snooze_menu = QMenu(self.snooze_button)
+        for choice in Snooze:
+            action = snooze_menu.addAction(icon("snooze"), self.tr(choice.label))
+            action.setData(choice.value)
+        snooze_menu.triggered.connect(self._on_snooze_action)
+        self.snooze_button.setMenu(snooze_menu)
+        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.open_button = self._tool_button(self.tr("Open"), "open", self.open_selected)
+        self.open_button.setToolTip(self.tr("Open the prospect (Enter)"))
+        for button in (self.done_button, self.snooze_button, self.open_button):
+            top.addWidget(button)
+        layout.addLayout(top)
+
+        self.model = QStandardItemModel(self)
+        self.model.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.model.itemChanged.connect(self._on_item_changed)
+        self.view = QTreeView()
+        self.view.setObjectName("TodayList")
+        self.view.setModel(self.model)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.doubleClicked.connect(self._on_double_click)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 260)
+        header.resizeSection(2, 150)
+        header.resizeSection(3, 110)
+        header.resizeSection(4, 180)
+        header.resizeSection(5, 110)
+        layout.addWidget(self.view, 1)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        QShortcut(QKeySequence("Ctrl+D"), self, self.mark_selected_done)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.view, self.open_selected)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(150)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._periodic = QTimer(self)
+        self._periodic.setInterval(REFRESH_MS)
+        self._periodic.timeout.connect(self.refresh)
+        self._periodic.start()
+        context.sig_prospects_changed.connect(self._on_prospects_changed)
+        context.sig_settings_changed.connect(self._refresh_timer.start)
+        self._update_heading(utcnow())
+        self._update_buttons()
+        self.refresh()
+
+    @Slot(list)
+    def _on_prospects_changed(self, _ids: list[int]) -> None:
+        self._refresh_timer.start()
+
+    def _tool_button(self, text: str, icon_name: str, slot: Any) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setIcon(icon(icon_name))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        if slot is not None:
+            button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    # ----------------------------------------------------------------- data
+
+    @Slot()
+    def refresh(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        config = self.context.config
+
+        def fetch(session: Any) -> Agenda:
+            return queries.today_agenda(session, config=config)
+
+        def done(agenda: Agenda) -> None:
+            if generation == self._generation:
+                self.show_agenda(agenda)
+
+        self.context.run_task(fetch, guarded(self, done))
+
+    def show_agenda(self, agenda: Agenda) -> None:
+        """Fill the list, keeping the selected prospect selected where it still appears."""
+        selected = self.selected_item()
+        self.agenda = agenda
+        self._update_heading(agenda.now)
+        self._populating = True
+        self.model.removeRows(0, self.model.rowCount())
+        bold = QFont(self.font())
+        bold.setBold(True)
+        reselect: QModelIndex | None = None
+        for group in agenda.groups:
+            if not group.total:
+                continue
+            title = QStandardItem(f"{self.tr(group.title)} ({group.total:,})")
+            title.setFont(bold)
+            title.setSelectable(False)
+            title.setEditable(False)
+            spacer = [QStandardItem() for _ in COLUMNS[1:]]
+            for cell in spacer:
+                cell.setSelectable(False)
+            self.model.appendRow([title, *spacer])
+            for item in group.items:
+                row = self._row(item, group.kind, agenda.now)
+                title.appendRow(row)
+                if selected and item.prospect_id == selected.prospect_id:
+                    reselect = row[0].index()
+            if group.total > len(group.items):
+                more = QStandardItem(
+                    self.tr("… and {0} more (see Prospects, filtered by flag)").format(
+                        f"{group.total - len(group.items):,}"
+                    )
+                )
+                more.setSelectable(False)
+                more.setEnabled(False)
+                title.appendRow(more)
+        self._populating = False
+        self.view.expandAll()
+        self.view.setFirstColumnSpanned(0, QModelIndex(), False)
+        for number in range(self.model.rowCount()):
+            self.view.setFirstColumnSpanned(number, QModelIndex(), True)
+        if reselect is not None:
+            self.view.setCurrentIndex(reselect)
+        self._update_buttons()
+        self.sig_loaded.emit()
+
+    def _row(self, item: AgendaItem, kind: GroupKind, now: datetime) -> list[QStandardItem]:
+        flags = item.flags(now, self.context.config)
+        name = QStandardItem(item.name)
+        name.setData(item, ITEM_ROLE)
+        if kind in DONE_GROUPS:
+            name.setCheckable(True)
+            name.setCheckState(Qt.CheckState.Unchecked)
+            name.setToolTip(self.tr("Tick when done: logs it and asks for the next action"))
+        action = QStandardItem(item.next_action or self.tr("(none)"))
+        due_text = to_local(item.due).strftime("%a %d %b %H:%M") if item.due else ""
+        due = QStandardItem(due_text)
+        if Flag.OVERDUE in flags:
+            due.setToolTip(self.tr("Overdue"))
+            font = due.font()
+            font.setBold(True)
+            due.setFont(font)
+        stage = QStandardItem(item.stage.label)
+        if Flag.STALE in flags:
+            stage.setText(f"{item.stage.label} · {self.tr('stale')}")
+        company = QStandardItem(item.company)
+        value = QStandardItem(format_value(item.value_cents, item.currency))
+        value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        cells = [name, action, due, stage, company, value]
+        for cell in cells:
+            cell.setEditable(False)
+        return cells
+
+    def _update_heading(self, now: datetime) -> None:
+        local = now.astimezone()
+        self.heading.setText(self.tr("Today · {0}").format(local.strftime("%A %d %B")))
+        if self.agenda is not None:
+            overdue = self.agenda.group(GroupKind.OVERDUE).total
+            today = self.agenda.group(GroupKind.TODAY).total
+            self.summary.setText(
+                self.tr("{0} due today, {1} overdue").format(f"{today:,}", f"{overdue:,}")
+            )
+
+    # -------------------------------------------------------------- actions
+
+    def selected_item(self) -> AgendaItem | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        first = index.siblingAtColumn(0)
+        data = first.data(ITEM_ROLE)
+        return data if isinstance(data, AgendaItem) else None
+
+    def _selected_group(self) -> GroupKind | None:
+        index = self.view.currentIndex()
+        parent = index.parent()
+        if not parent.isValid() or self.agenda is None:
+            return None
+        shown = [g for g in self.agenda.groups if g.total]
+        return shown[parent.row()].kind if parent.row() < len(shown) else None
+
+    def select_prospect(self, prospect_id: int) -> bool:
+        """Select the row of ``prospect_id`` (first match); True if found."""
+        for top in range(self.model.rowCount()):
+            group = self.model.item(top)
+            for number in range(group.rowCount()):
+                child = group.child(number)
+                item = child.data(ITEM_ROLE) if child else None
+                if isinstance(item, AgendaItem) and item.prospect_id == prospect_id:
+                    self.view.setCurrentIndex(child.index())
+                    return True
+        return False
+
+    @Slot()
+    def _update_buttons(self, *_args: Any) -> None:
+        item = self.selected_item()
+        self.open_button.setEnabled(item is not None)
+        has_action = item is not None and item.next_action is not None
+        self.done_button.setEnabled(has_action)
+        self.snooze_button.setEnabled(has_action)
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        data = index.siblingAtColumn(0).data(ITEM_ROLE)
+        if isinstance(data, AgendaItem):
+            self.sig_open_prospect.emit(data.prospect_id)
+
+    @Slot()
+    def open_selected(self) -> None:
+        item = self.selected_item()
+        if item is not None:
+            self.sig_open_prospect.emit(item.prospect_id)
+
+    def _on_item_changed(self, cell: QStandardItem) -> None:
+        if self._populating or not cell.isCheckable():
+            return
+        if cell.checkState() != Qt.CheckState.Checked:
+            return
+        item = cell.data(ITEM_ROLE)
+        if isinstance(item, AgendaItem):
+            self.view.setCurrentIndex(cell.index())
+            self.mark_done(item, checkbox=cell)
+
+    @Slot()
+    def mark_selected_done(self) -> None:
+        item = self.selected_item()
+        if item is not None and item.next_action is not None:
+            self.mark_done(item)
+
+    def mark_done(self, item: AgendaItem, checkbox: QStandardItem | None = None) -> None:
+        """Ask what happened and what comes next; log both as one undo step on OK."""
+        # Imported on first use: the store and its validators are not needed to show the day.
+        from onboard_desk.ui.done_dialog import DoneDialog
+
+        proposal = propose_next_action(item.stage, utcnow(), self.context.config)
+        dialog = DoneDialog(name=item.name, action=item.next_action, proposal=proposal, parent=self)
+        self.done_dialog = dialog
+
+        def finished(result: int) -> None:
+            self.done_dialog = None
+            if result == QDialog.DialogCode.Accepted:
+                self.apply_done(item, dialog.answer())
+            elif checkbox is not None and checkbox.model() is not None:
+                self._populating = True
+                checkbox.setCheckState(Qt.CheckState.Unchecked)
+                self._populating = False
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def apply_done(self, item: AgendaItem, answer: DoneAnswer) -> None:
+        """Log the activity and set the next action as one undoable step."""
+        from onboard_desk.ui.commands import LogActivityCommand, SetNextActionCommand, push
+
+        stack = self.context.undo_stack
+        stack.beginMacro(self.tr("Done: {0}").format(item.name))
+        try:
+            push(
+                self.context,
+                LogActivityCommand(
+                    self.context,
+                    item.prospect_id,
+                    answer.kind,
+                    subject=item.next_action or "",
+                    text=answer.note,
+                    outcome=answer.outcome,
+                ),
+            )
+            push(
+                self.context,
+                SetNextActionCommand(
+                    self.context,
+                    item.prospect_id,
+                    answer.next_action,
+                    answer.next_due,
+                    name=item.name,
+                ),
+            )
+        except UserError as exc:
+            dialogs.show_error(self, self.tr("Could not log it"), str(exc))
+        finally:
+            stack.endMacro()
+
+    @Slot(QAction)
+    def _on_snooze_action(self, action: QAction) -> None:
+        self.snooze_selected(Snooze(action.data()))
+
+    def snooze_selected(self, choice: Snooze) -> None:
+        item = self.selected_item()
+        if item is not None:
+            self.snooze(item, choice)
+
+    def snooze(self, item: AgendaItem, choice: Snooze) -> None:
+        """Put the next action off to tomorrow or next week (same text; undoable)."""
+        from onboard_desk.ui.commands import SetNextActionCommand, push
+
+        if item.next_action is None:
+            return
+        until = snooze_until(choice, utcnow())
+        try:
+            push(
+                self.context,
+                SetNextActionCommand(
+                    self.context, item.prospect_id, item.next_action, until, name=item.name
+                ),
+            )
+        except UserError as exc:
+            dialogs.show_error(self, self.tr("Could not snooze"), str(exc))
+
+    def on_screen_shown(self) -> None:
+        if self.agenda is not None:
+            self._refresh_timer.start()

@@ -1,0 +1,169 @@
+"""The pipeline board: drag and drop through the pipeline rules, undo, lazy columns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from onboard_desk import store
+from onboard_desk.db import session_scope
+from onboard_desk.pipeline import Stage
+from onboard_desk.ui import move_dialogs
+from onboard_desk.ui.board import BoardScreen
+from tests.ui.conftest import add_prospect, stage_of
+
+
+def _board(context: Any, qtbot: Any) -> BoardScreen:
+    board = BoardScreen(context)
+    qtbot.addWidget(board)
+    with qtbot.waitSignal(board.sig_loaded, timeout=5000):
+        pass
+    return board
+
+
+def _drag(board: BoardScreen, qtbot: Any, prospect_id: int, source: Stage, target: Stage) -> None:
+    """Drop a card from ``source`` onto ``target`` the way QListView does: the source
+    model encodes the dragged index, the target model receives the drop."""
+    source_model = board.columns[source].model
+    row = source_model.row_of(prospect_id)
+    assert row is not None, "the card is not in its column"
+    mime = source_model.mimeData([source_model.index(row, 0)])
+    target_model = board.columns[target].model
+    assert target_model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+    accepted = target_model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+    assert accepted is False  # the source never removes the row itself
+    qtbot.wait(20)  # the move runs queued, after the drag has finished
+
+
+def _wait_card(board: BoardScreen, qtbot: Any, prospect_id: int, stage: Stage) -> None:
+    qtbot.waitUntil(
+        lambda: board.columns[stage].model.row_of(prospect_id) is not None, timeout=5000
+    )
+
+
+def test_drag_to_next_column_moves_the_prospect(context, engine, qtbot):
+    ada = add_prospect(engine, "Ada Lovelace")
+    board = _board(context, qtbot)
+    _drag(board, qtbot, ada, Stage.OUTREACH, Stage.FIRST_CALL)
+    assert stage_of(engine, ada) is Stage.FIRST_CALL
+    with session_scope(engine) as session:
+        history = store.stage_history(session, ada)
+    assert (history[-1].from_stage, history[-1].to_stage) == ("outreach", "first_call")
+    _wait_card(board, qtbot, ada, Stage.FIRST_CALL)
+    assert board.columns[Stage.OUTREACH].model.row_of(ada) is None
+
+
+def test_illegal_drop_changes_nothing(context, engine, qtbot, shown_errors):
+    ada = add_prospect(engine, "Ada Lovelace")
+    board = _board(context, qtbot)
+    board.columns[Stage.WON].set_unfolded(True)
+    _drag(board, qtbot, ada, Stage.OUTREACH, Stage.WON)
+    assert stage_of(engine, ada) is Stage.OUTREACH
+    assert shown_errors and "Only a prospect in Payment can be marked won" in shown_errors[-1][1]
+    assert context.undo_stack.count() == 0
+
+
+def test_skip_forward_asks_a_reason_and_cancel_changes_nothing(context, engine, qtbot, monkeypatch):
+    ada = add_prospect(engine, "Ada Lovelace")
+    board = _board(context, qtbot)
+    asked: list[str] = []
+
+    def cancel(_parent: Any, message: str) -> None:
+        asked.append(message)
+
+    monkeypatch.setattr(move_dialogs, "ask_skip_reason", cancel)
+    _drag(board, qtbot, ada, Stage.OUTREACH, Stage.TRIAL)
+    assert "skips 2 stages" in asked[0]
+    assert stage_of(engine, ada) is Stage.OUTREACH
+
+    monkeypatch.setattr(move_dialogs, "ask_skip_reason", lambda _p, _m: "They asked for a trial")
+    _drag(board, qtbot, ada, Stage.OUTREACH, Stage.TRIAL)
+    assert stage_of(engine, ada) is Stage.TRIAL
+    with session_scope(engine) as session:
+        assert store.stage_history(session, ada)[-1].reason == "They asked for a trial"
+
+
+def test_drop_on_lost_asks_the_lost_reason(context, engine, qtbot, monkeypatch):
+    ada = add_prospect(engine, "Ada Lovelace", stage=Stage.FIRST_CALL)
+    board = _board(context, qtbot)
+    offered: list[tuple[str, ...]] = []
+
+    def pick(_parent: Any, reasons: tuple[str, ...], _name: str) -> str:
+        offered.append(reasons)
+        return "No budget: spent it on a boat"
+
+    monkeypatch.setattr(move_dialogs, "ask_lost_reason", pick)
+    # Lost is folded: the drop lands on the column frame, not on a list.
+    column = board.columns[Stage.LOST]
+    assert not column.unfolded
+    source = board.columns[Stage.FIRST_CALL].model
+    mime = source.mimeData([source.index(source.row_of(ada), 0)])
+    from onboard_desk.ui.board_model import dropped_from_mime
+
+    column.sig_card_dropped.emit(dropped_from_mime(mime, Stage.LOST))
+    assert "No budget" in offered[0]
+    with session_scope(engine) as session:
+        prospect = store.get_prospect(session, ada)
+    assert prospect.stage == "lost"
+    assert prospect.lost_reason == "No budget: spent it on a boat"
+    assert prospect.lost_from == "first_call"
+
+
+def test_undo_restores_the_stage(window, context, engine, qtbot):
+    ada = add_prospect(engine, "Ada Lovelace")
+    window.show_screen("board")
+    board = window.screen_widget("board")
+    qtbot.waitUntil(lambda: board._loaded_once, timeout=5000)
+    _drag(board, qtbot, ada, Stage.OUTREACH, Stage.FIRST_CALL)
+    assert stage_of(engine, ada) is Stage.FIRST_CALL
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert stage_of(engine, ada) is Stage.OUTREACH
+    _wait_card(board, qtbot, ada, Stage.OUTREACH)
+    window.redo_action.trigger()
+    assert stage_of(engine, ada) is Stage.FIRST_CALL
+
+
+@pytest.mark.parametrize("page_size", [7])
+def test_columns_page_lazily(context, engine, qtbot, page_size):
+    ids = [add_prospect(engine, f"Person {n:02d}") for n in range(20)]
+    board = _board(context, qtbot)
+    model = board.columns[Stage.OUTREACH].model
+    model.page_size = page_size
+    model._rows = []
+    model.reload()
+    qtbot.waitUntil(lambda: model.rowCount() == page_size, timeout=5000)
+    assert model.canFetchMore()
+    while model.canFetchMore() or model.is_loading:
+        if model.canFetchMore():
+            model.fetchMore()
+        qtbot.wait(5)
+    names = [model.card_at(r).name for r in range(model.rowCount())]
+    assert names == sorted(names) and len(names) == len(ids)
+
+
+def test_header_shows_count_and_value(context, engine, qtbot):
+    add_prospect(engine, "Ada", value_cents=150_000)
+    add_prospect(engine, "Bob", value_cents=250_000)
+    board = _board(context, qtbot)
+    label = board.columns[Stage.OUTREACH].totals
+    qtbot.waitUntil(lambda: label.text().startswith("2 ·"), timeout=5000)
+    assert "4,000 USD" in label.text()
+
+
+def test_move_without_dragging(context, engine, qtbot, shown_errors):
+    ada = add_prospect(engine, "Ada Lovelace", stage=Stage.PAYMENT)
+    board = _board(context, qtbot)
+    model = board.columns[Stage.PAYMENT].model
+    card = model.card_at(model.row_of(ada))
+    assert board.move_card(card, Stage.WON)
+    assert stage_of(engine, ada) is Stage.WON
+    bob = add_prospect(engine, "Bob", stage=Stage.TRIAL)
+    board.refresh()
+    trial = board.columns[Stage.TRIAL].model
+    qtbot.waitUntil(lambda: trial.row_of(bob) is not None, timeout=5000)
+    assert not board.move_card(trial.card_at(trial.row_of(bob)), Stage.WON)
+    assert stage_of(engine, bob) is Stage.TRIAL
+    assert "Payment" in shown_errors[-1][1]

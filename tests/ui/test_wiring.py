@@ -1,0 +1,60 @@
+"""The window with the Prospects screen, the prospect card and New prospect wired in."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from onboard_desk.pipeline import Stage
+from tests.ui.conftest import add_prospect
+
+
+def test_open_prospect_shows_the_card(window, engine, qtbot):
+    ada = add_prospect(engine, "Ada Lovelace")
+    window.open_prospect(ada)
+    card = window.card_panel.card
+    assert card is not None
+    assert window.side_panel.isVisibleTo(window)
+    qtbot.waitUntil(lambda: card.prospect_id == ada, timeout=5000)
+    window.card_panel.close_panel()
+    assert not window.side_panel.isVisibleTo(window)
+
+
+def test_double_click_on_the_board_opens_the_card(window, engine, qtbot):
+    ada = add_prospect(engine, "Ada Lovelace", stage=Stage.TRIAL)
+    window.show_screen("board")
+    board = window.screen_widget("board")
+    column = board.columns[Stage.TRIAL]
+    qtbot.waitUntil(lambda: column.model.row_of(ada) is not None, timeout=5000)
+    column.view.doubleClicked.emit(column.model.index(column.model.row_of(ada), 0))
+    qtbot.waitUntil(lambda: window.card_panel.card.prospect_id == ada, timeout=5000)
+
+
+def test_prospects_screen_opens_the_card(window, engine, qtbot):
+    ada = add_prospect(engine, "Ada Lovelace")
+    window.show_screen("prospects")
+    view = window.screen_widget("prospects")
+    view.sig_open_prospect.emit(ada)
+    qtbot.waitUntil(lambda: window.card_panel.card.prospect_id == ada, timeout=5000)
+
+
+def test_ctrl_f_on_a_screen_without_search_goes_to_prospects(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("board")
+    window.find_action.trigger()
+    assert window.current_screen_key() == "prospects"
+    view = window.screen_widget("prospects")
+    assert window.focusWidget() is not None
+    assert view.isAncestorOf(window.focusWidget())
+
+
+def test_new_prospect_dialog_and_open_existing(window, engine, qtbot):
+    ada = add_prospect(engine, "Ada Lovelace")
+    assert window.new_prospect_action.isEnabled()
+    window.new_prospect_action.trigger()
+    dialogs = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "NewProspectDialog"]
+    assert dialogs
+    dialog = dialogs[-1]
+    dialog.sig_open_existing.emit(ada)
+    qtbot.waitUntil(lambda: window.card_panel.card.prospect_id == ada, timeout=5000)
+    dialog.reject()

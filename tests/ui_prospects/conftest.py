@@ -1,0 +1,58 @@
+"""Fixtures for the prospect screens: an AppContext on a real SQLite file, demo data."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from sqlalchemy.engine import Engine
+
+from onboard_desk.db import open_database
+from onboard_desk.demo import fill_demo
+from onboard_desk.ui.context import AppContext
+
+DEMO_SIZE = 5_000
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 5,000-prospect demo database, built once and copied for each test that needs it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    engine = open_database(path)
+    fill_demo(engine, prospects=DEMO_SIZE, seed=3)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _ui_settings_in_tmp(tmp_path: Path) -> None:
+    """QSettings (column widths, shown columns) go to this test's folder only."""
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+
+
+@pytest.fixture
+def demo_engine(demo_file: Path, tmp_path: Path) -> Iterator[Engine]:
+    path = tmp_path / "demo-copy.sqlite3"
+    shutil.copyfile(demo_file, path)
+    engine = open_database(path)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def context(qtbot: object, engine: Engine, db_path: Path) -> Iterator[AppContext]:
+    """A context on an empty database (tests add what they need)."""
+    ctx = AppContext(engine, db_path)
+    yield ctx
+    ctx.thread_pool.waitForDone(5000)
+
+
+@pytest.fixture
+def demo_context(qtbot: object, demo_engine: Engine, tmp_path: Path) -> Iterator[AppContext]:
+    ctx = AppContext(demo_engine, tmp_path / "demo-copy.sqlite3")
+    yield ctx
+    ctx.thread_pool.waitForDone(5000)

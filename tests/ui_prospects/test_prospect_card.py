@@ -1,0 +1,296 @@
+"""The prospect card driven as a salesperson would: edits, moves, quick actions, undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
+from pytestqt.qtbot import QtBot
+from sqlmodel import Session, select
+
+from onboard_desk import settings_store, store
+from onboard_desk.models import Activity, Prospect, StageChange
+from onboard_desk.pipeline import Stage
+from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.prospect_card import ProspectCard
+from onboard_desk.ui.prospect_card.dialogs import LogCallDialog, LostDialog
+
+
+@pytest.fixture
+def prospect_id(context: AppContext) -> int:
+    with context.session() as session:
+        settings_store.set_setting(session, settings_store.PHONE_REGION, "US")
+        prospect = store.create_prospect(
+            session,
+            fields={
+                "name": "Ana Lopez",
+                "company": "Acme Robotics",
+                "email": "ana@acme.example",
+                "value_cents": 120_000,
+            },
+            by="Jamie",
+        )
+        assert prospect.id is not None
+        return prospect.id
+
+
+@pytest.fixture
+def card(qtbot: QtBot, context: AppContext, prospect_id: int) -> ProspectCard:
+    widget = ProspectCard(context)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 750)
+    widget.show()
+    widget.show_prospect(prospect_id)
+    return widget
+
+
+def stored(context: AppContext, prospect_id: int) -> Prospect:
+    with Session(context.engine) as session:
+        prospect = session.get(Prospect, prospect_id)
+        assert prospect is not None
+        return prospect
+
+
+def type_into(qtbot: QtBot, card: ProspectCard, key: str, text: str) -> None:
+    edit = card.fields.edits[key]
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def answer_next_dialog(qtbot: QtBot, fill: Callable[[QDialog], None]) -> None:
+    """Fill and accept the next modal dialog once it is open."""
+
+    def handle() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog):
+            QTimer.singleShot(20, handle)
+            return
+        fill(dialog)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, handle)
+
+
+def test_card_shows_the_prospect(card: ProspectCard) -> None:
+    assert card.name_label.text() == "Ana Lopez"
+    assert "Acme Robotics" in card.subtitle_label.text()
+    assert card.stage_bar.describe() == "Outreach (stage 1 of 7)"
+    assert card.fields.edits["email"].text() == "ana@acme.example"
+    assert card.fields.edits["value"].text() == "1,200.00"
+    assert card.next_stage_button.text() == "Move to First call"
+    assert "Research the company" in card.checklist_label.text()
+    assert card.timeline_model.rowCount() == 1
+    assert card.timeline_model.entry(0).what == "Added in Outreach"
+    assert not card.reopen_button.isVisible()
+
+
+def test_bad_email_is_refused_with_a_message(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    type_into(qtbot, card, "email", "ana at acme")
+    assert "not a valid email address" in card.fields.error_text()
+    assert card.fields.edits["email"].text() == "ana at acme"  # what was typed is kept
+    assert stored(context, prospect_id).email == "ana@acme.example"
+    assert context.undo_stack.count() == 0
+    # Fixing it clears the message and saves.
+    type_into(qtbot, card, "email", "Ana.Lopez@ACME.example")
+    assert card.fields.error_text() == ""
+    assert stored(context, prospect_id).email == "Ana.Lopez@acme.example"
+    assert stored(context, prospect_id).email_key == "ana.lopez@acme.example"
+
+
+def test_phone_is_normalised(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    type_into(qtbot, card, "phone", "(518) 555-0199")
+    assert stored(context, prospect_id).phone == "+1 518-555-0199"
+    assert stored(context, prospect_id).phone_key == "+15185550199"
+    assert card.fields.edits["phone"].text() == "+1 518-555-0199"
+    type_into(qtbot, card, "phone", "12")
+    assert "phone number" in card.fields.error_text()
+    assert stored(context, prospect_id).phone == "+1 518-555-0199"
+
+
+def test_bad_money_is_refused(qtbot: QtBot, card: ProspectCard, context: AppContext) -> None:
+    type_into(qtbot, card, "value", "lots")
+    assert "not an amount of money" in card.fields.error_text()
+    assert stored(context, card.prospect_id or 0).value_cents == 120_000
+
+
+def test_undo_restores_an_edit_and_a_move(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    type_into(qtbot, card, "company", "Acme Robotics GmbH")
+    assert stored(context, prospect_id).company == "Acme Robotics GmbH"
+    qtbot.mouseClick(card.next_stage_button, Qt.MouseButton.LeftButton)
+    assert stored(context, prospect_id).stage == Stage.FIRST_CALL.value
+    assert card.stage_bar.describe().startswith("First call")
+    assert "Moved to First call" in card.message()
+
+    context.undo_stack.undo()
+    assert stored(context, prospect_id).stage == Stage.OUTREACH.value
+    assert card.stage_bar.describe().startswith("Outreach")  # the card refreshed itself
+    context.undo_stack.undo()
+    assert stored(context, prospect_id).company == "Acme Robotics"
+    assert card.fields.edits["company"].text() == "Acme Robotics"
+    context.undo_stack.redo()
+    assert stored(context, prospect_id).company == "Acme Robotics GmbH"
+
+
+def test_an_illegal_move_shows_the_rule_and_changes_nothing(
+    card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    assert not card.move_to(Stage.WON)
+    assert "Only a prospect in Payment can be marked won" in card.message()
+    assert stored(context, prospect_id).stage == Stage.OUTREACH.value
+    assert context.undo_stack.count() == 0
+
+
+def test_skipping_ahead_asks_for_a_reason(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    answer_next_dialog(qtbot, lambda d: d.reason_edit.setText("They already saw the demo"))
+    assert card.move_to(Stage.TRIAL)
+    assert stored(context, prospect_id).stage == Stage.TRIAL.value
+    with Session(context.engine) as session:
+        last = session.exec(select(StageChange).order_by(StageChange.id.desc())).first()  # type: ignore[union-attr]
+    assert last is not None and last.reason == "They already saw the demo"
+    # Cancelling the reason changes nothing.
+    card.ask_reason = lambda *_args: None  # type: ignore[method-assign]
+    card.move_to(Stage.OUTREACH)  # back needs no reason
+    assert not card.move_to(Stage.FOLLOW_UP)
+    assert stored(context, prospect_id).stage == Stage.OUTREACH.value
+
+
+def test_log_call_through_the_dialog_creates_the_activity(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, LogCallDialog)
+        dialog.outcome_combo.setCurrentIndex(dialog.outcome_combo.findData("voicemail"))
+        dialog.minutes_spin.setValue(2)
+        dialog.note_edit.setPlainText("Left a message about the demo")
+
+    answer_next_dialog(qtbot, fill)
+    qtbot.mouseClick(card.call_button, Qt.MouseButton.LeftButton)
+    with Session(context.engine) as session:
+        calls = list(session.exec(select(Activity).where(Activity.prospect_id == prospect_id)))
+    assert len(calls) == 1
+    call = calls[0]
+    assert (call.kind, call.outcome, call.duration_seconds) == ("call", "voicemail", 120)
+    assert call.text == "Left a message about the demo"
+    assert card.timeline_model.entry(0).what == "Call: voicemail, 2 min"
+    context.undo_stack.undo()
+    with Session(context.engine) as session:
+        assert session.exec(select(Activity)).first() is None
+    assert card.timeline_model.rowCount() == 1
+
+
+def test_email_and_note_go_on_the_timeline_newest_first(
+    card: ProspectCard, context: AppContext
+) -> None:
+    assert card.record_email("Pricing", "Sent the price list")
+    assert card.record_note("Decides with the CFO")
+    whats = [card.timeline_model.entry(r).what for r in range(card.timeline_model.rowCount())]
+    assert whats == ["Note", "Email: Pricing", "Added in Outreach"]
+
+
+def test_mark_lost_with_reason_then_reopen_returns_to_that_stage(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    card.move_to_next_stage()
+    card.move_to_next_stage()
+    assert stored(context, prospect_id).stage == Stage.FOLLOW_UP.value
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, LostDialog)
+        dialog.reason_combo.setEditText("Went with an in-house tool")
+        assert dialog.is_new_reason()
+        dialog.remember_check.setChecked(True)
+
+    answer_next_dialog(qtbot, fill)
+    qtbot.mouseClick(card.lost_button, Qt.MouseButton.LeftButton)
+    prospect = stored(context, prospect_id)
+    assert (prospect.stage, prospect.lost_from) == ("lost", "follow_up")
+    assert prospect.lost_reason == "Went with an in-house tool"
+    assert "Went with an in-house tool" in context.config.lost_reasons  # list extended
+    assert card.reopen_button.isVisible()
+    assert card.reopen_button.text() == "Reopen into Follow-up"
+    assert card.stage_bar.describe() == "Lost (from Follow-up)"
+
+    qtbot.mouseClick(card.reopen_button, Qt.MouseButton.LeftButton)
+    assert stored(context, prospect_id).stage == Stage.FOLLOW_UP.value
+    assert stored(context, prospect_id).lost_reason is None
+    assert not card.reopen_button.isVisible()
+
+
+def test_lost_dialog_needs_a_reason(qtbot: QtBot) -> None:
+    dialog = LostDialog(("No budget", "Bad timing"))
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.reason_combo.setCurrentIndex(1)
+    assert ok.isEnabled()
+    assert dialog.reason() == "Bad timing"
+    assert not dialog.is_new_reason()
+
+
+def test_next_action_editor_sets_and_clears(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    card.next_action.text_edit.setText("Send the case study")
+    qtbot.mouseClick(card.next_action.tomorrow_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(card.next_action.save_button, Qt.MouseButton.LeftButton)
+    prospect = stored(context, prospect_id)
+    assert prospect.next_action == "Send the case study"
+    assert prospect.next_action_due is not None
+    qtbot.mouseClick(card.next_action.clear_button, Qt.MouseButton.LeftButton)
+    assert stored(context, prospect_id).next_action is None
+    assert "No next action" in card.next_action.status_label.text()
+    context.undo_stack.undo()
+    assert stored(context, prospect_id).next_action == "Send the case study"
+
+
+def test_card_follows_changes_made_elsewhere(
+    card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    with context.session() as session:
+        store.update_prospect(session, prospect_id=prospect_id, changes={"title": "CTO"})
+    context.prospects_changed([prospect_id])
+    assert card.fields.edits["title"].text() == "CTO"
+    with context.session() as session:
+        store.delete_prospect(session, prospect_id=prospect_id)
+    context.prospects_changed([prospect_id])
+    assert card.name_label.text() == "This prospect no longer exists."
+
+
+def test_quick_actions_have_shortcuts(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    assert card.quick_actions["log_call"].shortcut().toString() == "Ctrl+Alt+C"
+    assert not card.quick_actions["reopen"].isEnabled()
+    card.fields.edits["name"].setFocus()
+    qtbot.keyClick(
+        card.fields.edits["name"],
+        Qt.Key.Key_Right,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
+    )
+    assert stored(context, prospect_id).stage == Stage.FIRST_CALL.value
+
+
+def test_stale_prospect_says_why(card: ProspectCard, context: AppContext, prospect_id: int) -> None:
+    from datetime import timedelta
+
+    from onboard_desk.timeutil import utcnow
+
+    with context.session() as session:
+        prospect = session.get(Prospect, prospect_id)
+        assert prospect is not None
+        prospect.stage_entered_at = utcnow() - timedelta(days=30)
+        session.add(prospect)
+    card.refresh()
+    assert "Stale: 30 days in Outreach (limit 14)" in card.flags_label.text()
