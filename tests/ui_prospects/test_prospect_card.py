@@ -14,8 +14,9 @@ from onboard_desk import settings_store, store
 from onboard_desk.models import Activity, Prospect, StageChange
 from onboard_desk.pipeline import Stage
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.log_call import LogCallDialog
 from onboard_desk.ui.prospect_card import ProspectCard
-from onboard_desk.ui.prospect_card.dialogs import LogCallDialog, LostDialog
+from onboard_desk.ui.prospect_card.dialogs import LostDialog
 
 
 @pytest.fixture
@@ -61,7 +62,11 @@ def type_into(qtbot: QtBot, card: ProspectCard, key: str, text: str) -> None:
     qtbot.keyClick(edit, Qt.Key.Key_Return)
 
 
-def answer_next_dialog(qtbot: QtBot, fill: Callable[[QDialog], None]) -> None:
+def answer_next_dialog(
+    qtbot: QtBot,
+    fill: Callable[[QDialog], None],
+    button: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok,
+) -> None:
     """Fill and accept the next modal dialog once it is open."""
 
     def handle() -> None:
@@ -70,7 +75,7 @@ def answer_next_dialog(qtbot: QtBot, fill: Callable[[QDialog], None]) -> None:
             QTimer.singleShot(20, handle)
             return
         fill(dialog)
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        dialog.findChild(QDialogButtonBox).button(button).click()
 
     QTimer.singleShot(0, handle)
 
@@ -171,11 +176,11 @@ def test_log_call_through_the_dialog_creates_the_activity(
 ) -> None:
     def fill(dialog: QDialog) -> None:
         assert isinstance(dialog, LogCallDialog)
-        dialog.outcome_combo.setCurrentIndex(dialog.outcome_combo.findData("voicemail"))
-        dialog.minutes_spin.setValue(2)
-        dialog.note_edit.setPlainText("Left a message about the demo")
+        dialog.outcome_buttons["voicemail"].setChecked(True)
+        dialog.minutes.setValue(2)
+        dialog.notes.setPlainText("Left a message about the demo")
 
-    answer_next_dialog(qtbot, fill)
+    answer_next_dialog(qtbot, fill, QDialogButtonBox.StandardButton.Save)
     qtbot.mouseClick(card.call_button, Qt.MouseButton.LeftButton)
     with Session(context.engine) as session:
         calls = list(session.exec(select(Activity).where(Activity.prospect_id == prospect_id)))

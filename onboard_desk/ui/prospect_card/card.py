@@ -58,7 +58,6 @@ from onboard_desk.ui.commands import (
 )
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.prospect_card.dialogs import (
-    LogCallDialog,
     LogEmailDialog,
     LostDialog,
     NoteDialog,
@@ -557,24 +556,14 @@ class ProspectCard(QWidget):
 
     @Slot()
     def log_call(self) -> bool:
-        dialog = LogCallDialog(self._name(), self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return False
-        return self.record_call(dialog.outcome(), dialog.duration_seconds(), dialog.note())
-
-    def record_call(self, outcome: str, duration_seconds: int | None, note: str = "") -> bool:
+        """The call dialog (outcome, duration, notes, a tel: link, the next call); it logs
+        through the undo stack itself."""
         if self.prospect_id is None:
             return False
-        return self._run(
-            LogActivityCommand(
-                self.context,
-                self.prospect_id,
-                "call",
-                outcome=outcome,
-                duration_seconds=duration_seconds,
-                text=note,
-            )
-        )
+        from onboard_desk.ui.log_call import LogCallDialog
+
+        dialog = LogCallDialog(self.context, self.prospect_id, self)
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     @Slot()
     def log_email(self) -> bool:

@@ -19,11 +19,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QWidget,
 )
-
-from onboard_desk.store import CALL_OUTCOMES
 
 
 class _FormDialog(QDialog):
@@ -47,43 +44,6 @@ class _FormDialog(QDialog):
 
     def is_complete(self) -> bool:
         return True
-
-
-class LogCallDialog(_FormDialog):
-    """A call that happened: outcome, duration in minutes, and a note."""
-
-    def __init__(self, name: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Log call") + (f": {name}" if name else ""), parent)
-        self.outcome_combo = QComboBox(self)
-        for outcome in CALL_OUTCOMES:
-            self.outcome_combo.addItem(outcome.capitalize(), outcome)
-        self.minutes_spin = QSpinBox(self)
-        self.minutes_spin.setRange(0, 600)
-        self.minutes_spin.setSuffix(self.tr(" min"))
-        self.minutes_spin.setValue(5)
-        self.note_edit = QPlainTextEdit(self)
-        self.note_edit.setPlaceholderText(self.tr("What was said, what was agreed…"))
-        self.note_edit.setTabChangesFocus(True)
-        self.form.addRow(self.tr("Outcome"), self.outcome_combo)
-        self.form.addRow(self.tr("Duration"), self.minutes_spin)
-        self.form.addRow(self.tr("Note"), self.note_edit)
-        self.outcome_combo.currentIndexChanged.connect(self._outcome_changed)
-        self._finish()
-
-    def _outcome_changed(self) -> None:
-        # No answer and a wrong number take no time worth recording.
-        if self.outcome() in ("no answer", "wrong number"):
-            self.minutes_spin.setValue(0)
-
-    def outcome(self) -> str:
-        return str(self.outcome_combo.currentData())
-
-    def duration_seconds(self) -> int | None:
-        minutes = self.minutes_spin.value()
-        return minutes * 60 if minutes else None
-
-    def note(self) -> str:
-        return self.note_edit.toPlainText().strip()
 
 
 class LogEmailDialog(_FormDialog):
