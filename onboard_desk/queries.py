@@ -446,3 +446,18 @@ def list_prospect_columns(
     if limit is not None:
         statement = statement.limit(limit)
     return [tuple(row) for row in session.execute(statement).all()]
+
+
+def prospect_ids(
+    session: Session,
+    *,
+    flt: ProspectFilter = ProspectFilter(),
+    limit: int | None = None,
+    now: datetime | None = None,
+    config: PipelineConfig | None = None,
+) -> list[int]:
+    """The ids matching ``flt``, in the list's order (for acting on a whole filtered list)."""
+    statement = prospect_statement(flt, now=now, config=config).with_only_columns(col(Prospect.id))
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [int(i) for i in session.exec(statement).all()]

@@ -87,6 +87,7 @@ class ProspectsView(QWidget):
         self.model.modelReset.connect(self._restore_selection)
         context.sig_prospects_changed.connect(self._on_prospects_changed)
         self._selected_id: int | None = None
+        self._import_batch_id: int | None = None
         self.restore_header_state()
         self._load_owners()
         self._load_saved_views()
@@ -166,6 +167,9 @@ class ProspectsView(QWidget):
         self._search_row.addWidget(self.view_combo, 1)
         for button in (self.save_view_button, self.delete_view_button, self.reset_button):
             self._search_row.addWidget(button)
+        self.batch_label = QLabel(self)
+        self.batch_label.hide()
+        self._filter_row.addWidget(self.batch_label)
         self._filter_row.addStretch(0)
         self._filter_row.addWidget(self.count_label)
 
@@ -232,6 +236,7 @@ class ProspectsView(QWidget):
             channel=self.channel_combo.currentData() or None,
             flag=Flag(flag_value) if flag_value else None,
             search=self.search_edit.text().strip(),
+            import_batch_id=self._import_batch_id,
             sort=current.sort,
             descending=current.descending,
         )
@@ -253,6 +258,13 @@ class ProspectsView(QWidget):
     def selected_prospect_id(self) -> int | None:
         index = self.table.currentIndex()
         return self.model.prospect_id(index.row()) if index.isValid() else None
+
+    def show_import_batch(self, batch_id: int) -> None:
+        """Only the prospects one import brought in (the import summary's link); the
+        "Clear" button, like any saved view, shows everyone again."""
+        self._set_controls(ProspectFilter(import_batch_id=batch_id))
+        self.view_combo.setCurrentIndex(0)
+        self._apply_filters()
 
     @Slot()
     def clear_filters(self) -> None:
@@ -349,6 +361,12 @@ class ProspectsView(QWidget):
         """Put a filter into the filter bar without running a query per control."""
         self._applying_view = True
         try:
+            self._import_batch_id = flt.import_batch_id
+            self.batch_label.setVisible(flt.import_batch_id is not None)
+            if flt.import_batch_id is not None:
+                self.batch_label.setText(
+                    self.tr("Only import %1").replace("%1", str(flt.import_batch_id))
+                )
             if set(flt.stages) == set(WORKING_STAGES) and len(flt.stages) > 1:
                 self.stage_combo.setCurrentIndex(self.stage_combo.findData(OPEN_STAGES))
             elif flt.stages:

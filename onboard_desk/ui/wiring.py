@@ -39,9 +39,16 @@ def register_screens(window: MainWindow) -> None:
         assert window.context is not None
         return ProspectsView(window.context)
 
+    def reports() -> QWidget:
+        from onboard_desk.ui.reports_view import ReportsView
+
+        assert window.context is not None
+        return ReportsView(window.context)
+
     window.add_screen("today", window.tr("Today"), today, "today")
     window.add_screen("board", window.tr("Pipeline"), board, "board")
     window.add_screen("prospects", window.tr("Prospects"), prospects, "prospects")
+    window.add_screen("reports", window.tr("Reports"), reports, "reports")
     # Ctrl+F on a screen without its own search goes to the Prospects search.
     window.search_screen_key = "prospects"
 
@@ -58,6 +65,9 @@ def connect_context(window: MainWindow, context: AppContext) -> None:
     window.card_panel = card_panel  # type: ignore[attr-defined]
     window.new_prospect_action.triggered.connect(lambda: open_new_prospect(window, context))
     window.new_prospect_action.setEnabled(True)
+    from onboard_desk.ui.window_actions import WindowActions
+
+    window.actions_ = WindowActions(window, context)  # type: ignore[attr-defined]
 
 
 def open_new_prospect(window: MainWindow, context: AppContext) -> QDialog:

@@ -1,0 +1,143 @@
+"""The window's File and Outreach menus reach import, export, backup, reports and outreach."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+
+from onboard_desk.importing import ImportOptions, run_import
+from tests.ui.conftest import add_prospect
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "import"
+
+
+def _top_level(name: str) -> list:
+    return [w for w in QApplication.topLevelWidgets() if type(w).__name__ == name and w.isVisible()]
+
+
+def _menu_texts(window, title: str) -> list[str]:
+    for action in window.menuBar().actions():
+        if action.text().replace("&", "") == title:
+            return [a.text().replace("&", "") for a in action.menu().actions() if a.text()]
+    return []
+
+
+def test_menus_offer_every_part(window) -> None:
+    file_items = _menu_texts(window, "File")
+    assert {"Import…", "Export prospects…", "Back up database…"} <= set(file_items)
+    outreach = _menu_texts(window, "Outreach")
+    assert outreach[:2] == ["Write email…", "Log call…"]
+    assert {"Email templates…", "Mail settings…", "Calendar file…"} <= set(outreach)
+    assert window.actions_.import_action.shortcut().toString() == "Ctrl+I"
+
+
+def test_reports_is_a_screen(window, engine, qtbot) -> None:
+    add_prospect(engine, "Ada Lovelace")
+    window.show_screen("reports")
+    view = window.screen_widget("reports")
+    assert type(view).__name__ == "ReportsView"
+
+
+def test_a_dropped_file_opens_the_import_wizard(window, qtbot) -> None:
+    window.sig_file_dropped.emit(DATA / "hubspot_contacts.csv")
+    wizards = _top_level("ImportWizard")
+    assert wizards, "the wizard opens"
+    wizard = wizards[-1]
+    paths = [edit.text() for edit in wizard.findChildren(QLineEdit)]
+    assert any(text.endswith("hubspot_contacts.csv") for text in paths)
+    wizard.reject()
+
+
+def test_show_the_imported_prospects(window, engine, qtbot) -> None:
+    add_prospect(engine, "Somebody Else")
+    result = run_import(engine, DATA / "hubspot_contacts.csv", ImportOptions(), by="Tester")
+    assert result.batch_id is not None and result.created >= 2
+    window.actions_.show_import_batch(result.batch_id, [])
+    assert window.current_screen_key() == "prospects"
+    view = window.screen_widget("prospects")
+    qtbot.waitUntil(lambda: view.model.total_count == result.created, timeout=5000)
+    assert view.batch_label.isVisibleTo(view)
+    view.clear_filters()
+    qtbot.waitUntil(lambda: view.model.total_count == result.created + 1, timeout=5000)
+    assert not view.batch_label.isVisibleTo(view)
+
+
+def test_export_writes_what_the_list_shows(window, engine, qtbot, tmp_path, monkeypatch) -> None:
+    for name in ("Ada Lovelace", "Grace Hopper", "Alan Turing"):
+        add_prospect(engine, name)
+    target = tmp_path / "out" / "prospects.csv"
+    target.parent.mkdir()
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "CSV, UTF-8 (*.csv)")
+    )
+    window.show_screen("prospects")
+    view = window.screen_widget("prospects")
+    view.search_edit.setText("grace")
+    view._search_now()
+    qtbot.waitUntil(lambda: view.model.total_count == 1, timeout=5000)
+    window.actions_.export_action.trigger()
+    qtbot.waitUntil(lambda: "Exported 1 " in window.statusBar().currentMessage(), timeout=5000)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    name_column = [h.lower() for h in rows[0]].index("name")
+    assert [r[name_column] for r in rows[1:]] == ["Grace Hopper"]
+
+
+def test_backup_is_a_consistent_database(window, engine, qtbot, tmp_path, monkeypatch) -> None:
+    add_prospect(engine, "Ada Lovelace")
+    target = tmp_path / "snapshot.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    window.actions_.backup_action.trigger()
+    qtbot.waitUntil(lambda: "Backup written" in window.statusBar().currentMessage(), timeout=5000)
+    with sqlite3.connect(target) as snapshot:
+        assert snapshot.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert snapshot.execute("SELECT name FROM prospect").fetchall() == [("Ada Lovelace",)]
+
+
+def test_backup_refuses_to_overwrite_the_database(window, db_path, monkeypatch, shown_errors):
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(db_path), ""))
+    window.actions_.backup_action.trigger()
+    assert shown_errors and "cannot replace the database" in shown_errors[-1][1]
+
+
+def test_email_and_call_act_on_the_prospect_on_the_card(window, engine, qtbot, shown_errors):
+    window.actions_.compose_action.trigger()
+    assert shown_errors[-1][0] == "No prospect chosen"
+    ada = add_prospect(engine, "Ada Lovelace")
+    window.open_prospect(ada)
+    qtbot.waitUntil(lambda: window.card_panel.card.prospect_id == ada, timeout=5000)
+    assert window.actions_.current_prospect_id() == ada
+    window.actions_.call_action.trigger()
+    dialogs = _top_level("LogCallDialog")
+    assert dialogs and dialogs[-1].prospect_id == ada
+    dialogs[-1].reject()
+    window.actions_.compose_action.trigger()
+    composers = _top_level("ComposeDialog")
+    assert composers
+    composers[-1].reject()
+
+
+def test_send_to_the_listed_prospects_reviews_them_first(window, engine, qtbot) -> None:
+    ids = {add_prospect(engine, name) for name in ("Ada Lovelace", "Grace Hopper")}
+    window.show_screen("prospects")
+    window.actions_.bulk_action.trigger()
+    qtbot.waitUntil(lambda: bool(_top_level("BulkSendDialog")), timeout=5000)
+    dialog = _top_level("BulkSendDialog")[-1]
+    assert set(dialog.prospect_ids) == ids
+    dialog.reject()
+
+
+def test_calendar_and_templates_dialogs_open(window) -> None:
+    window.actions_.calendar_action.trigger()
+    calendars = _top_level("CalendarExportDialog")
+    assert calendars and calendars[-1].updater is window.actions_.calendar_feed
+    calendars[-1].reject()
+    window.actions_.templates_action.trigger()
+    assert _top_level("TemplateEditor")
+    _top_level("TemplateEditor")[-1].reject()
+    window.actions_.mail_settings_action.trigger()
+    assert _top_level("MailSettingsDialog")
+    _top_level("MailSettingsDialog")[-1].reject()
