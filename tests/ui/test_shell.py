@@ -73,7 +73,7 @@ def test_menu_actions_and_shortcuts(window):
     action.trigger()
     assert called == [1]
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["File", "Edit", "View", "Go", "Reports", "Help"]
+    assert titles == ["File", "Edit", "View", "Go", "Outreach", "Reports", "Help"]
     shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
     assert shortcuts["New prospect…"] == "Ctrl+N"
     assert shortcuts["Undo"] == "Ctrl+Z"
