@@ -45,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Funnel, stage durations, channels, owners, forecast, attention list and trend "
             "for the prospects created in a period. Several databases (--db repeated or "
-            "--team-folder) are read side by side, read-only. Definitions: docs/reports.md."
+            "--team-folder) are read side by side, read-only. "
+            "Definitions: the README's Reports section."
         ),
     )
     _add_db_option(report)

@@ -1,4 +1,4 @@
-"""What a report is asked for, and the rules its numbers follow (see docs/reports.md).
+"""What a report is asked for, and the rules its numbers follow (see the README's Reports section).
 
 The period, the owner filter and the stage probabilities of the forecast are plain values
 here so that the command line, the window and the tests describe a report the same way.

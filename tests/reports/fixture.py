@@ -2,7 +2,7 @@
 
 Day ``d`` is ``T0 + d days`` (T0 = Monday 2026-01-05, 00:00 UTC); the report is made at
 ``NOW`` = day 56.5. The expected figures in the tests are worked out by hand from the
-histories below (see docs/reports.md for the rules).
+histories below (see the README's Reports section for the rules).
 """
 
 from __future__ import annotations
