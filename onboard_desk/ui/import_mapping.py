@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -42,6 +40,7 @@ from onboard_desk.importing import (
     save_mapping,
 )
 from onboard_desk.pipeline import Channel, Stage
+from onboard_desk.ui.choice_delegate import ChoiceDelegate
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 FIELD_CHOICES: tuple[Field, ...] = tuple(Field)
@@ -128,27 +127,6 @@ class MappingModel(QAbstractTableModel):
         return True
 
 
-class FieldDelegate(QStyledItemDelegate):
-    """A combo box of the fields for the "Imports into" column."""
-
-    def createEditor(
-        self, parent: QWidget, _option: QStyleOptionViewItem, _index: ModelIndex
-    ) -> QWidget:
-        combo = QComboBox(parent)
-        for field in FIELD_CHOICES:
-            combo.addItem(field.label, field.value)
-        combo.activated.connect(lambda _i: self.commitData.emit(combo))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentIndex(max(editor.findData(index.data(Qt.ItemDataRole.EditRole)), 0))
-
-    def setModelData(self, editor: QWidget, model: Any, index: ModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-
-
 PROPOSED = "(proposed from the column names)"
 
 
@@ -168,7 +146,9 @@ class MappingPage(QWizardPage):
         self.model = MappingModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
-        self.view.setItemDelegateForColumn(2, FieldDelegate(self.view))
+        self.view.setItemDelegateForColumn(
+            2, ChoiceDelegate([(f.label, f.value) for f in FIELD_CHOICES], self.view)
+        )
         self.view.setEditTriggers(
             QTableView.EditTrigger.AllEditTriggers & ~QTableView.EditTrigger.AnyKeyPressed
         )

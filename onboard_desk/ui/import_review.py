@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from onboard_desk.importing import Duplicate, DuplicateAction, ImportResult, PreviewRow
+from onboard_desk.ui.choice_delegate import ChoiceDelegate
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 #: Rows of the file shown on the preview page.
@@ -115,27 +114,6 @@ class DuplicatesModel(QAbstractTableModel):
         return True
 
 
-class ActionDelegate(QStyledItemDelegate):
-    """Skip / Update existing / Create anyway, for one duplicate row."""
-
-    def createEditor(
-        self, parent: QWidget, _option: QStyleOptionViewItem, _index: ModelIndex
-    ) -> QWidget:
-        combo = QComboBox(parent)
-        for action in DuplicateAction:
-            combo.addItem(action.label, action.value)
-        combo.activated.connect(lambda _i: self.commitData.emit(combo))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentIndex(max(editor.findData(index.data(Qt.ItemDataRole.EditRole)), 0))
-
-    def setModelData(self, editor: QWidget, model: Any, index: ModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-
-
 class DuplicatesPage(QWizardPage):
     """Runs the dry run, then lets the user decide about each duplicate."""
 
@@ -160,7 +138,9 @@ class DuplicatesPage(QWizardPage):
         self.model = DuplicatesModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
-        self.view.setItemDelegateForColumn(6, ActionDelegate(self.view))
+        self.view.setItemDelegateForColumn(
+            6, ChoiceDelegate([(a.label, a.value) for a in DuplicateAction], self.view)
+        )
         self.view.setEditTriggers(
             QTableView.EditTrigger.AllEditTriggers & ~QTableView.EditTrigger.AnyKeyPressed
         )
