@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from onboard_desk.queries import ProspectFilter
+
 
 def db_path(args: argparse.Namespace) -> Path:
     """The one database a command works on (the last ``--db`` if several were given)."""
@@ -84,3 +86,39 @@ def require_positive(value: str) -> int:
 def fail(message: str) -> UserError:
     """A UserError to raise from a command (reads well at the raise site)."""
     return UserError(message)
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The list filters, shared by ``list`` and ``export`` so both select the same rows."""
+    from onboard_desk.pipeline import Channel, Flag, Stage
+
+    parser.add_argument(
+        "--stage", choices=[s.value for s in Stage], action="append", help="repeat for several"
+    )
+    parser.add_argument("--owner")
+    parser.add_argument("--channel", choices=[c.value for c in Channel])
+    parser.add_argument("--search", default="", help="full-text: name, company, email, notes")
+    parser.add_argument("--flag", choices=[f.value for f in Flag])
+    parser.add_argument("--tag")
+    parser.add_argument("--sort", default="", help="name, company, value, next_action_due, ...")
+    parser.add_argument("--desc", action="store_true", help="sort descending")
+
+
+def filter_from_arguments(args: argparse.Namespace) -> ProspectFilter:
+    """The :class:`~onboard_desk.queries.ProspectFilter` the filter arguments ask for."""
+    from onboard_desk import queries
+    from onboard_desk.pipeline import Flag, Stage
+
+    if args.sort and args.sort not in {*queries.SORT_COLUMNS, "stage"}:
+        known = ", ".join(sorted({*queries.SORT_COLUMNS, "stage"}))
+        raise UserError(f"Cannot sort by {args.sort!r}; use one of: {known}.")
+    return queries.ProspectFilter(
+        stages=tuple(Stage(s) for s in args.stage or ()),
+        owner=args.owner,
+        channel=args.channel,
+        search=args.search,
+        flag=Flag(args.flag) if args.flag else None,
+        tag=args.tag,
+        sort=args.sort,
+        descending=args.desc,
+    )

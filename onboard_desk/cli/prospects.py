@@ -6,7 +6,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from onboard_desk.cli.common import open_session, require_positive
+from onboard_desk.cli.common import (
+    add_filter_arguments,
+    filter_from_arguments,
+    open_session,
+    require_positive,
+)
 from onboard_desk.cli.output import RowWriter
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import Channel, Flag, Stage
@@ -52,14 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.set_defaults(handler=cmd_add)
 
     lst = subparsers.add_parser("list", help="list prospects (all that match unless --limit)")
-    lst.add_argument("--stage", choices=stages, action="append", help="repeat for several")
-    lst.add_argument("--owner")
-    lst.add_argument("--channel", choices=channels)
-    lst.add_argument("--search", default="", help="full-text: name, company, email, notes")
-    lst.add_argument("--flag", choices=[f.value for f in Flag])
-    lst.add_argument("--tag")
-    lst.add_argument("--sort", default="", help="name, company, value, next_action_due, ...")
-    lst.add_argument("--desc", action="store_true", help="sort descending")
+    add_filter_arguments(lst)
     lst.add_argument("--limit", type=require_positive)
     lst.add_argument("--format", choices=("table", "csv", "json"), default="table")
     lst.set_defaults(handler=cmd_list)
@@ -188,19 +186,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from onboard_desk.pipeline import flags_for
     from onboard_desk.timeutil import utcnow
 
-    if args.sort and args.sort not in {*queries.SORT_COLUMNS, "stage"}:
-        known = ", ".join(sorted({*queries.SORT_COLUMNS, "stage"}))
-        raise UserError(f"Cannot sort by {args.sort!r}; use one of: {known}.")
-    flt = queries.ProspectFilter(
-        stages=tuple(Stage(s) for s in args.stage or ()),
-        owner=args.owner,
-        channel=args.channel,
-        search=args.search,
-        flag=Flag(args.flag) if args.flag else None,
-        tag=args.tag,
-        sort=args.sort,
-        descending=args.desc,
-    )
+    flt = filter_from_arguments(args)
     now = utcnow()
     with open_session(args) as session:
         config = settings_store.load_config(session)

@@ -11,9 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from onboard_desk.cli.common import db_path
+from onboard_desk.cli.common import add_filter_arguments, db_path, filter_from_arguments
 from onboard_desk.errors import UserError
-from onboard_desk.pipeline import Channel, Flag, Stage
 
 REPORT_FORMATS = ("xlsx", "pdf", "csv", "html", "json")
 
@@ -67,14 +66,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_db_option(export)
     export.add_argument("--format", choices=("csv", "xlsx"), required=True)
     export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
-    export.add_argument("--stage", choices=[s.value for s in Stage], action="append")
-    export.add_argument("--owner")
-    export.add_argument("--channel", choices=[c.value for c in Channel])
-    export.add_argument("--search", default="")
-    export.add_argument("--flag", choices=[f.value for f in Flag])
-    export.add_argument("--tag")
-    export.add_argument("--sort", default="")
-    export.add_argument("--desc", action="store_true")
+    add_filter_arguments(export)
     export.add_argument("--bom", action="store_true", help="CSV: add a BOM for Excel")
     export.set_defaults(handler=cmd_export)
 
@@ -132,23 +124,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from onboard_desk import queries, settings_store
+    from onboard_desk import settings_store
     from onboard_desk.db import open_database, session_scope
     from onboard_desk.reports.prospect_rows import filtered_prospects
 
-    if args.sort and args.sort not in {*queries.SORT_COLUMNS, "stage"}:
-        known = ", ".join(sorted({*queries.SORT_COLUMNS, "stage"}))
-        raise UserError(f"Cannot sort by {args.sort!r}; use one of: {known}.")
-    flt = queries.ProspectFilter(
-        stages=tuple(Stage(s) for s in args.stage or ()),
-        owner=args.owner,
-        channel=args.channel,
-        search=args.search,
-        flag=Flag(args.flag) if args.flag else None,
-        tag=args.tag,
-        sort=args.sort,
-        descending=args.desc,
-    )
+    flt = filter_from_arguments(args)
     path = _single_db(args)
     engine = open_database(path)
     try:
