@@ -3,7 +3,10 @@
 Cells are typed (numbers, dates, percentages), header rows frozen, filters on, columns
 sized, and the funnel and trend get native charts. The workbook is written in
 ``constant_memory`` mode, row by row, so a 100,000-row prospect list stays small in
-memory; text is neutralised against formula injection and never parsed as a formula.
+memory. Text is always written as a string, never parsed as a formula; text that a
+spreadsheet would take for a formula once edited (``=``, ``+``, ``-``, ``@``...) also gets
+the "quote prefix" cell style, so it shows exactly as stored (a phone number stays
+``+49 30 1234567``) and stays text when someone edits the cell.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import xlsxwriter
 
 from onboard_desk.reports.model import Report
 from onboard_desk.reports.prospect_rows import PROSPECT_COLUMNS, ProspectTuple
-from onboard_desk.reports.safety import neutralise
+from onboard_desk.reports.safety import FORMULA_PREFIXES
 from onboard_desk.reports.tables import Column, Kind, Table, report_tables
 
 #: Column widths (characters) by kind, and for text columns by header.
@@ -44,6 +47,7 @@ TEXT_WIDTHS: dict[str, float] = {
 
 class _Formats:
     def __init__(self, book: Any) -> None:
+        self.literal = book.add_format({"quote_prefix": True})
         self.header = book.add_format(
             {"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "top"}
         )
@@ -69,7 +73,10 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, kind: Kind, fmt: _Fo
     elif isinstance(value, int | float) and not isinstance(value, bool):
         sheet.write_number(row, col, value, fmt.by_kind.get(kind))
     else:
-        sheet.write_string(row, col, neutralise(str(value)))
+        text = str(value)
+        sheet.write_string(
+            row, col, text, fmt.literal if text.startswith(FORMULA_PREFIXES) else None
+        )
 
 
 def _width(column: Column) -> float:
@@ -176,6 +183,7 @@ def _prospect_sheet(book: Any, fmt: _Formats, prospects: Iterable[ProspectTuple]
     kinds = [c.kind for c in columns]
     money = fmt.by_kind["money"]
     stamp = fmt.by_kind["datetime"]
+    literal = fmt.literal
     write_string = sheet.write_string
     write_number = sheet.write_number
     write_datetime = sheet.write_datetime
@@ -191,8 +199,8 @@ def _prospect_sheet(book: Any, fmt: _Formats, prospects: Iterable[ProspectTuple]
                 write_number(row_index, col, value, money)
             elif kind == "int":
                 write_number(row_index, col, value)
-            elif value[0] in "=+-@\t\r":
-                write_string(row_index, col, neutralise(value))
+            elif value.startswith(FORMULA_PREFIXES):
+                write_string(row_index, col, value, literal)
             else:
                 write_string(row_index, col, value)
     sheet.autofilter(0, 0, max(row_index, 1), len(columns) - 1)

@@ -209,9 +209,12 @@ def test_formula_injection_neutralised_in_csv_and_xlsx(hostile_db: Path, tmp_pat
         assert next(csv.DictReader(handle))["Owner"] == "'-Eve"
     book = openpyxl.load_workbook(tmp_path / "h.xlsx")
     sheet = book["Prospects"]
-    assert sheet.cell(row=2, column=3).value.startswith("'=HYPERLINK")
-    assert sheet.cell(row=2, column=3).data_type == "s"
-    assert sheet.cell(row=2, column=4).value == "'@SUM(1+1)"
+    # In XLSX the text stays exactly as stored, as a string with the quote-prefix style.
+    for column, expected in ((3, "=HYPERLINK"), (4, "@SUM(1+1)")):
+        cell = sheet.cell(row=2, column=column)
+        assert cell.value.startswith(expected) and cell.data_type == "s"
+        assert cell.quotePrefix, cell.coordinate
+    assert not sheet.cell(row=1, column=3).quotePrefix
     assert sheet.cell(row=2, column=10).value == 123.45
     for ws in book.worksheets:
         for row_cells in ws.iter_rows():
