@@ -461,3 +461,8 @@ def prospect_ids(
     if limit is not None:
         statement = statement.limit(limit)
     return [int(i) for i in session.exec(statement).all()]
+
+
+def has_prospects(session: Session) -> bool:
+    """Whether the database holds any prospect at all (a new user's empty database)."""
+    return session.exec(select(Prospect.id).limit(1)).first() is not None

@@ -135,7 +135,7 @@ class BoardColumn(QFrame):
             self.setMinimumWidth(200 if unfolded else 120)
             self.setMaximumWidth(16777215 if unfolded else 120)
         else:
-            self.setMinimumWidth(165)
+            self.setMinimumWidth(150)
         if unfolded and self.model.rowCount() == 0 and not self.model.is_loading:
             self.model.reload()
 

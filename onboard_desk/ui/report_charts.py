@@ -56,7 +56,7 @@ def _category_bars(
     categories = QBarCategoryAxis()
     categories.append(list(reversed(labels)))
     values_axis = QValueAxis()
-    values_axis.setRange(0, top * 1.15 or 1)
+    values_axis.setRange(0, max(top * 1.15, 5))  # an empty report still gets a readable axis
     values_axis.applyNiceNumbers()
     values_axis.setLabelFormat("%.0f")
     chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
@@ -120,7 +120,7 @@ def trend_chart(report: Report) -> QChart:
     if weeks:
         x_axis.setRange(_datetime(weeks[0]), _datetime(weeks[-1]))
     y_axis = QValueAxis()
-    y_axis.setRange(0, top * 1.05 or 1)
+    y_axis.setRange(0, max(top * 1.05, 5))
     y_axis.applyNiceNumbers()
     y_axis.setLabelFormat("%.0f")
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QPushButton,
+    QStackedWidget,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -53,11 +55,15 @@ class TodayScreen(QWidget):
 
     sig_open_prospect = Signal(int)
     sig_loaded = Signal()
+    #: The empty-state buttons of a database with no prospects yet.
+    sig_new_prospect_requested = Signal()
+    sig_import_requested = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.agenda: Agenda | None = None
+        self.has_prospects = True
         self.done_dialog: DoneDialog | None = None
         self._generation = 0
         self._populating = False
@@ -114,7 +120,11 @@ class TodayScreen(QWidget):
         header.resizeSection(3, 110)
         header.resizeSection(4, 180)
         header.resizeSection(5, 110)
-        layout.addWidget(self.view, 1)
+        self.empty_state = self._build_empty_state()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_state)
+        layout.addWidget(self.stack, 1)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
 
         QShortcut(QKeySequence("Ctrl+D"), self, self.mark_selected_done)
@@ -155,12 +165,13 @@ class TodayScreen(QWidget):
         generation = self._generation
         config = self.context.config
 
-        def fetch(session: Any) -> Agenda:
-            return queries.today_agenda(session, config=config)
+        def fetch(session: Any) -> tuple[Agenda, bool]:
+            return queries.today_agenda(session, config=config), queries.has_prospects(session)
 
-        def done(agenda: Agenda) -> None:
+        def done(result: tuple[Agenda, bool]) -> None:
             if generation == self._generation:
-                self.show_agenda(agenda)
+                self.has_prospects = result[1]
+                self.show_agenda(result[0])
 
         self.context.run_task(fetch, guarded(self, done))
 
@@ -206,8 +217,64 @@ class TodayScreen(QWidget):
             self.view.setFirstColumnSpanned(number, QModelIndex(), True)
         if reselect is not None:
             self.view.setCurrentIndex(reselect)
+        self._show_empty_state(not any(group.total for group in agenda.groups))
         self._update_buttons()
         self.sig_loaded.emit()
+
+    def _build_empty_state(self) -> QWidget:
+        """What an empty agenda says: how to begin (no prospects yet), or that all is done."""
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addStretch(1)
+        self.empty_title = QLabel()
+        font = self.empty_title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.empty_title.setFont(font)
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setFixedWidth(520)  # word wrap needs a width to compute its height
+        for label in (self.empty_title, self.empty_text):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            box.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.empty_new_button = QPushButton(icon("new-prospect"), self.tr("Add a prospect…"))
+        self.empty_new_button.clicked.connect(self.sig_new_prospect_requested)
+        self.empty_import_button = QPushButton(icon("import"), self.tr("Import a file…"))
+        self.empty_import_button.clicked.connect(self.sig_import_requested)
+        buttons.addWidget(self.empty_new_button)
+        buttons.addWidget(self.empty_import_button)
+        buttons.addStretch(1)
+        box.addSpacing(12)
+        box.addLayout(buttons)
+        box.addStretch(2)
+        return page
+
+    def _show_empty_state(self, empty: bool) -> None:
+        if empty and not self.has_prospects:
+            self.empty_title.setText(self.tr("Welcome to Onboard Desk"))
+            self.empty_text.setText(
+                self.tr(
+                    "Add the people you are talking to, or import a list: a LinkedIn "
+                    "export, a CRM export, a spreadsheet or your phone's contacts. Every "
+                    "prospect then gets a next action, and this screen shows who to "
+                    "contact each day."
+                )
+            )
+        elif empty:
+            self.empty_title.setText(self.tr("Nothing due today"))
+            self.empty_text.setText(
+                self.tr(
+                    "Every open prospect has a next action planned for a later day. "
+                    "The Pipeline and Prospects screens show them all."
+                )
+            )
+        # A wrapped label inside a centring layout does not grow by itself.
+        self.empty_text.setMinimumHeight(self.empty_text.heightForWidth(self.empty_text.width()))
+        for button in (self.empty_new_button, self.empty_import_button):
+            button.setVisible(not self.has_prospects)
+        self.stack.setCurrentWidget(self.empty_state if empty else self.view)
 
     def _row(self, item: AgendaItem, kind: GroupKind, now: datetime) -> list[QStandardItem]:
         flags = item.flags(now, self.context.config)

@@ -25,7 +25,10 @@ def register_screens(window: MainWindow) -> None:
         from onboard_desk.ui.today import TodayScreen
 
         assert window.context is not None
-        return TodayScreen(window.context)
+        screen = TodayScreen(window.context)
+        screen.sig_new_prospect_requested.connect(window.new_prospect_action.trigger)
+        screen.sig_import_requested.connect(window.actions_.open_import)  # type: ignore[attr-defined]
+        return screen
 
     def board() -> QWidget:
         from onboard_desk.ui.board import BoardScreen

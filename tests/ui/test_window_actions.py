@@ -141,3 +141,35 @@ def test_calendar_and_templates_dialogs_open(window) -> None:
     window.actions_.mail_settings_action.trigger()
     assert _top_level("MailSettingsDialog")
     _top_level("MailSettingsDialog")[-1].reject()
+
+
+def test_a_new_database_shows_how_to_begin(window, engine, qtbot) -> None:
+    window.show_screen("today")
+    today = window.screen_widget("today")
+    qtbot.waitUntil(lambda: today.agenda is not None, timeout=5000)
+    assert today.stack.currentWidget() is today.empty_state
+    assert today.empty_title.text() == "Welcome to Onboard Desk"
+    today.empty_import_button.click()
+    wizards = _top_level("ImportWizard")
+    assert wizards
+    wizards[-1].reject()
+    today.empty_new_button.click()
+    assert _top_level("NewProspectDialog")
+    _top_level("NewProspectDialog")[-1].reject()
+
+
+def test_nothing_due_is_said_and_the_list_returns_when_something_is(window, engine, qtbot):
+    from datetime import timedelta
+
+    from onboard_desk.timeutil import utcnow
+
+    add_prospect(engine, "Ada Lovelace", due=utcnow() + timedelta(days=5))
+    window.show_screen("today")
+    today = window.screen_widget("today")
+    today.refresh()  # the screen may have been built before the prospect was added
+    qtbot.waitUntil(lambda: today.empty_title.text() == "Nothing due today", timeout=5000)
+    assert today.stack.currentWidget() is today.empty_state
+    assert not today.empty_import_button.isVisibleTo(today)
+    add_prospect(engine, "Grace Hopper", due=utcnow() - timedelta(hours=1))
+    today.refresh()
+    qtbot.waitUntil(lambda: today.stack.currentWidget() is today.view, timeout=5000)
