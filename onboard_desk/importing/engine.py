@@ -208,7 +208,7 @@ def _import_rows(
         suspended = ExitStack()
         if not dry_run:
             suspended.enter_context(sqlite_specific.search_insert_trigger_suspended(connection))
-            suspended.enter_context(journey.bulk_load(connection, first_id=first_new_id))
+            suspended.enter_context(journey.insert_trigger_suspended(connection))
         with suspended:
             for chunk in chunks:
                 _apply(chunk, run, result, rejects)
