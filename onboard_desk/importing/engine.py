@@ -99,7 +99,10 @@ def run_import(
         )
         rejects = RejectsWriter(rejects_path, table.headers) if rejects_path else None
         try:
-            with engine.connect() as connection:
+            with ExitStack() as stack:
+                connection = stack.enter_context(engine.connect())
+                if not dry_run:
+                    stack.enter_context(sqlite_specific.import_page_cache(connection))
                 transaction = connection.begin()
                 try:
                     _import_rows(

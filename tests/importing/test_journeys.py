@@ -124,3 +124,27 @@ def test_undone_import_leaves_the_journeys_it_found(engine: Engine) -> None:
     undo_batch(engine, result.batch_id)
     assert kept_and_computed(engine)[0] == before
     assert_journeys_match_history(engine)
+
+
+def test_import_gives_back_its_larger_page_cache(do_import, engine: Engine) -> None:
+    """The import's connection returns to the pool with the everyday cache size."""
+    from onboard_desk import sqlite_specific
+
+    seen: list[int] = []
+    with engine.connect() as connection:
+        everyday = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    original = sqlite_specific.index_prospect_range
+
+    def spy(connection: Any, first_id: int, last_id: int) -> None:
+        seen.append(int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0))
+        original(connection, first_id, last_id)
+
+    sqlite_specific.index_prospect_range = spy  # type: ignore[assignment]
+    try:
+        do_import("hubspot_contacts.csv")
+    finally:
+        sqlite_specific.index_prospect_range = original  # type: ignore[assignment]
+    with engine.connect() as connection:
+        after = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    assert seen == [-sqlite_specific.IMPORT_CACHE_KIB]
+    assert after == everyday == -32000
