@@ -13,6 +13,7 @@ undone.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -56,6 +57,7 @@ PROSPECT_COLUMNS = (
 )
 #: Where a prospect row holds the values its journey row copies.
 _ID, _OWNER, _CREATED = (PROSPECT_COLUMNS.index(c) for c in ("id", "owner", "created_at"))
+_JOURNEY_CREATED = itemgetter(journey.COLUMNS.index("created_at"))
 CHANGE_COLUMNS = ("prospect_id", "from_stage", "to_stage", "kind", "at", "by", "reason")
 #: Fields an update may change, with the columns it reads to decide and to undo.
 UPDATE_COLUMNS = (
@@ -254,11 +256,15 @@ class ChunkWriter:
             journeys = [
                 (row[_ID], furthest, row[_CREATED], row[_OWNER], *durations) for row in self.pending
             ]
+            # In creation-time order, the order of the journeys' indexes (each starts with
+            # a duration, the same for every new prospect, then the creation time):
+            # neighbouring rows then land on the same index pages.
+            journeys.sort(key=_JOURNEY_CREATED)
             connection.exec_driver_sql(self.insert_prospect, self.pending)
             connection.exec_driver_sql(self.insert_change, history)
             connection.exec_driver_sql(self.insert_journey, journeys)
             sqlite_specific.index_prospect_range(
-                connection, self.pending[0][0], self.pending[-1][0]
+                connection, self.pending[0][_ID], self.pending[-1][_ID]
             )
             self.pending.clear()
         for prospect_id, row in self.updates:
