@@ -8,7 +8,8 @@ copy of its furthest stage), recomputed from that prospect's
 history by database triggers whenever a history row is inserted, deleted or changed — in
 the same transaction, whichever code path (a move, its undo, a delete and its restore, an
 import) made the change. Bulk loaders suspend the triggers and rebuild once
-(:func:`bulk_load`).
+(:func:`bulk_load`); an import, whose new prospects' histories are known (one creation
+row each), writes their journeys itself (:func:`created_values`).
 
 One ``SELECT`` (:func:`select_sql`) defines the journey; the triggers, the rebuild, the
 migration's backfill and reports on older snapshots without the table all use it, so they
@@ -154,29 +155,51 @@ def triggers_ddl() -> tuple[str, ...]:
     )
 
 
+def created_values(stage: Stage) -> tuple[int | float | None, ...]:
+    """The furthest stage and durations of a prospect whose whole history is its creation
+    into ``stage`` (one history row), as :func:`select_sql` computes them.
+
+    Nothing has been left yet, so no stage has a completed stay (NULL); the days to
+    Payment or Won are 0 when the prospect was created there (the entry is the creation),
+    else NULL. Bulk inserts of new prospects (an import) write this row directly instead of
+    computing it back from the history they have just written.
+    """
+    furthest = FUNNEL_ORDER.index(stage) if stage in FUNNEL_ORDER else -1
+    stays: list[float | None] = [None] * len(WORKING_STAGES)
+    to_payment = 0.0 if stage is Stage.PAYMENT else None
+    to_won = 0.0 if stage is Stage.WON else None
+    return (furthest, *stays, to_payment, to_won)
+
+
+def insert_statement(marks: str) -> str:
+    """``INSERT`` of one journey row in :data:`COLUMNS` order, with the driver's ``marks``."""
+    return _insert(TABLE) + f"VALUES ({marks})"
+
+
 @contextmanager
-def bulk_load(connection: Connection, *, first_id: int | None = None) -> Iterator[None]:
+def insert_trigger_suspended(connection: Connection) -> Iterator[None]:
+    """Suspend the trigger that recomputes a journey for each new history row, while the
+    caller inserts new prospects with their journeys already written
+    (:func:`created_values`).
+
+    Only the insert trigger is dropped: the triggers that follow deleted or changed
+    history, and edits of a prospect's owner or creation time, stay in place. Dropped and
+    recreated inside the caller's transaction, so a failed load rolls back with it.
+    """
+    connection.exec_driver_sql(sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL[0])
+    yield
+    connection.exec_driver_sql(triggers_ddl()[0])
+
+
+@contextmanager
+def bulk_load(connection: Connection) -> Iterator[None]:
     """Suspend the journey triggers during a bulk load of history, then rebuild once.
 
     Dropped and recreated inside the caller's transaction, like the search index triggers,
-    so a failed load rolls everything back. With ``first_id``, the load only adds history
-    for new prospects numbered from ``first_id`` on (an import): only those journeys are
-    rebuilt, and the trigger that follows edits of existing prospects stays in place.
+    so a failed load rolls everything back.
     """
-    if first_id is None:
-        drops = sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL
-        rebuild = (*triggers_ddl(), *REBUILD)
-    else:
-        drops = sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL[: len(sqlite_specific.JOURNEY_TRIGGERS)]
-        key = int(first_id)
-        rebuild = (
-            *triggers_ddl(),
-            f"DELETE FROM {TABLE} WHERE prospect_id >= {key}",
-            _insert(TABLE) + select_sql(where=f"sc.prospect_id >= {key}"),
-            _copy_furthest(f" WHERE prospect.id >= {key}"),
-        )
-    for statement in drops:
+    for statement in sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL:
         connection.exec_driver_sql(statement)
     yield
-    for statement in rebuild:
+    for statement in (*triggers_ddl(), *REBUILD):
         connection.exec_driver_sql(statement)

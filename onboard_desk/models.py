@@ -67,7 +67,7 @@ class Prospect(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     #: Funnel position of the furthest stage ever reached (see ProspectJourney); written by
-    #: the database's triggers on the stage history, never by hand.
+    #: the database's triggers on the stage history (an import writes it with the row).
     furthest_stage: int = Field(default=-1, sa_column_kwargs={"server_default": "-1"})
 
 

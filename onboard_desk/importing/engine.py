@@ -99,7 +99,10 @@ def run_import(
         )
         rejects = RejectsWriter(rejects_path, table.headers) if rejects_path else None
         try:
-            with engine.connect() as connection:
+            with ExitStack() as stack:
+                connection = stack.enter_context(engine.connect())
+                if not dry_run:
+                    stack.enter_context(sqlite_specific.import_page_cache(connection))
                 transaction = connection.begin()
                 try:
                     _import_rows(
@@ -208,7 +211,7 @@ def _import_rows(
         suspended = ExitStack()
         if not dry_run:
             suspended.enter_context(sqlite_specific.search_insert_trigger_suspended(connection))
-            suspended.enter_context(journey.bulk_load(connection, first_id=first_new_id))
+            suspended.enter_context(journey.insert_trigger_suspended(connection))
         with suspended:
             for chunk in chunks:
                 _apply(chunk, run, result, rejects)

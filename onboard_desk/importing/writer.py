@@ -1,8 +1,11 @@
-"""Writing an import's rows: insert tuples, history rows, updates, search index.
+"""Writing an import's rows: insert tuples, history rows, journeys, updates, search index.
 
-Rows go straight through the database driver with ``executemany``: one prospect row and
-one stage-history row per created prospect, with timestamps rendered once per import,
-and the search index filled per chunk in one statement instead of by a trigger per row.
+Rows go straight through the database driver with ``executemany``: one prospect row, one
+stage-history row and one journey row per created prospect, with timestamps rendered once
+per import, and the search index filled per chunk in one statement instead of by a
+trigger per row. A created prospect's history is its creation alone, so its journey (and
+the furthest stage copied onto the prospect) is known when the row is built and is
+written with it, instead of being computed back from the history by a trigger per row.
 Updates read the prospect's current values first and keep them, so the import can be
 undone.
 """
@@ -10,11 +13,12 @@ undone.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from onboard_desk import contacts, sqlite_specific
+from onboard_desk import contacts, journey, sqlite_specific
 from onboard_desk.importing.options import ImportOptions
 from onboard_desk.importing.validation import CleanRow
 from onboard_desk.pipeline import (
@@ -49,7 +53,11 @@ PROSPECT_COLUMNS = (
     "import_batch_id",
     "created_at",
     "updated_at",
+    "furthest_stage",
 )
+#: Where a prospect row holds the values its journey row copies.
+_ID, _OWNER, _CREATED = (PROSPECT_COLUMNS.index(c) for c in ("id", "owner", "created_at"))
+_JOURNEY_CREATED = itemgetter(journey.COLUMNS.index("created_at"))
 CHANGE_COLUMNS = ("prospect_id", "from_stage", "to_stage", "kind", "at", "by", "reason")
 #: Fields an update may change, with the columns it reads to decide and to undo.
 UPDATE_COLUMNS = (
@@ -116,6 +124,8 @@ class RowBuilder:
         self.owner = (options.owner or "").strip() or None
         self.default_owner = by
         self.channel = options.channel.value if options.channel else None
+        #: Furthest stage, then durations: the journey of a prospect created in ``stage``.
+        self.journey = journey.created_values(stage)
         self._stamps: dict[datetime, str] = {}
 
     def prospect_tuple(self, prospect_id: int, row: CleanRow) -> tuple[Any, ...]:
@@ -152,6 +162,7 @@ class RowBuilder:
             self.batch_id,
             self._created_stamp(row.created_at) if row.created_at else self.now_stamp,
             self.now_stamp,
+            self.journey[0],
         )
 
     def _created_stamp(self, moment: datetime) -> str:
@@ -220,9 +231,19 @@ class ChunkWriter:
             f"INSERT INTO stagechange ({', '.join(CHANGE_COLUMNS)}) "
             f"VALUES ({placeholders(connection, len(CHANGE_COLUMNS))})"
         )
+        self.insert_journey = journey.insert_statement(
+            placeholders(connection, len(journey.COLUMNS))
+        )
+        self.journey_tail = builder.journey[1:]
 
     def flush(self, first_new_id: int | None) -> None:
-        """Write the chunk: inserts, their search-index rows, then updates."""
+        """Write the chunk: inserts with their history, journeys and search-index rows,
+        then updates.
+
+        The caller suspends the insert triggers of the search index and of the journeys
+        (see :func:`onboard_desk.journey.insert_trigger_suspended`), since this writes
+        what they would.
+        """
         if self.dry_run:
             self.pending.clear()
             self.updates.clear()
@@ -230,11 +251,20 @@ class ChunkWriter:
         connection = self.connection
         if self.pending:
             tail = self.history_tail
-            history = [(row[0], *tail) for row in self.pending]
+            history = [(row[_ID], *tail) for row in self.pending]
+            furthest, durations = self.builder.journey[0], self.journey_tail
+            journeys = [
+                (row[_ID], furthest, row[_CREATED], row[_OWNER], *durations) for row in self.pending
+            ]
+            # In creation-time order, the order of the journeys' indexes (each starts with
+            # a duration, the same for every new prospect, then the creation time):
+            # neighbouring rows then land on the same index pages.
+            journeys.sort(key=_JOURNEY_CREATED)
             connection.exec_driver_sql(self.insert_prospect, self.pending)
             connection.exec_driver_sql(self.insert_change, history)
+            connection.exec_driver_sql(self.insert_journey, journeys)
             sqlite_specific.index_prospect_range(
-                connection, self.pending[0][0], self.pending[-1][0]
+                connection, self.pending[0][_ID], self.pending[-1][_ID]
             )
             self.pending.clear()
         for prospect_id, row in self.updates:

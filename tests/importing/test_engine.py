@@ -383,7 +383,7 @@ def test_busy_database_is_a_clear_message(do_import, engine: Engine, db_path: Pa
 
 
 def test_imported_prospects_have_journeys_like_any_other(do_import, engine: Engine) -> None:
-    """The import rebuilds only its own prospects' journeys; they match the history."""
+    """The import writes its own prospects' journeys; all of them match the history."""
     from onboard_desk import journey
     from onboard_desk.demo import fill_demo
 
