@@ -47,12 +47,12 @@ def test_drag_to_next_column_moves_the_prospect(context, engine, qtbot):
     ada = add_prospect(engine, "Ada Lovelace")
     board = _board(context, qtbot)
     _drag(board, qtbot, ada, Stage.OUTREACH, Stage.FIRST_CALL)
-    assert stage_of(engine, ada) is Stage.FIRST_CALL
+    qtbot.waitUntil(lambda: stage_of(engine, ada) is Stage.FIRST_CALL, timeout=5000)
     with session_scope(engine) as session:
         history = store.stage_history(session, ada)
     assert (history[-1].from_stage, history[-1].to_stage) == ("outreach", "first_call")
     _wait_card(board, qtbot, ada, Stage.FIRST_CALL)
-    assert board.columns[Stage.OUTREACH].model.row_of(ada) is None
+    qtbot.waitUntil(lambda: board.columns[Stage.OUTREACH].model.row_of(ada) is None, timeout=5000)
 
 
 def test_illegal_drop_changes_nothing(context, engine, qtbot, shown_errors):
@@ -80,7 +80,7 @@ def test_skip_forward_asks_a_reason_and_cancel_changes_nothing(context, engine, 
 
     monkeypatch.setattr(move_dialogs, "ask_skip_reason", lambda _p, _m: "They asked for a trial")
     _drag(board, qtbot, ada, Stage.OUTREACH, Stage.TRIAL)
-    assert stage_of(engine, ada) is Stage.TRIAL
+    qtbot.waitUntil(lambda: stage_of(engine, ada) is Stage.TRIAL, timeout=5000)
     with session_scope(engine) as session:
         assert store.stage_history(session, ada)[-1].reason == "They asked for a trial"
 
@@ -117,7 +117,7 @@ def test_undo_restores_the_stage(window, context, engine, qtbot):
     board = window.screen_widget("board")
     qtbot.waitUntil(lambda: board._loaded_once, timeout=5000)
     _drag(board, qtbot, ada, Stage.OUTREACH, Stage.FIRST_CALL)
-    assert stage_of(engine, ada) is Stage.FIRST_CALL
+    qtbot.waitUntil(lambda: stage_of(engine, ada) is Stage.FIRST_CALL, timeout=5000)
     assert window.undo_action.isEnabled()
     window.undo_action.trigger()
     assert stage_of(engine, ada) is Stage.OUTREACH
