@@ -21,7 +21,6 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,14 +47,15 @@ from onboard_desk.pipeline import Stage
 from onboard_desk.queries import prospects_by_ids
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.outreach_common import ProblemLabel, fill_template_combo
+from onboard_desk.ui.status_colors import Kind, status_color
 
 _ROOT = QModelIndex()
 COLUMNS = ("Prospect", "Address", "Subject", "Result")
-STATUS_COLOURS = {
-    "sent": QColor("#1b5e20"),
-    "failed": QColor("#b3261e"),
-    "not sent": QColor("#b3261e"),
-    "skipped": QColor("#8a5a00"),
+STATUS_KINDS: dict[str, Kind] = {
+    "sent": "success",
+    "failed": "error",
+    "not sent": "error",
+    "skipped": "warning",
 }
 
 
@@ -115,7 +115,8 @@ class RecipientModel(QAbstractTableModel):
             status, message = self.status(index.row())
             return f"{status}: {message}" if message else status
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
-            return STATUS_COLOURS.get(self.status(index.row())[0])
+            kind = STATUS_KINDS.get(self.status(index.row())[0])
+            return status_color(kind) if kind else None
         if role == Qt.ItemDataRole.ToolTipRole and column == 3:
             return self.status(index.row())[1] or None
         return None

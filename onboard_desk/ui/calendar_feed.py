@@ -35,6 +35,7 @@ from onboard_desk.calendar_export import EventCache, export_calendar
 from onboard_desk.queries import owners
 from onboard_desk.settings_store import get_setting, set_setting
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.status_colors import text_style
 
 FEED_SETTING = "calendar_feed"
 DEBOUNCE_MS = 2000
@@ -250,7 +251,7 @@ class CalendarExportDialog(QDialog):
         self.status_label.setText(self.tr("Wrote {} {} to {}.").format(count, noun, path))
 
     def _failed(self, message: str) -> None:
-        self.status_label.setStyleSheet("color: #b3261e;")
+        self.status_label.setStyleSheet(text_style("error"))
         self.status_label.setText(message)
 
     def done(self, result: Any) -> None:

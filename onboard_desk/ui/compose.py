@@ -37,6 +37,7 @@ from onboard_desk.templates.render import Rendered, TemplateCheckError
 from onboard_desk.timeutil import format_local
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.outreach_common import ProblemLabel, fill_template_combo, open_url
+from onboard_desk.ui.status_colors import text_style
 
 
 class ComposeDialog(QDialog):
@@ -136,7 +137,7 @@ class ComposeDialog(QDialog):
         preview_layout.addWidget(self.preview_body, 1)
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #8a5a00;")
+        self.empty_label.setStyleSheet(text_style("warning"))
         preview_layout.addWidget(self.empty_label)
         splitter.addWidget(preview)
         splitter.setSizes([520, 520])
@@ -381,7 +382,7 @@ class ComposeDialog(QDialog):
 
     def _show_status(self, text: str, *, error: bool = False) -> None:
         self.status_label.setText(text)
-        self.status_label.setStyleSheet("color: #b3261e;" if error else "")
+        self.status_label.setStyleSheet(text_style("error") if error else "")
 
     def reject(self) -> None:
         if self._busy:

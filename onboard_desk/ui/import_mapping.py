@@ -41,6 +41,7 @@ from onboard_desk.importing import (
 )
 from onboard_desk.pipeline import Channel, Stage
 from onboard_desk.ui.choice_delegate import ChoiceDelegate
+from onboard_desk.ui.status_colors import muted_color, text_style
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 FIELD_CHOICES: tuple[Field, ...] = tuple(Field)
@@ -109,9 +110,7 @@ class MappingModel(QAbstractTableModel):
             field = self.fields[row]
             return field.value if role == Qt.ItemDataRole.EditRole else field.label
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            from PySide6.QtGui import QColor
-
-            return QColor("#888888") if self.fields[row] is Field.IGNORE else None
+            return muted_color() if self.fields[row] is Field.IGNORE else None
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -164,7 +163,7 @@ class MappingPage(QWizardPage):
         self.save_button = QPushButton(self.tr("Save mapping as…"))
         self.save_button.clicked.connect(self._save)
         self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setStyleSheet(text_style("error"))
         self.problem.setWordWrap(True)
 
         self.channel = QComboBox()

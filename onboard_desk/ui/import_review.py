@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from onboard_desk.importing import Duplicate, DuplicateAction, ImportResult, PreviewRow
 from onboard_desk.ui.choice_delegate import ChoiceDelegate
+from onboard_desk.ui.status_colors import muted_color, status_color
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 #: Rows of the file shown on the preview page.
@@ -296,9 +297,7 @@ class PreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and outcome == "reject":
             return row.reason
         if role == Qt.ItemDataRole.ForegroundRole and outcome in ("reject", "skip"):
-            from PySide6.QtGui import QColor
-
-            return QColor("#b00020") if outcome == "reject" else QColor("#888888")
+            return status_color("error") if outcome == "reject" else muted_color()
         return None
 
 

@@ -52,6 +52,7 @@ from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.import_mapping import MappingPage
 from onboard_desk.ui.import_review import DuplicatesPage, PreviewPage
 from onboard_desk.ui.import_worker import ImportJob
+from onboard_desk.ui.status_colors import text_style
 
 #: Data rows read for the mapping page's sample column.
 SAMPLE_ROWS = 5
@@ -244,7 +245,7 @@ class FilePage(QWizardPage):
         if ticket != self._pending:
             return
         self.file_info = None
-        self.info.setStyleSheet("color: #b00020;")
+        self.info.setStyleSheet(text_style("error"))
         self.info.setText(message)
         self.completeChanged.emit()
         self.import_wizard.sig_file_ready.emit()

@@ -35,6 +35,7 @@ from onboard_desk.settings_store import get_setting, set_setting
 from onboard_desk.templates.fields import SIGNATURES_SETTING
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.outreach_common import ProblemLabel
+from onboard_desk.ui.status_colors import text_style
 
 #: Shown in the password field when a password is stored (the real one is never loaded).
 STORED_MARK = "\u2022" * 8
@@ -151,7 +152,7 @@ class MailSettingsPage(QWidget):
             self.password_edit.setEnabled(False)
             self.password_edit.setPlaceholderText(self.tr("no keyring available"))
             self.keyring_label.setText(status.message)
-            self.keyring_label.setStyleSheet("color: #b3261e;")
+            self.keyring_label.setStyleSheet(text_style("error"))
             return
         self.password_edit.setEnabled(True)
         self.keyring_label.setStyleSheet("")
@@ -250,12 +251,12 @@ class MailSettingsPage(QWidget):
     def _test_sent(self, _result: object) -> None:
         self.test_button.setEnabled(True)
         text = self.tr("Test message sent to ") + self.current_settings().from_address + "."
-        self.status_label.setStyleSheet("color: #1b5e20;")
+        self.status_label.setStyleSheet(text_style("success"))
         self.status_label.setText(text)
         self.sig_test_finished.emit(True, text)
 
     def _test_failed(self, message: str) -> None:
         self.test_button.setEnabled(True)
-        self.status_label.setStyleSheet("color: #b3261e;")
+        self.status_label.setStyleSheet(text_style("error"))
         self.status_label.setText(self.tr("Test failed: ") + message)
         self.sig_test_finished.emit(False, message)

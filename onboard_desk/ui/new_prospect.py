@@ -35,10 +35,7 @@ from onboard_desk.errors import UserError
 from onboard_desk.pipeline import CHANNEL_LABELS, Stage
 from onboard_desk.ui.commands import CreateProspectCommand, push
 from onboard_desk.ui.context import AppContext
-
-WARNING_STYLE = (
-    "QFrame#duplicates { background: #fff4e5; border: 1px solid #f0c36d; border-radius: 4px; }"
-)
+from onboard_desk.ui.status_colors import banner_style, text_style
 
 
 class NewProspectDialog(QDialog):
@@ -99,12 +96,12 @@ class NewProspectDialog(QDialog):
 
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setStyleSheet(text_style("error"))
         self.error_label.setVisible(False)
 
         self.duplicates_frame = QFrame(self)
         self.duplicates_frame.setObjectName("duplicates")
-        self.duplicates_frame.setStyleSheet(WARNING_STYLE)
+        self.duplicates_frame.setStyleSheet(banner_style("warning", "QFrame#duplicates"))
         frame_layout = QVBoxLayout(self.duplicates_frame)
         heading = QLabel(self.tr("This may be someone you already have:"), self)
         font = QFont(heading.font())

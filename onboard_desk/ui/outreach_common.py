@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 from onboard_desk.models import EmailTemplate
 from onboard_desk.pipeline import Stage
 from onboard_desk.templates import TemplateProblem
+from onboard_desk.ui.status_colors import text_style
 
 
 def open_url(url: str) -> bool:
@@ -24,7 +25,7 @@ class ProblemLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet("color: #b3261e;")
+        self.setStyleSheet(text_style("error"))
         self.setVisible(False)
 
     def show_problems(self, problems: Sequence[TemplateProblem | str]) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 from sqlmodel import Session
 
@@ -42,6 +42,7 @@ from onboard_desk.pipeline import (
 from onboard_desk.queries import ProspectFilter
 from onboard_desk.timeutil import format_local, utcnow
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.status_colors import status_color
 
 #: Rows fetched per page; a page of this size renders well within a frame.
 PAGE_SIZE = 200
@@ -495,9 +496,9 @@ class ProspectTableModel(QAbstractTableModel):
     @staticmethod
     def _foreground(row: ProspectRow, key: str) -> QBrush | None:
         if key in ("flags", "next_action_due") and Flag.OVERDUE in row.flags:
-            return QBrush(QColor("#c62828"))
+            return QBrush(status_color("error"))
         if key == "flags" and row.flags:
-            return QBrush(QColor("#b26a00"))
+            return QBrush(status_color("warning"))
         if key == "stage" and row.stage == Stage.LOST.value:
             return QApplication.palette().brush(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text

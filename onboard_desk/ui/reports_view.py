@@ -46,6 +46,7 @@ from onboard_desk.timeutil import utcnow
 from onboard_desk.ui import report_charts
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.report_table_model import ReportTableModel
+from onboard_desk.ui.status_colors import text_style
 
 #: Period presets: label -> days back from today (None: all time, -1: custom range).
 PERIODS: tuple[tuple[str, int | None], ...] = (
@@ -337,7 +338,7 @@ class ReportsView(QWidget):
 
     def _show_error(self, message: str) -> None:
         self.status_label.setText(message)
-        self.status_label.setStyleSheet("color: #b00020;")
+        self.status_label.setStyleSheet(text_style("error"))
         self.sig_failed.emit(message)
 
     def _set_busy(self, busy: bool, message: str) -> None:

@@ -385,6 +385,11 @@ def test_password_never_in_database_settings_or_logs(
         mail.save_mail_settings(session, settings)
     secret_keyring.accounts.append(settings.keyring_user)
     mail.store_password(settings.keyring_user, GOOD_PASSWORD)
+    # The app's settings file goes where the desktop keeps settings ($XDG_CONFIG_HOME),
+    # whatever another test pointed QSettings at before.
+    config_dir = Path(os.environ["XDG_CONFIG_HOME"])
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(config_dir))
     qsettings = QSettings("onboard-desk", "onboard-desk")
     qsettings.setValue("mail/last_route", settings.route.value)
     qsettings.sync()

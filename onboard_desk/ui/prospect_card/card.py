@@ -67,9 +67,7 @@ from onboard_desk.ui.prospect_card.fields_form import FieldsForm
 from onboard_desk.ui.prospect_card.next_action import NextActionEditor
 from onboard_desk.ui.prospect_card.stage_bar import StageBar
 from onboard_desk.ui.prospect_card.timeline_model import TimelineModel, load_timeline
-
-ERROR_STYLE = "background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 6px;"
-INFO_STYLE = "background: #e8f4fd; color: #0b3d62; border: 1px solid #b6dcf7; padding: 6px;"
+from onboard_desk.ui.status_colors import banner_style, text_style
 
 
 def needs_reason(position: Position, target: Stage) -> bool:
@@ -114,7 +112,7 @@ class ProspectCard(QWidget):
         self.subtitle_label = QLabel(self)
         self.subtitle_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.flags_label = QLabel(self)
-        self.flags_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.flags_label.setStyleSheet(text_style("error", bold=True))
         self.flags_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.stage_bar = StageBar(self)
         self.stage_bar.sig_stage_clicked.connect(lambda value: self.move_to(Stage(value)))
@@ -410,7 +408,7 @@ class ProspectCard(QWidget):
     def show_message(self, text: str, *, error: bool = True) -> None:
         """A message above the actions (errors from the rules, confirmations)."""
         self.banner.setText(text)
-        self.banner.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
+        self.banner.setStyleSheet(banner_style("error" if error else "info"))
         self.banner.setVisible(True)
 
     def hide_message(self) -> None:

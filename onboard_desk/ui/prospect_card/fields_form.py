@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from onboard_desk.contacts import ContactError, format_money, parse_money
 from onboard_desk.models import Prospect
 from onboard_desk.pipeline import CHANNEL_LABELS
+from onboard_desk.ui.status_colors import invalid_edit_style, text_style
 
 #: Line-edit fields in the order shown, with their labels.
 TEXT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -37,8 +38,6 @@ TEXT_FIELDS: tuple[tuple[str, str], ...] = (
     ("currency", "Currency"),
     ("tags", "Tags"),
 )
-
-INVALID_STYLE = "QLineEdit { border: 1px solid #c62828; }"
 
 
 class FieldsForm(QWidget):
@@ -54,7 +53,7 @@ class FieldsForm(QWidget):
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setStyleSheet(text_style("error"))
         self.error_label.setVisible(False)
         layout.addRow(self.error_label)
         for key, title in TEXT_FIELDS:
@@ -114,7 +113,7 @@ class FieldsForm(QWidget):
         """Mark a field as refused and say why; its text stays for the user to fix."""
         edit = self.edits.get("value" if key == "value_cents" else key)
         if edit is not None:
-            edit.setStyleSheet(INVALID_STYLE)
+            edit.setStyleSheet(invalid_edit_style())
             edit.setToolTip(message)
             edit.setModified(True)
         self.error_label.setText(message)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from onboard_desk.timeutil import DEFAULT_DUE_TIME, as_utc, to_local, utcnow
+from onboard_desk.ui.status_colors import text_style
 
 
 class NextActionEditor(QWidget):
@@ -90,10 +91,10 @@ class NextActionEditor(QWidget):
             self.status_label.setStyleSheet("")
         elif not text:
             self.status_label.setText(self.tr("No next action: set one so it is not forgotten."))
-            self.status_label.setStyleSheet("color: #b26a00; font-weight: bold;")
+            self.status_label.setStyleSheet(text_style("warning", bold=True))
         elif due is not None and as_utc(due) < utcnow():
             self.status_label.setText(self.tr("Overdue"))
-            self.status_label.setStyleSheet("color: #c62828; font-weight: bold;")
+            self.status_label.setStyleSheet(text_style("error", bold=True))
         else:
             self.status_label.setText("")
             self.status_label.setStyleSheet("")

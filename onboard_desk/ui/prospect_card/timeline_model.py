@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from sqlmodel import Session
 
 from onboard_desk import store
 from onboard_desk.models import Activity, StageChange
 from onboard_desk.pipeline import MoveKind, Stage
 from onboard_desk.timeutil import as_utc, format_local
+from onboard_desk.ui.status_colors import link_color
 
 #: Activities shown at most (the newest); older ones stay in the database and reports.
 MAX_ACTIVITIES = 500
@@ -159,5 +160,5 @@ class TimelineModel(QAbstractTableModel):
             by = f"({entry.by})" if entry.by else ""
             return "\n".join(p for p in (entry.what, entry.detail, by) if p)
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and entry.kind == "move":
-            return QBrush(QColor("#1565c0"))
+            return QBrush(link_color())
         return None
