@@ -383,23 +383,14 @@ def test_busy_database_is_a_clear_message(do_import, engine: Engine, db_path: Pa
 
 
 def test_imported_prospects_have_journeys_like_any_other(do_import, engine: Engine) -> None:
-    """The import writes its own prospects' journeys; all of them match the history."""
-    from onboard_desk import journey
+    """Imports into a database with history: every journey, old and new, matches it."""
     from onboard_desk.demo import fill_demo
+    from tests.importing.test_journeys import furthest_mismatches, kept_and_computed
 
     fill_demo(engine, prospects=40, seed=3)
     do_import("hubspot_contacts.csv", stage=Stage.TRIAL)
     do_import("linkedin_connections.csv")
-    columns = ", ".join(journey.COLUMNS)
-    with engine.connect() as connection:
-        kept = connection.exec_driver_sql(
-            f"SELECT {columns} FROM {journey.TABLE} ORDER BY prospect_id"
-        ).all()
-        fresh = sorted(connection.exec_driver_sql(journey.select_sql()).all())
-        mismatched = connection.exec_driver_sql(
-            f"SELECT count(*) FROM prospect p LEFT JOIN {journey.TABLE} j "
-            "ON j.prospect_id = p.id WHERE p.furthest_stage IS NOT coalesce(j.furthest, -1)"
-        ).scalar()
-        total = connection.exec_driver_sql("SELECT count(*) FROM prospect").scalar()
-    assert [tuple(row) for row in kept] == [tuple(row) for row in fresh]
-    assert len(kept) == total > 40 and mismatched == 0
+    kept, computed = kept_and_computed(engine)
+    assert kept == computed
+    assert len(kept) == count(engine, "prospect") > 40
+    assert furthest_mismatches(engine) == 0
