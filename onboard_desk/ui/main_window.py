@@ -290,9 +290,10 @@ class MainWindow(QMainWindow):
             "File", tr("&New prospect…"), None, "Ctrl+N", "new-prospect"
         )
         self.new_prospect_action.setEnabled(False)
-        self.menus.menu("File").addSeparator()
+        quit_separator = self.menus.menu("File").addSeparator()
         quit_action = self.add_menu_action("File", tr("&Quit"), self.close, None, "quit")
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        self.menus.keep_last("File", quit_separator)
 
         self.undo_action = self.add_menu_action("Edit", tr("&Undo"), self.undo, "Ctrl+Z", "undo")
         self.redo_action = self.add_menu_action(

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from onboard_desk.ui.context import AppContext
     from onboard_desk.ui.main_window import MainWindow
 
-#: Sending to many prospects asks for confirmation above this many, and stops here.
+#: The most prospects one bulk send takes; a longer list is refused (narrow it first).
 BULK_LIMIT = 2_000
 
 
@@ -44,6 +44,7 @@ class WindowActions:
         self.calendar_feed = CalendarFeedUpdater(context, parent=window)
         tr = window.tr
         add = window.add_menu_action
+        window.menus.menu("File").insertSeparator(window.menus.last_block["File"])
         self.import_action = add("File", tr("&Import…"), self.open_import, "Ctrl+I", "import")
         self.export_action = add(
             "File", tr("&Export prospects…"), self.export_prospects, "Ctrl+Shift+E", "export"

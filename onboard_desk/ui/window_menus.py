@@ -26,6 +26,8 @@ class MenuBuilder:
         self.window = window
         self.menu_bar: QMenuBar = window.menuBar()
         self.menus: dict[str, QMenu] = {}
+        #: Per menu, the action that stays last (File's Quit block): later ones go above it.
+        self.last_block: dict[str, QAction] = {}
         for name in STANDARD_MENUS:
             self.menus[name] = self.menu_bar.addMenu(window.tr(f"&{name}"))
 
@@ -56,6 +58,15 @@ class MenuBuilder:
             action.setIcon(icon(icon_name))
         if slot is not None:
             action.triggered.connect(lambda _checked=False: slot())
-        self.menu(menu).addAction(action)
+        before = self.last_block.get(menu)
+        if before is not None:
+            self.menu(menu).insertAction(before, action)
+        else:
+            self.menu(menu).addAction(action)
         self.window.addAction(action)
         return action
+
+    def keep_last(self, menu: str, first_action: QAction) -> None:
+        """Keep ``first_action`` and what follows it at the end of ``menu`` (Quit stays last
+        in File however many parts add their items)."""
+        self.last_block[menu] = first_action

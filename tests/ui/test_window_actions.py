@@ -27,7 +27,13 @@ def _menu_texts(window, title: str) -> list[str]:
 
 def test_menus_offer_every_part(window) -> None:
     file_items = _menu_texts(window, "File")
-    assert {"Import…", "Export prospects…", "Back up database…"} <= set(file_items)
+    assert file_items == [
+        "New prospect…",
+        "Import…",
+        "Export prospects…",
+        "Back up database…",
+        "Quit",
+    ]
     outreach = _menu_texts(window, "Outreach")
     assert outreach[:2] == ["Write email…", "Log call…"]
     assert {"Email templates…", "Mail settings…", "Calendar file…"} <= set(outreach)
