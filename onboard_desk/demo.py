@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
 from onboard_desk import journey, sqlite_specific
+from onboard_desk.bulk import placeholders
 from onboard_desk.models import Activity, Prospect, StageChange
 from onboard_desk.pipeline import (
     WORKING_STAGES,
@@ -474,16 +475,6 @@ ACTIVITY_CUM_WEIGHTS = (4, 8, 9, 10)
 _stamp = sqlite_specific.timestamp_param
 
 
-def _placeholders(connection: Connection, count: int) -> str:
-    """Positional placeholders in the driver's own paramstyle (qmark, format, numeric)."""
-    style = connection.dialect.paramstyle
-    if style == "qmark":
-        return ", ".join("?" * count)
-    if style == "numeric":
-        return ", ".join(f":{i + 1}" for i in range(count))
-    return ", ".join(["%s"] * count)
-
-
 def _insert(
     connection: Connection, table: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
@@ -496,7 +487,7 @@ def _insert(
         return
     statement = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
-        f"VALUES ({_placeholders(connection, len(columns))})"
+        f"VALUES ({placeholders(connection, len(columns))})"
     )
     connection.exec_driver_sql(statement, rows)
 

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from onboard_desk import journey, sqlite_specific
+from onboard_desk.bulk import placeholders
 from onboard_desk.errors import UserError
 from onboard_desk.importing.duplicates import DuplicateIndex
 from onboard_desk.importing.mapping import (
@@ -42,7 +43,7 @@ from onboard_desk.importing.results import (
 from onboard_desk.importing.sources import ImportFileError, Table, open_table
 from onboard_desk.importing.validation import RowValidator
 from onboard_desk.importing.worker import WORKER_MIN_BYTES, PlanningWorker, PlanRequest
-from onboard_desk.importing.writer import ChunkWriter, RowBuilder, placeholders
+from onboard_desk.importing.writer import ChunkWriter, RowBuilder
 from onboard_desk.pipeline import Stage
 from onboard_desk.timeutil import utcnow
 

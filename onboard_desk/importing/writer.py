@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from onboard_desk import contacts, journey, sqlite_specific
+from onboard_desk.bulk import placeholders
 from onboard_desk.importing.options import ImportOptions
 from onboard_desk.importing.validation import CleanRow
 from onboard_desk.pipeline import (
@@ -78,15 +79,6 @@ UPDATE_COLUMNS = (
     "next_action_due",
     "updated_at",
 )
-
-
-def placeholders(connection: Connection, count: int) -> str:
-    style = connection.dialect.paramstyle
-    if style == "qmark":
-        return ", ".join("?" * count)
-    if style == "numeric":
-        return ", ".join(f":{i + 1}" for i in range(count))
-    return ", ".join(["%s"] * count)
 
 
 def _display(moment: datetime | None) -> str:
