@@ -166,7 +166,10 @@ class TodayScreen(QWidget):
         config = self.context.config
 
         def fetch(session: Any) -> tuple[Agenda, bool]:
-            return queries.today_agenda(session, config=config), queries.has_prospects(session)
+            agenda = queries.today_agenda(session, config=config)
+            # Only an empty agenda needs to know whether the database is new.
+            listed = any(group.total for group in agenda.groups)
+            return agenda, listed or queries.has_prospects(session)
 
         def done(result: tuple[Agenda, bool]) -> None:
             if generation == self._generation:

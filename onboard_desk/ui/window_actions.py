@@ -144,11 +144,12 @@ class WindowActions:
             target = target.with_suffix(".csv" if selected == csv_filter else ".xlsx")
         flt = self._list_filter()
         database = self.context.db_path.name
+        config = self.context.config
 
         def work(session: Session) -> int:
             from onboard_desk.reports.prospect_rows import filtered_prospects
 
-            rows = filtered_prospects(session, flt, database=database, config=self.context.config)
+            rows = filtered_prospects(session, flt, database=database, config=config)
             if target.suffix.lower() == ".csv":
                 from onboard_desk.reports.export_csv import write_prospects_csv
 
