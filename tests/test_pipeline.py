@@ -185,7 +185,7 @@ def test_random_move_sequences_keep_history_and_state_consistent(
         assert move.from_stage is position.stage and move.to_stage is target
         if move.kind in (MoveKind.SKIP, MoveKind.LOSE):
             assert move.reason
-        if target is Stage.WON:
+        if move.kind is MoveKind.WIN:  # marking won; a customer lost later reopens as won
             assert position.stage is Stage.PAYMENT
         if position.stage is Stage.LOST:
             assert target is position.lost_from
@@ -230,3 +230,12 @@ def test_pipeline_imports_no_database_or_keyring() -> None:
         "sys.exit(bool(bad))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_customer_lost_after_winning_reopens_as_won() -> None:
+    """Won is marked only from Payment, but reopening returns to the stage lost from."""
+    won = plan_move(Position(Stage.PAYMENT), Stage.WON).result
+    lost = plan_move(won, Stage.LOST, "Cancelled the subscription").result
+    assert lost == Position(Stage.LOST, Stage.WON)
+    back = plan_move(lost, Stage.WON)
+    assert back.kind is MoveKind.REOPEN and back.result == Position(Stage.WON)
