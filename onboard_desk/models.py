@@ -25,17 +25,16 @@ class Prospect(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_prospect_stage_name", "stage", "name"),
-        Index("ix_prospect_owner_stage", "owner", "stage"),
         Index("ix_prospect_next_action_due", "next_action_due"),
         Index("ix_prospect_email_key", "email_key"),
         Index("ix_prospect_phone_key", "phone_key"),
-        Index("ix_prospect_company_name", "company", "name"),
         Index("ix_prospect_import_batch", "import_batch_id"),
         # Sorting the prospect list (migration 0002).
         Index("ix_prospect_name", "name"),
         Index("ix_prospect_updated_at", "updated_at"),
         Index("ix_prospect_value", "value_cents"),
-        # Case-insensitive company lookups for duplicate checks (migration 0002).
+        # Case-insensitive company lookups for duplicate checks (migration 0002), and the
+        # list sorted by company (migration 0006: it replaces an index on company, name).
         Index("ix_prospect_company_lower", text("lower(company)")),
     )
 
@@ -257,4 +256,6 @@ for _column in (
         getattr(ProspectJourney, _column),
         col(ProspectJourney.created_at),
         col(ProspectJourney.owner),
+        # Partial (migration 0006): see onboard_desk.journey.index_where.
+        sqlite_where=text(f"{_column} IS NOT NULL"),
     )

@@ -31,7 +31,8 @@ from onboard_desk.timeutil import utcnow
 #: Columns a list can be sorted by (public name -> column).
 SORT_COLUMNS: dict[str, Any] = {
     "name": Prospect.name,
-    "company": Prospect.company,
+    # Case-insensitive ("acme" beside "Acme"), in the order of ix_prospect_company_lower.
+    "company": func.lower(Prospect.company),
     "title": Prospect.title,
     "email": Prospect.email,
     "channel": Prospect.channel,

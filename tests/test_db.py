@@ -101,3 +101,39 @@ def test_current_database_opens_without_importing_alembic(tmp_path: Path) -> Non
         f"open_database(Path({str(path)!r})).dispose(); sys.exit('alembic' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_revision_0006_makes_duration_indexes_partial_and_back(tmp_path: Path) -> None:
+    """0006 narrows the indexes a new prospect writes; its downgrade restores them."""
+    from alembic import command
+
+    path = tmp_path / "lighter.sqlite3"
+    db.open_database(path).dispose()
+
+    def indexes() -> dict[str, str]:
+        with sqlite3.connect(path) as connection:
+            return dict(
+                connection.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                ).fetchall()
+            )
+
+    def migrate(step: str, revision: str) -> None:
+        engine = db.make_engine(path)
+        config = Config()
+        config.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            getattr(command, step)(config, revision)
+        engine.dispose()
+
+    head = indexes()
+    assert "ix_prospect_owner_stage" not in head
+    assert "ix_prospect_company_name" not in head
+    assert head["ix_prospectjourney_days_trial"].endswith("WHERE days_trial IS NOT NULL")
+    migrate("downgrade", "0005")
+    old = indexes()
+    assert {"ix_prospect_owner_stage", "ix_prospect_company_name"} <= set(old)
+    assert "WHERE" not in old["ix_prospectjourney_days_trial"]
+    migrate("upgrade", "head")
+    assert indexes() == head

@@ -204,6 +204,9 @@ def test_migration_backfills_journeys_of_an_older_database(tmp_path: Path) -> No
             "DROP INDEX ix_stagechange_report_person",
             "DROP TABLE prospectjourney",
             "ALTER TABLE prospect DROP COLUMN furthest_stage",
+            # Revision 0006 dropped these two; at 0003 they exist.
+            "CREATE INDEX ix_prospect_owner_stage ON prospect (owner, stage)",
+            "CREATE INDEX ix_prospect_company_name ON prospect (company, name)",
             "UPDATE alembic_version SET version_num = '0003'",
         ):
             connection.execute(statement)

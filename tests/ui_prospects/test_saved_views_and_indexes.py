@@ -85,6 +85,17 @@ def test_revision_0002_upgrades_a_0001_database(tmp_path: Path) -> None:
             "ix_prospect_stage_name",
         ),
         ("SELECT * FROM prospect WHERE lower(company) = 'acme'", "ix_prospect_company_lower"),
+        # Sorting by company is case-insensitive, in the duplicate check's index.
+        (
+            "SELECT * FROM prospect ORDER BY lower(company), id LIMIT 200",
+            "ix_prospect_company_lower",
+        ),
+        # Owner filters read the front of the report indexes (migration 0006).
+        (
+            "SELECT * FROM prospect WHERE owner = 'Ann' AND stage = 'trial'",
+            "ix_prospect_report_open",
+        ),
+        ("SELECT id FROM prospect WHERE owner = 'Ann'", "ix_prospect_report_groups"),
     ],
 )
 def test_list_orders_use_an_index(db_path: Path, engine: object, sql: str, index: str) -> None:
@@ -92,3 +103,12 @@ def test_list_orders_use_an_index(db_path: Path, engine: object, sql: str, index
         plan = " ".join(str(row[-1]) for row in connection.execute("EXPLAIN QUERY PLAN " + sql))
     assert index in plan
     assert "TEMP B-TREE" not in plan.replace("FOR RIGHT PART OF ORDER BY", "")
+
+
+def test_sorting_by_company_ignores_case(session: Session) -> None:
+    from onboard_desk import queries, store
+
+    for name, company in (("A", "beta"), ("B", "Acme"), ("C", "acme"), ("D", "Zed")):
+        store.create_prospect(session, fields={"name": name, "company": company}, by="Ann")
+    listed = queries.list_prospects(session, flt=queries.ProspectFilter(sort="company"))
+    assert [p.company for p in listed] == ["Acme", "acme", "beta", "Zed"]
