@@ -9,7 +9,10 @@ an earlier row of the file, phone numbers are 70% E.164, 20% formatted national 
 and 10% empty, and every row has a creation date.
 
 Each import runs in a fresh process on a fresh copy of the demo database, so peak RSS
-(for 25% of the rows and for all of them) is the import's own. The baseline is the
+is the import's own. Memory is compared between the file and a file twice its size: both
+are well past the point where SQLite's page cache (capped at
+``sqlite_specific.IMPORT_CACHE_KIB`` for the import) has filled, so any growth left is the
+import's own. The baseline is the
 ``sqlite3`` command-line tool's ``.import`` of the same file into a new table: no
 validation, no duplicate checks, no indexes, so the ratio shows what those cost. A second
 baseline inserts every row of the file (unchecked) into the same demo database through
@@ -218,7 +221,7 @@ def _sqlite_import_seconds(workdir: Path, csv_path: Path) -> float:
 def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
     demo = demo_database(workdir, prospects)
     emails = _existing_emails(demo)
-    sizes = {"full": prospects, "quarter": max(prospects // 4, 1)}
+    sizes = {"full": prospects, "double": 2 * prospects}
     results: list[dict[str, Any]] = []
     measured: dict[str, dict[str, Any]] = {}
     for label, rows in sizes.items():
@@ -260,21 +263,21 @@ def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
             None,
         )
     )
-    quarter = measured["quarter"]
+    double = measured["double"]
     results.append(
         figure(
-            f"peak RSS, {full['rows']:,} rows vs {quarter['rows']:,}",
-            full["peak_rss_mb"],
+            f"peak RSS, {double['rows']:,} rows vs {full['rows']:,}",
+            double["peak_rss_mb"],
             "MB",
-            quarter["peak_rss_mb"],
+            full["peak_rss_mb"],
         )
     )
     results.append(
         figure(
-            f"worker peak RSS, {full['rows']:,} rows vs {quarter['rows']:,}",
-            full["worker_peak_rss_mb"],
+            f"worker peak RSS, {double['rows']:,} rows vs {full['rows']:,}",
+            double["worker_peak_rss_mb"],
             "MB",
-            quarter["worker_peak_rss_mb"],
+            full["worker_peak_rss_mb"],
         )
     )
     return results

@@ -38,7 +38,7 @@ def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
     from onboard_desk.reports.export_xlsx import write_xlsx
     from onboard_desk.reports.prospect_rows import report_prospects
     from onboard_desk.reports.settings import read_report_settings
-    from onboard_desk.sqlite_specific import timestamp_param
+    from onboard_desk.sqlite_text import timestamp_param
     from onboard_desk.timeutil import utcnow
 
     path = demo_database(workdir, prospects)

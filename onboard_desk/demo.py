@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
-from onboard_desk import journey, sqlite_specific
+from onboard_desk import journey, sqlite_specific, sqlite_text
 from onboard_desk.bulk import placeholders
 from onboard_desk.models import Activity, Prospect, StageChange
 from onboard_desk.pipeline import (
@@ -472,7 +472,7 @@ ACTIVITY_COLUMNS = (
 )
 ACTIVITY_KINDS = ("call", "email", "meeting", "note")
 ACTIVITY_CUM_WEIGHTS = (4, 8, 9, 10)
-_stamp = sqlite_specific.timestamp_param
+_stamp = sqlite_text.timestamp_param
 
 
 def _insert(

@@ -20,11 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Connection
-
-from onboard_desk import sqlite_specific
 from onboard_desk.pipeline import WORKING_STAGES, Stage
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+# The SQLite statements (``onboard_desk.sqlite_specific``) are imported where they are
+# used: the import's planning process needs only :func:`created_values` from here, and
+# starts faster without loading SQLAlchemy.
 
 TABLE = "prospectjourney"
 
@@ -80,6 +85,8 @@ def select_sql(schema: str = "", where: str = "") -> str:
     entered once more than it was left); with no exit there is no completed stay (NULL).
     Days to Payment / Won count from the first history row, the creation.
     """
+    from onboard_desk import sqlite_specific
+
     prefix = f"{schema}." if schema else ""
     j = sqlite_specific.day_number("sc.at")
     order = " ".join(f"WHEN {_quote(s.value)} THEN {i}" for i, s in enumerate(FUNNEL_ORDER))
@@ -129,12 +136,10 @@ def refresh_sql(key: str) -> tuple[str, ...]:
     )
 
 
-#: Recompute every journey from the history (migration backfill, after bulk loads).
-REBUILD: tuple[str, ...] = (
-    f"DELETE FROM {TABLE}",
-    _insert(TABLE) + select_sql(),
-    _copy_furthest(""),
-)
+def rebuild_sql() -> tuple[str, ...]:
+    """Statements that recompute every journey from the history (migration backfill,
+    after bulk loads)."""
+    return (f"DELETE FROM {TABLE}", _insert(TABLE) + select_sql(), _copy_furthest(""))
 
 
 def scratch_sql(schema: str, target: str) -> tuple[str, ...]:
@@ -159,6 +164,8 @@ COPY_PROSPECT = (
 def triggers_ddl() -> tuple[str, ...]:
     """The triggers that keep ``prospectjourney`` in step with ``stagechange`` (and with
     the prospect's owner and creation time)."""
+    from onboard_desk import sqlite_specific
+
     return (
         *sqlite_specific.journey_triggers_ddl(
             {key: "; ".join(refresh_sql(key)) for key in ("new.prospect_id", "old.prospect_id")}
@@ -198,6 +205,8 @@ def insert_trigger_suspended(connection: Connection) -> Iterator[None]:
     history, and edits of a prospect's owner or creation time, stay in place. Dropped and
     recreated inside the caller's transaction, so a failed load rolls back with it.
     """
+    from onboard_desk import sqlite_specific
+
     connection.exec_driver_sql(sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL[0])
     yield
     connection.exec_driver_sql(triggers_ddl()[0])
@@ -210,8 +219,10 @@ def bulk_load(connection: Connection) -> Iterator[None]:
     Dropped and recreated inside the caller's transaction, like the search index triggers,
     so a failed load rolls everything back.
     """
+    from onboard_desk import sqlite_specific
+
     for statement in sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL:
         connection.exec_driver_sql(statement)
     yield
-    for statement in (*triggers_ddl(), *REBUILD):
+    for statement in (*triggers_ddl(), *rebuild_sql()):
         connection.exec_driver_sql(statement)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -142,17 +141,6 @@ def is_empty_database(path: Path) -> bool:
         return bool(row is None or row[0] == 0)
     finally:
         connection.close()
-
-
-def timestamp_param(moment: datetime) -> str:
-    """A datetime as SQLAlchemy's SQLite DATETIME stores it (UTC text), for raw bulk inserts.
-
-    Bulk loaders pass pre-rendered values to skip per-value type processing; the text
-    must match what the ORM writes so that comparisons and sorting stay correct.
-    """
-    if moment.tzinfo is not UTC:
-        moment = moment.astimezone(UTC)
-    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 @contextmanager

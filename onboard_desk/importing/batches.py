@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from onboard_desk.errors import UserError
 from onboard_desk.importing.writer import UPDATE_COLUMNS
 from onboard_desk.models import ImportBatch
-from onboard_desk.sqlite_specific import timestamp_param
+from onboard_desk.sqlite_text import timestamp_param
 from onboard_desk.timeutil import utcnow
 
 

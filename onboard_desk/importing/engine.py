@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from onboard_desk import journey, sqlite_specific
+from onboard_desk import journey, sqlite_specific, sqlite_text
 from onboard_desk.bulk import placeholders
 from onboard_desk.errors import UserError
 from onboard_desk.importing.duplicates import DuplicateIndex
@@ -40,10 +40,11 @@ from onboard_desk.importing.results import (
     ImportResult,
     RejectsWriter,
 )
+from onboard_desk.importing.rows import RowBuilder
 from onboard_desk.importing.sources import ImportFileError, Table, open_table
 from onboard_desk.importing.validation import RowValidator
 from onboard_desk.importing.worker import WORKER_MIN_BYTES, PlanningWorker, PlanRequest
-from onboard_desk.importing.writer import ChunkWriter, RowBuilder
+from onboard_desk.importing.writer import ChunkWriter
 from onboard_desk.pipeline import Stage
 from onboard_desk.timeutil import utcnow
 
@@ -174,7 +175,7 @@ def _import_rows(
                 f"VALUES ({placeholders(connection, 9)})",
                 (
                     str(result.source)[:500], table.file_format,
-                    sqlite_specific.timestamp_param(now), by, 0, 0, 0, 0, "",
+                    sqlite_text.timestamp_param(now), by, 0, 0, 0, 0, "",
                 ),
             ).lastrowid  # fmt: skip
         builder = RowBuilder(options, by=by, now=now, batch_id=batch_id)

@@ -16,9 +16,9 @@ from typing import Any
 
 from onboard_desk.importing.duplicates import DuplicateAction, DuplicateIndex
 from onboard_desk.importing.results import KEEP_DUPLICATES, Duplicate, PreviewRow, Reject
+from onboard_desk.importing.rows import RowBuilder
 from onboard_desk.importing.sources.base import Table
 from onboard_desk.importing.validation import CleanRow, RowRejectedError, RowValidator
-from onboard_desk.importing.writer import RowBuilder
 
 #: Rows per chunk: how often progress is reported, a cancel noticed and rows written.
 CHUNK_ROWS = 2_000
@@ -28,7 +28,7 @@ CHUNK_ROWS = 2_000
 class Chunk:
     """The outcome of consecutive rows of the file."""
 
-    #: Prospect rows to insert, in :data:`~.writer.PROSPECT_COLUMNS` order.
+    #: Prospect rows to insert, in :data:`~.rows.PROSPECT_COLUMNS` order.
     inserts: list[tuple[Any, ...]] = field(default_factory=list)
     #: (prospect id, values) of rows that update a prospect.
     updates: list[tuple[int, CleanRow]] = field(default_factory=list)

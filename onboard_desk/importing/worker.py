@@ -27,9 +27,9 @@ from onboard_desk.importing.fields import Field
 from onboard_desk.importing.options import ImportOptions
 from onboard_desk.importing.planner import Chunk, plan
 from onboard_desk.importing.results import Duplicate, PreviewRow, Reject
+from onboard_desk.importing.rows import RowBuilder
 from onboard_desk.importing.sources import ImportFileError, open_table
 from onboard_desk.importing.validation import CleanRow, RowValidator
-from onboard_desk.importing.writer import RowBuilder
 
 #: Files at least this large are planned in a worker process (starting one costs about
 #: half a second, which a smaller file does not win back).

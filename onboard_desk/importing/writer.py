@@ -1,18 +1,17 @@
 """Writing an import's rows: insert tuples, history rows, journeys, updates, search index.
 
-Rows go straight through the database driver with ``executemany``: one prospect row, one
-stage-history row and one journey row per created prospect, with timestamps rendered once
-per import, and the search index filled per chunk in one statement instead of by a
-trigger per row. A created prospect's history is its creation alone, so its journey (and
-the furthest stage copied onto the prospect) is known when the row is built and is
-written with it, instead of being computed back from the history by a trigger per row.
-Updates read the prospect's current values first and keep them, so the import can be
-undone.
+The rows are built by :mod:`.rows` and go straight through the database driver with
+``executemany``: one prospect row, one stage-history row and one journey row per created
+prospect, with timestamps rendered once per import, and the search index filled per
+chunk in one statement instead of by a trigger per row. A created prospect's history is
+its creation alone, so its journey (and the furthest stage copied onto the prospect) is
+known when the row is built and is written with it, instead of being computed back from
+the history by a trigger per row. Updates read the prospect's current values first and
+keep them, so the import can be undone.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import Any
 
@@ -20,42 +19,10 @@ from sqlalchemy.engine import Connection
 
 from onboard_desk import contacts, journey, sqlite_specific
 from onboard_desk.bulk import placeholders
-from onboard_desk.importing.options import ImportOptions
+from onboard_desk.importing.rows import PROSPECT_COLUMNS, RowBuilder
 from onboard_desk.importing.validation import CleanRow
-from onboard_desk.pipeline import (
-    DEFAULT_NEXT_ACTIONS,
-    Channel,
-    MoveKind,
-    Stage,
-    propose_next_action,
-)
+from onboard_desk.pipeline import MoveKind
 
-PROSPECT_COLUMNS = (
-    "id",
-    "name",
-    "company",
-    "title",
-    "email",
-    "email_key",
-    "phone",
-    "phone_key",
-    "channel",
-    "owner",
-    "value_cents",
-    "currency",
-    "tags",
-    "notes",
-    "do_not_contact",
-    "stage",
-    "stage_entered_at",
-    "next_action",
-    "next_action_due",
-    "trial_ends_at",
-    "import_batch_id",
-    "created_at",
-    "updated_at",
-    "furthest_stage",
-)
 #: Where a prospect row holds the values its journey row copies.
 _ID, _OWNER, _CREATED = (PROSPECT_COLUMNS.index(c) for c in ("id", "owner", "created_at"))
 _JOURNEY_CREATED = itemgetter(journey.COLUMNS.index("created_at"))
@@ -79,112 +46,6 @@ UPDATE_COLUMNS = (
     "next_action_due",
     "updated_at",
 )
-
-
-def _display(moment: datetime | None) -> str:
-    from onboard_desk.timeutil import format_local
-
-    return format_local(moment) if moment else ""
-
-
-class RowBuilder:
-    """Turns checked rows into prospect rows ready for ``executemany``.
-
-    Holds what every created row of one import shares (stage, next action, owner,
-    channel, timestamps rendered once). It needs no database, so the planner builds rows
-    with it too, in a worker process when there is one.
-    """
-
-    def __init__(
-        self, options: ImportOptions, *, by: str, now: datetime, batch_id: int | None
-    ) -> None:
-        self.options = options
-        self.batch_id = batch_id
-        self.now = now
-        stamp = sqlite_specific.timestamp_param
-        self.stamp = stamp
-        self.now_stamp = stamp(now)
-        stage = options.stage
-        proposal = propose_next_action(stage, now, options.config)
-        self.default_action = proposal.text if proposal else None
-        self.default_due = stamp(proposal.due) if proposal else None
-        self.trial_ends = (
-            stamp(now + timedelta(days=options.config.trial_length_days))
-            if stage is Stage.TRIAL
-            else None
-        )
-        self.owner = (options.owner or "").strip() or None
-        self.default_owner = by
-        self.channel = options.channel.value if options.channel else None
-        #: Furthest stage, then durations: the journey of a prospect created in ``stage``.
-        self.journey = journey.created_values(stage)
-        self._stamps: dict[datetime, str] = {}
-
-    def prospect_tuple(self, prospect_id: int, row: CleanRow) -> tuple[Any, ...]:
-        """The row in :data:`PROSPECT_COLUMNS` order."""
-        options = self.options
-        action, due = self.default_action, self.default_due
-        if row.next_action or row.next_action_due:
-            action = row.next_action or DEFAULT_NEXT_ACTIONS.get(options.stage, ("Follow up", 1))[0]
-            if row.next_action_due is not None:
-                due = self.stamp(row.next_action_due)
-            elif due is None:
-                due = self.stamp(self.now + timedelta(days=1))
-        return (
-            prospect_id,
-            row.name,
-            row.company,
-            row.title,
-            row.email,
-            row.email_key,
-            row.phone,
-            row.phone_key,
-            self.channel or row.channel or Channel.OTHER.value,
-            self.owner or row.owner or self.default_owner,
-            row.value_cents,
-            row.currency or options.currency,
-            row.tags,
-            row.notes,
-            0,
-            options.stage.value,
-            self.now_stamp,
-            action,
-            due,
-            self.trial_ends,
-            self.batch_id,
-            self._created_stamp(row.created_at) if row.created_at else self.now_stamp,
-            self.now_stamp,
-            self.journey[0],
-        )
-
-    def _created_stamp(self, moment: datetime) -> str:
-        stamp = self._stamps.get(moment)
-        if stamp is None:
-            if len(self._stamps) >= 20_000:
-                self._stamps.clear()
-            stamp = self._stamps[moment] = self.stamp(moment)
-        return stamp
-
-    def preview(self, row: CleanRow) -> dict[str, Any]:
-        """The row as the preview shows it: the stored values, formatted for reading."""
-        values = dict(zip(PROSPECT_COLUMNS, self.prospect_tuple(0, row), strict=True))
-        return {
-            "name": values["name"],
-            "company": values["company"],
-            "title": values["title"],
-            "email": values["email"],
-            "phone": values["phone"],
-            "channel": Channel(values["channel"]).label,
-            "owner": values["owner"],
-            "stage": self.options.stage.label,
-            "tags": values["tags"],
-            "value": contacts.format_money(values["value_cents"], values["currency"]),
-            "notes": values["notes"],
-            "created_at": _display(row.created_at or self.now),
-            "next_action": values["next_action"] or "",
-            "next_action_due": _display(row.next_action_due)
-            or (values["next_action_due"] or "")[:16],
-        }
 
 
 class ChunkWriter:

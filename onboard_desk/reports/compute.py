@@ -50,7 +50,7 @@ from onboard_desk.reports.model import (
     TrendRow,
 )
 from onboard_desk.reports.sources import ReportSources
-from onboard_desk.sqlite_specific import timestamp_param
+from onboard_desk.sqlite_text import timestamp_param
 from onboard_desk.timeutil import utcnow
 
 DURATION_LABELS: Mapping[str, str] = {

@@ -1,4 +1,5 @@
-"""The importer and its command line load no Qt (the window is the only Qt user)."""
+"""What the importer loads: no Qt (the window is the only Qt user), and in its planning
+process no SQLAlchemy either."""
 
 from __future__ import annotations
 
@@ -13,3 +14,14 @@ def test_importing_imports_no_qt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_planning_process_loads_no_sqlalchemy() -> None:
+    """The worker plans rows while the import waits for its first chunk; SQLAlchemy (and
+    Qt) would only add to its start."""
+    code = (
+        "import sys, onboard_desk.importing.worker_process; "
+        "print(sorted({'sqlalchemy', 'sqlmodel', 'PySide6'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -54,7 +54,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["prospect_id"], ["prospect.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("prospect_id"),
     )
-    for statement in (*journey.REBUILD, *journey.triggers_ddl()):
+    for statement in (*journey.rebuild_sql(), *journey.triggers_ddl()):
         op.execute(statement)
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
