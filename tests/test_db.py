@@ -137,3 +137,18 @@ def test_revision_0006_makes_duration_indexes_partial_and_back(tmp_path: Path) -
     assert "WHERE" not in old["ix_prospectjourney_days_trial"]
     migrate("upgrade", "head")
     assert indexes() == head
+
+
+def test_new_databases_get_large_pages_and_old_ones_keep_theirs(tmp_path: Path) -> None:
+    new = tmp_path / "new.sqlite3"
+    db.open_database(new).dispose()
+    old = tmp_path / "old.sqlite3"
+    with sqlite3.connect(old) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("CREATE TABLE t (x)")  # the file now exists with 4 KiB pages
+        connection.execute("DROP TABLE t")
+    db.open_database(old).dispose()
+    for path, size in ((new, 16384), (old, 4096)):
+        with sqlite3.connect(path) as connection:
+            assert connection.execute("PRAGMA page_size").fetchone()[0] == size
+            assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
