@@ -245,9 +245,11 @@ def write_atomically(path: Path, data: bytes) -> None:
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    except OSError as exc:
+    except BaseException as exc:  # Ctrl+C too: no temporary file left behind
         Path(temporary).unlink(missing_ok=True)
-        raise UserError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        if isinstance(exc, OSError):
+            raise UserError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        raise
 
 
 def export_calendar(

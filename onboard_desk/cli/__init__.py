@@ -3,6 +3,10 @@
 Each group of subcommands lives in its own module with a ``register(subparsers)``
 function; the modules are imported only to build the parser, and each command imports
 what it needs when it runs, so ``--help`` and quick commands start fast.
+
+A command that changes prospects or their activities says so with
+``set_defaults(changes_data=True)``; after it succeeds, the kept-up-to-date calendar
+file is rewritten (when that option is on), as the window does after its own changes.
 """
 
 from __future__ import annotations
@@ -68,4 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `onboard-desk list | head`
         return 0
+    if result == 0 and getattr(args, "changes_data", False) and not getattr(args, "dry_run", False):
+        from onboard_desk.cli.common import refresh_calendar_feed
+
+        refresh_calendar_feed(args)
     return result

@@ -53,6 +53,35 @@ def open_session(args: argparse.Namespace) -> Iterator[Session]:
         yield session
 
 
+def refresh_calendar_feed(args: argparse.Namespace) -> None:
+    """Rewrite the kept-up-to-date calendar file after a command changed data.
+
+    The command has committed by now: whatever goes wrong here (the folder is gone, the
+    disk is full, the database is busy, Ctrl+C) is a warning on stderr, never a failed
+    command, or a script would retry a change that was saved. The window writes the file
+    again at its next change or start.
+    """
+    from onboard_desk.calendar_feed import refresh_feed
+
+    try:
+        with open_engine(args) as engine:
+            refresh_feed(engine)
+    except UserError as exc:
+        _feed_warning(str(exc))
+    except KeyboardInterrupt:
+        _feed_warning("interrupted.")
+    except Exception as exc:  # unexpected, so name it, but the change is saved all the same
+        _feed_warning(f"{type(exc).__name__}: {exc}")
+
+
+def _feed_warning(reason: str) -> None:
+    print(
+        f"onboard-desk: warning: the calendar file was not updated: {reason} "
+        "The change itself is saved.",
+        file=sys.stderr,
+    )
+
+
 def add_format_argument(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
     parser.add_argument("--format", choices=list(choices), default=choices[0], help="output format")
 

@@ -67,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     imp.add_argument(
         "--show-mapping", action="store_true", help="print the column mapping used, as JSON"
     )
-    imp.set_defaults(handler=cmd_import)
+    imp.set_defaults(handler=cmd_import, changes_data=True)
 
     undo = subparsers.add_parser(
         "import-undo",
@@ -78,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     undo.add_argument("batch", type=int, help="the import's number (see import-batches)")
-    undo.set_defaults(handler=cmd_import_undo)
+    undo.set_defaults(handler=cmd_import_undo, changes_data=True)
 
     batches = subparsers.add_parser("import-batches", help="list past imports, newest first")
     batches.add_argument("--limit", type=require_positive, default=50)

@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--prospects", type=require_positive, default=500, help="how many (default 500)"
     )
     demo.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data")
-    demo.set_defaults(handler=cmd_demo)
+    demo.set_defaults(handler=cmd_demo, changes_data=True)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -73,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     send.add_argument(
         "--keep-next-action", action="store_true", help="do not set the stage's next action"
     )
-    send.set_defaults(handler=cmd_send)
+    send.set_defaults(handler=cmd_send, changes_data=True)
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:

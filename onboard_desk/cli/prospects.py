@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--currency", help="three-letter code (default: the database's currency)")
     add.add_argument("--tags", default="", help="comma-separated")
     add.add_argument("--notes", default="")
-    add.set_defaults(handler=cmd_add)
+    add.set_defaults(handler=cmd_add, changes_data=True)
 
     lst = subparsers.add_parser("list", help="list prospects (all that match unless --limit)")
     add_filter_arguments(lst)
@@ -79,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     move.add_argument("id", type=int)
     move.add_argument("stage", help=f"one of: {', '.join(stages)}")
     move.add_argument("--reason")
-    move.set_defaults(handler=cmd_move)
+    move.set_defaults(handler=cmd_move, changes_data=True)
 
     log = subparsers.add_parser("log", help="log a call, email, meeting or note")
     log.add_argument("id", type=int)
@@ -88,7 +88,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     log.add_argument("--outcome", default="", help="for calls: reached, voicemail, ...")
     log.add_argument("--subject", default="")
     log.add_argument("--minutes", type=require_positive, help="duration in minutes")
-    log.set_defaults(handler=cmd_log)
+    log.set_defaults(handler=cmd_log, changes_data=True)
 
     nxt = subparsers.add_parser("next", help="set or clear a prospect's next action")
     nxt.add_argument("id", type=int)
@@ -96,12 +96,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     group.add_argument("--action", help="what to do next (with --due)")
     group.add_argument("--clear", action="store_true", help="remove the next action")
     nxt.add_argument("--due", help="YYYY-MM-DD, 'YYYY-MM-DD HH:MM', today, tomorrow, +3d")
-    nxt.set_defaults(handler=cmd_next)
+    nxt.set_defaults(handler=cmd_next, changes_data=True)
 
     delete = subparsers.add_parser("delete", help="delete a prospect with its history")
     delete.add_argument("id", type=int)
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    delete.set_defaults(handler=cmd_delete)
+    delete.set_defaults(handler=cmd_delete, changes_data=True)
 
 
 def cmd_add(args: argparse.Namespace) -> int:

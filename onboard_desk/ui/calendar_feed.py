@@ -5,11 +5,14 @@ option is on, it waits for changes to settle (debounce), then rewrites the file 
 thread pool (atomically, so a calendar never reads half a file). Changes that arrive
 while a write runs trigger one more write afterwards. :class:`CalendarExportDialog` is
 the user's side: choose the file, export once, or tick "keep this file up to date".
+
+The options and the writer itself are in :mod:`onboard_desk.calendar_feed`, shared with
+the command line, which rewrites the file after its own changes. The window does not
+notice the command line's changes; its next change (or next start) writes them too.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,39 +34,13 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
-from onboard_desk.calendar_export import EventCache, export_calendar
+from onboard_desk.calendar_export import EventCache
+from onboard_desk.calendar_feed import FeedOptions, write_feed
 from onboard_desk.queries import owners
-from onboard_desk.settings_store import get_setting, set_setting
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.status_colors import text_style
 
-FEED_SETTING = "calendar_feed"
 DEBOUNCE_MS = 2000
-
-
-@dataclass(frozen=True)
-class FeedOptions:
-    """Where the kept-up-to-date file lives and what it holds."""
-
-    enabled: bool = False
-    path: str = ""
-    owner: str = ""
-    days: int = 0  # 0: everything
-
-    @classmethod
-    def load(cls, session: Session) -> FeedOptions:
-        stored = get_setting(session, FEED_SETTING, {}) or {}
-        if not isinstance(stored, dict):
-            return cls()
-        return cls(
-            enabled=bool(stored.get("enabled", False)),
-            path=str(stored.get("path", "")),
-            owner=str(stored.get("owner", "")),
-            days=int(stored.get("days", 0) or 0),
-        )
-
-    def save(self, session: Session) -> None:
-        set_setting(session, FEED_SETTING, asdict(self))
 
 
 class CalendarFeedUpdater(QObject):
@@ -88,8 +65,10 @@ class CalendarFeedUpdater(QObject):
         self.timer.timeout.connect(self.update_now)
         context.sig_prospects_changed.connect(self._changed)
         context.sig_settings_changed.connect(self.reload_options)
-        if self.options.enabled and self.options.path:
-            self.timer.start()  # catch up with changes made while the window was closed
+        if self.options.active:
+            # Catch up with changes the file missed while the window was closed (the
+            # command line rewrites it too, but its write may have failed).
+            self.timer.start()
 
     @Slot()
     def reload_options(self) -> None:
@@ -101,12 +80,12 @@ class CalendarFeedUpdater(QObject):
         with self.context.session() as session:
             options.save(session)
         self.options = options
-        if options.enabled and options.path:
+        if options.active:
             self.update_now()
 
     @Slot(list)
     def _changed(self, _ids: list[int]) -> None:
-        if self.options.enabled and self.options.path:
+        if self.options.active:
             self.timer.start()  # restarts: a burst of changes makes one write
 
     @property
@@ -125,18 +104,10 @@ class CalendarFeedUpdater(QObject):
             return
         self._running = True
         engine = self.context.engine
-        path = Path(options.path).expanduser()
         cache = self.cache
 
         def work(_session: Session) -> tuple[str, int]:
-            count = export_calendar(
-                engine,
-                path,
-                owner=options.owner or None,
-                days=options.days or None,
-                cache=cache,
-            )
-            return str(path), count
+            return str(options.file), write_feed(engine, options, cache=cache)
 
         self.context.run_task(work, self._written, self._failed)
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from onboard_desk import calls, store
-from onboard_desk.calendar_export import export_calendar
+from onboard_desk.calendar_export import export_calendar, write_atomically
 from onboard_desk.db import session_scope
 from onboard_desk.models import Activity
 from onboard_desk.timeutil import utcnow
@@ -174,6 +174,21 @@ def test_ics_export_to_unwritable_place_keeps_old_file(engine: Engine, tmp_path:
     with pytest.raises(Exception, match="Cannot write"):
         export_calendar(engine, blocker / "sub" / "a.ics")
     assert blocker.read_text() == "x"
+
+
+def test_interrupted_write_keeps_old_file_and_leaves_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.ics"
+    write_atomically(path, b"old")
+
+    def interrupted(_fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("onboard_desk.calendar_export.os.fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(path, b"new")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.ics"] and path.read_bytes() == b"old"
 
 
 def test_cached_rewrite_serialises_only_changes_and_matches_full_export(

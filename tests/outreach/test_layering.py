@@ -15,6 +15,7 @@ import pytest
         "onboard_desk.mail",
         "onboard_desk.calls",
         "onboard_desk.calendar_export",
+        "onboard_desk.calendar_feed",
         "onboard_desk.cli.outreach",
     ],
 )

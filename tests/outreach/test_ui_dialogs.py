@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QMessageBox
 from sqlmodel import Session, select
 
 from onboard_desk import mail, store, templates
+from onboard_desk.calendar_feed import FeedOptions
 from onboard_desk.mail import MailRoute, MailSettings, Security
 from onboard_desk.models import Activity, EmailTemplate
 from onboard_desk.ui.bulk_send import BulkSendDialog
-from onboard_desk.ui.calendar_feed import CalendarFeedUpdater, FeedOptions
+from onboard_desk.ui.calendar_feed import CalendarFeedUpdater
 from onboard_desk.ui.log_call import LogCallDialog
 from onboard_desk.ui.mail_settings import MailSettingsPage
 from onboard_desk.ui.template_editor import TemplateEditor
