@@ -89,10 +89,10 @@ def test_top_level_resources_are_links_into_the_package():
         assert entry.resolve() == (PACKAGE / "resources" / entry.name).resolve(), entry.name
 
 
-def test_a_copy_of_what_a_wheel_holds_has_its_icons_templates_and_desktop_file(tmp_path):
+def test_a_copy_of_what_a_wheel_holds_has_its_icons_templates_and_launcher(tmp_path):
     """Only the packaged files, copied somewhere with no repository around them, must give
     real icons (drawn, not blank), the application icon, the starter templates and the
-    desktop file."""
+    launcher entry."""
     site = tmp_path / "site"
     for path in packaged_files():
         target = site / path.relative_to(ROOT)
@@ -106,7 +106,7 @@ def test_a_copy_of_what_a_wheel_holds_has_its_icons_templates_and_desktop_file(t
         from PySide6.QtGui import QGuiApplication, QImage
 
         import onboard_desk
-        from onboard_desk.resource_files import resource
+        from onboard_desk.launcher import desktop_entry
         from onboard_desk.templates.library import starter_templates
         from onboard_desk.ui.icons import ICON_NAMES, app_icon, icon
 
@@ -126,7 +126,7 @@ def test_a_copy_of_what_a_wheel_holds_has_its_icons_templates_and_desktop_file(t
         assert not blank, blank
         assert drawn(app_icon())
         assert len(starter_templates()) >= 9
-        assert "Exec=onboard-desk" in resource("onboard-desk.desktop").read_text("utf-8")
+        assert "Exec=/opt/onboard-desk" in desktop_entry(["/opt/onboard-desk"])
         print("ok", len(ICON_NAMES))
         """
     )
