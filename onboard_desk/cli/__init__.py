@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "onboard_desk.cli.outreach",
     "onboard_desk.cli.reports",
     "onboard_desk.cli.maintenance",
+    "onboard_desk.cli.launcher",
 )
 
 

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from importlib import resources
 
 from sqlmodel import Session, col, select
 
 from onboard_desk.errors import UserError
 from onboard_desk.models import Activity, EmailTemplate
 from onboard_desk.pipeline import ORDERED_STAGES, Stage, parse_stage
+from onboard_desk.resource_files import resource
 from onboard_desk.settings_store import get_setting, set_setting
 from onboard_desk.templates.render import TemplateCheckError, check_template
 from onboard_desk.timeutil import utcnow
@@ -66,7 +66,7 @@ def starter_templates() -> list[StarterTemplate]:
 
 @cache
 def _read_starters() -> tuple[StarterTemplate, ...]:
-    folder = resources.files("onboard_desk") / "resources" / "templates"
+    folder = resource("templates")
     entries = sorted(
         (entry for entry in folder.iterdir() if entry.name.endswith(".txt")),
         key=lambda entry: entry.name,

@@ -1,22 +1,59 @@
-"""The one place icons come from: SVG files in ``resources/icons/``, drawn in the palette's
-text colour so they stay readable in light and dark themes, sharp at any scale factor.
+"""The one place icons come from: SVG files shipped in the package
+(``onboard_desk/resources/icons/``, also reachable as ``resources/icons/`` in the
+repository), drawn in the palette's text colour so they stay readable in light and dark
+themes, sharp at any scale factor.
 
 The SVGs use ``currentColor``; :func:`icon` substitutes the current palette's
 ``WindowText`` colour and builds a QIcon from an icon engine that renders the SVG at
-whatever size and device pixel ratio Qt asks for.
+whatever size and device pixel ratio Qt asks for. Files are read with
+:mod:`importlib.resources`, so an installed wheel has its icons like a source checkout.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Literal, get_args
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-ICON_DIR = RESOURCES / "icons"
-APP_ICON = RESOURCES / "onboard-desk.svg"
+from onboard_desk.resource_files import resource
+
+#: Every icon the code may ask for; mypy rejects any other name at the call sites, and a
+#: test checks that each one ships in the package as a valid SVG.
+IconName = Literal[
+    "about",
+    "backup",
+    "board",
+    "calendar",
+    "call",
+    "done",
+    "email",
+    "export",
+    "find",
+    "import",
+    "lost",
+    "new-prospect",
+    "open",
+    "prospects",
+    "quick-switcher",
+    "quit",
+    "redo",
+    "refresh",
+    "reports",
+    "search",
+    "send",
+    "settings",
+    "snooze",
+    "templates",
+    "today",
+    "undo",
+    "won",
+]
+ICON_NAMES: tuple[IconName, ...] = get_args(IconName)
+
+#: The application icon, next to the ``icons`` folder.
+APP_ICON_FILE = "onboard-desk.svg"
 
 _cache: dict[tuple[str, str], QIcon] = {}
 
@@ -55,29 +92,42 @@ def _text_colour() -> str:
     return palette.color(QPalette.ColorRole.WindowText).name()
 
 
-def icon(name: str) -> QIcon:
-    """The icon ``resources/icons/<name>.svg`` in the palette's text colour (empty if missing)."""
+def icon(name: IconName) -> QIcon:
+    """The icon ``icons/<name>.svg`` in the palette's text colour (empty if missing)."""
     colour = _text_colour()
     key = (name, colour)
     cached = _cache.get(key)
     if cached is not None:
         return cached
-    path = ICON_DIR / f"{name}.svg"
-    try:
-        data = path.read_bytes().replace(b"currentColor", colour.encode())
-    except OSError:
+    data = _read("icons", f"{name}.svg")
+    if data is None:
         result = QIcon()
     else:
-        result = QIcon(_SvgEngine(data))
+        result = QIcon(_SvgEngine(data.replace(b"currentColor", colour.encode())))
     _cache[key] = result
     return result
 
 
 def app_icon() -> QIcon:
-    """The application icon (window, task bar, tray)."""
-    return QIcon(str(APP_ICON))
+    """The application icon (window, task bar, tray), in its own colours."""
+    data = _read(APP_ICON_FILE)
+    return QIcon() if data is None else QIcon(_SvgEngine(data))
 
 
 def icon_names() -> list[str]:
-    """Every icon available, for checks that nothing refers to a missing file."""
-    return sorted(p.stem for p in ICON_DIR.glob("*.svg"))
+    """Every icon file the package ships, for checks that nothing refers to a missing one."""
+    folder = resource("icons")
+    if not folder.is_dir():
+        return []
+    return sorted(
+        entry.name.removesuffix(".svg") for entry in folder.iterdir() if entry.name.endswith(".svg")
+    )
+
+
+def _read(*parts: str) -> bytes | None:
+    """The bytes of a packaged resource file, or None if this install lacks it: a blank
+    icon is better than a window that cannot open (and the packaging tests catch the cause)."""
+    try:
+        return resource(*parts).read_bytes()
+    except OSError:
+        return None

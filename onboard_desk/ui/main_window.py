@@ -8,7 +8,7 @@ first show, so start-up builds only the screen the user sees.
 Public API (stable; other parts call only these):
 
 ``add_screen(key: str, title: str, widget_or_factory: QWidget | Callable[[], QWidget],
-icon_name: str) -> None``
+icon_name: IconName) -> None``
     Register a screen in the sidebar and in View (Ctrl+1 ... Ctrl+9 in order of
     registration). A factory is called once, the first time the screen is shown, and only
     after the database is open (``window.context`` is then set). A screen widget may
@@ -19,7 +19,7 @@ icon_name: str) -> None``
 ``screen_widget(key: str) -> QWidget | None``
     The screen's widget if it has been built.
 ``add_menu_action(menu: str, text: str, slot: Callable[[], Any] | None,
-shortcut: str | None = None, icon_name: str | None = None) -> QAction``
+shortcut: str | None = None, icon_name: IconName | None = None) -> QAction``
     Add an action to "File", "Edit", "View", "Go", "Help" or a new menu (inserted before
     Help). The action is added to the window too, so its shortcut works on every screen.
 ``open_prospect(prospect_id: int) -> None``
@@ -61,7 +61,7 @@ from PySide6.QtWidgets import (
 )
 
 from onboard_desk.ui import ui_state
-from onboard_desk.ui.icons import app_icon, icon
+from onboard_desk.ui.icons import IconName, app_icon, icon
 from onboard_desk.ui.window_menus import MenuBuilder
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         key: str,
         title: str,
         widget_or_factory: QWidget | ScreenFactory,
-        icon_name: str,
+        icon_name: IconName,
     ) -> None:
         """Register a screen (see the module docstring)."""
         if key in self._screens:
@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         text: str,
         slot: Callable[[], Any] | None,
         shortcut: str | None = None,
-        icon_name: str | None = None,
+        icon_name: IconName | None = None,
     ) -> QAction:
         """Add an action to a menu (see the module docstring)."""
         return self.menus.add_action(menu, text, slot, shortcut, icon_name)

@@ -41,7 +41,7 @@ from onboard_desk.ui.guard import guarded
 
 if TYPE_CHECKING:
     from onboard_desk.ui.done_dialog import DoneAnswer, DoneDialog
-from onboard_desk.ui.icons import icon
+from onboard_desk.ui.icons import IconName, icon
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Prospect", "Next action", "Due", "Stage", "Company", "Value")
@@ -148,7 +148,7 @@ class TodayScreen(QWidget):
     def _on_prospects_changed(self, _ids: list[int]) -> None:
         self._refresh_timer.start()
 
-    def _tool_button(self, text: str, icon_name: str, slot: Any) -> QToolButton:
+    def _tool_button(self, text: str, icon_name: IconName, slot: Any) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         button.setIcon(icon(icon_name))

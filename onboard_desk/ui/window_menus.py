@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar
 
-from onboard_desk.ui.icons import icon
+from onboard_desk.ui.icons import IconName, icon
 
 #: The menus every window has, in menu-bar order.
 STANDARD_MENUS: tuple[str, ...] = ("File", "Edit", "View", "Go", "Help")
@@ -48,7 +48,7 @@ class MenuBuilder:
         text: str,
         slot: Callable[..., Any] | None,
         shortcut: str | QKeySequence.StandardKey | None = None,
-        icon_name: str | None = None,
+        icon_name: IconName | None = None,
     ) -> QAction:
         """Add an action to ``menu``; the window owns it so its shortcut works everywhere."""
         action = QAction(text, self.window)

@@ -243,14 +243,27 @@ def test_window_does_not_import_sqlalchemy_before_it_is_shown(tmp_path):
     assert out.stdout.strip() == "[]"
 
 
-def test_every_icon_used_exists():
-    from onboard_desk.ui.icons import icon_names
+def _drawn(icon) -> bool:
+    from PySide6.QtGui import QImage
 
-    names = set(icon_names())
-    used = {"today", "board", "prospects", "settings", "new-prospect", "quit", "undo", "redo"}
-    used |= {"find", "quick-switcher", "about", "done", "snooze", "open", "won", "lost"}
-    assert used <= names
-    assert (Path(__file__).resolve().parents[2] / "resources" / "onboard-desk.desktop").exists()
+    image = icon.pixmap(24, 24).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    return any(image.pixelColor(x, y).alpha() > 0 for x in range(24) for y in range(24))
+
+
+def test_window_sidebar_and_every_menu_entry_have_drawn_icons(window):
+    """The icons come from the package (tests/test_packaging.py checks the files); here the
+    wired window shows them: its own icon, each screen's, each menu entry's."""
+    assert _drawn(window.windowIcon())
+    items = [window.sidebar.item(row) for row in range(window.sidebar.count())]
+    assert len(items) == 4 and all(_drawn(item.icon()) for item in items)
+    actions = [
+        action
+        for menu in window.menuBar().actions()
+        for action in menu.menu().actions()
+        if not action.isSeparator()
+    ]
+    assert len(actions) >= 20
+    assert [action.text() for action in actions if not _drawn(action.icon())] == []
 
 
 def test_tests_use_a_temporary_settings_file():
