@@ -1,14 +1,14 @@
 """The day's work as the Today screen shows it: what is due, grouped, oldest first.
 
-Plain Python (no Qt, no database): the rows come from :mod:`onboard_desk.queries`, and
-this module decides which group a row belongs to, in which order, and what "snooze until
-tomorrow / next week" means, so those rules are tested without a window.
+Plain Python (no Qt, no database): the shapes the Today screen shows, where today begins
+and ends, and what "snooze until tomorrow / next week" means, so those rules are tested
+without a window. The grouping itself is SQL (:func:`onboard_desk.queries.today_agenda`),
+one indexed query per group, so the screen does not read every open prospect.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -91,72 +91,15 @@ def start_of_day(moment: datetime, zone: tzinfo | None = None) -> datetime:
     return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
 
 
-def split_due(
-    items: Iterable[AgendaItem], *, now: datetime, zone: tzinfo | None = None
-) -> tuple[list[AgendaItem], list[AgendaItem]]:
-    """Rows due before today (overdue) and rows due today, each oldest first.
+def today_bounds(now: datetime, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """Local midnight of ``now``'s day and 24 hours later: the "Due today" window.
 
-    A row due earlier today stays under "Due today": the salesperson plans the day by
-    date; the overdue flag on the row still says it is late.
+    A next action due before the first is overdue; one due earlier today stays under
+    "Due today" although it is late: the salesperson plans the day by date, and the row's
+    overdue flag still says it is late.
     """
     today = start_of_day(now, zone)
-    tomorrow = today + timedelta(days=1)
-    overdue: list[AgendaItem] = []
-    due_today: list[AgendaItem] = []
-    for item in items:
-        if item.due is None:
-            continue
-        if item.due < today:
-            overdue.append(item)
-        elif item.due < tomorrow:
-            due_today.append(item)
-    key = _due_key
-    return sorted(overdue, key=key), sorted(due_today, key=key)
-
-
-def _due_key(item: AgendaItem) -> tuple[datetime, int]:
-    assert item.due is not None
-    return (item.due, item.prospect_id)
-
-
-def build_agenda(
-    items: Iterable[AgendaItem],
-    *,
-    now: datetime,
-    config: PipelineConfig | None = None,
-    limit: int = 300,
-    zone: tzinfo | None = None,
-) -> Agenda:
-    """Sort open prospects into the Today groups, each oldest first and capped at ``limit``.
-
-    Overdue (due before today) and due today come from :func:`split_due`; stale means idle
-    in the stage past its limit (:func:`onboard_desk.pipeline.flags_for`), longest idle
-    first; "no next action" lists those without one, longest in their stage first.
-    """
-    config = config or PipelineConfig()
-    rows = list(items)
-    overdue, due_today = split_due(rows, now=now, zone=zone)
-    stale = sorted(
-        (i for i in rows if Flag.STALE in i.flags(now, config)),
-        key=lambda i: (i.stage_entered_at, i.prospect_id),
-    )
-    missing = sorted(
-        (i for i in rows if i.due is None),
-        key=lambda i: (i.stage_entered_at, i.prospect_id),
-    )
-
-    def group(kind: GroupKind, found: list[AgendaItem]) -> AgendaGroup:
-        return AgendaGroup(kind, tuple(found[:limit]), len(found))
-
-    return Agenda(
-        groups=(
-            group(GroupKind.OVERDUE, overdue),
-            group(GroupKind.TODAY, due_today),
-            group(GroupKind.STALE, stale),
-            group(GroupKind.NO_NEXT_ACTION, missing),
-        ),
-        now=now,
-    )
+    return today, today + timedelta(days=1)
 
 
 class Snooze(enum.StrEnum):

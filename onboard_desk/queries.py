@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Float, Integer, String, and_, case, cast, func, or_
@@ -17,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from onboard_desk import sqlite_specific
-from onboard_desk.agenda import Agenda, AgendaItem, build_agenda
+from onboard_desk.agenda import Agenda, AgendaGroup, AgendaItem, GroupKind, today_bounds
 from onboard_desk.models import Prospect
 from onboard_desk.pipeline import (
     ORDERED_STAGES,
@@ -26,7 +26,7 @@ from onboard_desk.pipeline import (
     PipelineConfig,
     Stage,
 )
-from onboard_desk.timeutil import utcnow
+from onboard_desk.timeutil import as_utc, utcnow
 
 #: Columns a list can be sorted by (public name -> column).
 SORT_COLUMNS: dict[str, Any] = {
@@ -72,13 +72,30 @@ def _working() -> list[str]:
     return [s.value for s in WORKING_STAGES]
 
 
-def flag_condition(flag: Flag, *, now: datetime, config: PipelineConfig) -> ColumnElement[bool]:
-    """SQL for one attention flag; mirrors :func:`onboard_desk.pipeline.flags_for`."""
-    open_stage = col(Prospect.stage).in_(_working())
-    if flag is Flag.NO_NEXT_ACTION:
-        return and_(open_stage, col(Prospect.next_action_due).is_(None))
-    if flag is Flag.OVERDUE:
-        return and_(open_stage, col(Prospect.next_action_due) < now)
+def _open_stage() -> ColumnElement[bool]:
+    """Prospects still being worked on: only these are flagged, and only these are on Today."""
+    return col(Prospect.stage).in_(_working())
+
+
+def _due_between(*, before: datetime, start: datetime | None = None) -> ColumnElement[bool]:
+    """A next action due before ``before`` (and not before ``start``).
+
+    Among open prospects, the overdue flag is "due before now", and the Today screen's
+    first two groups are "due before today" and "due today": one test for all three keeps
+    them in step. Times are compared as stored (UTC text), so they are turned to UTC first.
+    """
+    due = col(Prospect.next_action_due)
+    if start is None:
+        return due < as_utc(before)
+    return and_(due >= as_utc(start), due < as_utc(before))
+
+
+def _without_next_action() -> ColumnElement[bool]:
+    return col(Prospect.next_action_due).is_(None)
+
+
+def _stale(*, now: datetime, config: PipelineConfig) -> ColumnElement[bool]:
+    """In the stage longer than its idle limit; only open stages have one."""
     per_stage = []
     for stage in WORKING_STAGES:
         limit = config.idle_limit(stage)
@@ -86,10 +103,19 @@ def flag_condition(flag: Flag, *, now: datetime, config: PipelineConfig) -> Colu
             per_stage.append(
                 and_(
                     col(Prospect.stage) == stage.value,
-                    col(Prospect.stage_entered_at) < now - timedelta(days=limit),
+                    col(Prospect.stage_entered_at) < as_utc(now) - timedelta(days=limit),
                 )
             )
     return or_(*per_stage)
+
+
+def flag_condition(flag: Flag, *, now: datetime, config: PipelineConfig) -> ColumnElement[bool]:
+    """SQL for one attention flag; mirrors :func:`onboard_desk.pipeline.flags_for`."""
+    if flag is Flag.NO_NEXT_ACTION:
+        return and_(_open_stage(), _without_next_action())
+    if flag is Flag.OVERDUE:
+        return and_(_open_stage(), _due_between(before=now))
+    return _stale(now=now, config=config)
 
 
 def split_search(text: str) -> tuple[list[str], list[str]]:
@@ -259,9 +285,8 @@ def prospects_by_ids(session: Session, ids: Sequence[int]) -> list[Prospect]:
 
 
 def _agenda_columns() -> tuple[Any, ...]:
-    # Times come back as text and are parsed with datetime.fromisoformat: for the tens of
-    # thousands of rows the Today screen groups, that is several times faster than the
-    # DATETIME type's own conversion.
+    # Times come back as text and are parsed with datetime.fromisoformat, several times
+    # faster than the DATETIME type's own conversion.
     return (
         Prospect.id,
         Prospect.name,
@@ -302,8 +327,68 @@ def _agenda_item(row: Any) -> AgendaItem:
     )
 
 
-def _open_stage() -> ColumnElement[bool]:
-    return col(Prospect.stage).in_(_working())
+def agenda_group_tests(
+    *, now: datetime, config: PipelineConfig, zone: tzinfo | None = None
+) -> dict[GroupKind, ColumnElement[bool]]:
+    """What puts an open prospect in each Today group, as SQL.
+
+    Overdue and due today split the next actions at local midnight
+    (:func:`onboard_desk.agenda.today_bounds`); stale and no next action are the tests of
+    the list's flag filters (:func:`flag_condition`), so a group and the list filtered by
+    its flag always agree.
+    """
+    today, tomorrow = today_bounds(now, zone)
+    return {
+        GroupKind.OVERDUE: _due_between(before=today),
+        GroupKind.TODAY: _due_between(start=today, before=tomorrow),
+        GroupKind.STALE: _stale(now=now, config=config),
+        GroupKind.NO_NEXT_ACTION: _without_next_action(),
+    }
+
+
+@dataclass(frozen=True)
+class _GroupPlan:
+    """How SQLite answers one Today group.
+
+    ``order`` is the time the group lists oldest first (then by id); ``in_index_order``
+    says whether the chosen index returns rows in that order; ``hidden`` are the prospect
+    columns kept out of SQLite's index choice (:func:`sqlite_specific.not_for_index_columns`).
+    """
+
+    order: Any
+    in_index_order: bool
+    hidden: tuple[str, ...]
+
+
+#: Overdue and due today walk ``ix_prospect_next_action_due`` in due order and stop after
+#: ``limit`` rows (no sorting; stage and owner are checked on the rows read). Stale and no
+#: next action are listed by the time the stage was entered, which no index leads with:
+#: they read ``ix_prospect_report_open`` (stage, owner, due, entered) per open stage, an
+#: index that holds every column they test, and sort only its matching entries.
+_GROUP_PLANS: dict[GroupKind, _GroupPlan] = {
+    GroupKind.OVERDUE: _GroupPlan(Prospect.next_action_due, True, ("stage", "owner")),
+    GroupKind.TODAY: _GroupPlan(Prospect.next_action_due, True, ("stage", "owner")),
+    GroupKind.STALE: _GroupPlan(Prospect.stage_entered_at, False, ("owner",)),
+    GroupKind.NO_NEXT_ACTION: _GroupPlan(
+        Prospect.stage_entered_at, False, ("owner", "next_action_due")
+    ),
+}
+
+
+def agenda_group_statement(kind: GroupKind, condition: ColumnElement[bool], *, limit: int) -> Any:
+    """The SELECT of one Today group's first ``limit`` rows, oldest first.
+
+    Where the index gives the rows in order (overdue, due today) the statement reads them
+    in that order and stops. Otherwise the ids are picked first from the covering index
+    (sorting index entries only) and just those ``limit`` rows are read.
+    """
+    plan = _GROUP_PLANS[kind]
+    steered = sqlite_specific.not_for_index_columns(condition, "prospect", plan.hidden)
+    order = (col(plan.order), col(Prospect.id))
+    if plan.in_index_order:
+        return select(*_agenda_columns()).where(steered).order_by(*order).limit(limit)
+    first = select(col(Prospect.id)).where(steered).order_by(*order).limit(limit).subquery()
+    return select(*_agenda_columns()).join(first, first.c.id == Prospect.id).order_by(*order)
 
 
 def today_agenda(
@@ -313,20 +398,28 @@ def today_agenda(
     config: PipelineConfig | None = None,
     owner: str | None = None,
     limit: int = 300,
+    zone: tzinfo | None = None,
 ) -> Agenda:
     """The Today screen: overdue and due-today next actions (oldest first), then stale
     prospects and prospects without a next action, at most ``limit`` rows per group.
 
-    One pass over the open prospects (the stage index) instead of a query per group:
-    every group needs most of the same rows, and their counts come for free. Grouping
-    itself is :func:`onboard_desk.agenda.build_agenda`.
+    One query per group, ordered and capped in SQL (:func:`agenda_group_statement`), and
+    one that counts every group in a pass over the open prospects' covering index: tens of
+    thousands of open prospects cost about ``limit`` rows read per group, not all of them.
+    ``zone`` is where "today" is (the local zone by default).
     """
     now = now or utcnow()
-    statement = select(*_agenda_columns()).where(_open_stage())
-    if owner:
-        statement = statement.where(col(Prospect.owner) == owner)
-    items = [_agenda_item(row) for row in session.exec(statement)]
-    return build_agenda(items, now=now, config=config or PipelineConfig(), limit=limit)
+    config = config or PipelineConfig()
+    tests = agenda_group_tests(now=now, config=config, zone=zone)
+    scope = [_open_stage(), *_conditions(ProspectFilter(owner=owner), now=now, config=config)]
+    counted = select(*(func.count().filter(test) for test in tests.values())).where(*scope)
+    totals = dict(zip(tests, session.execute(counted).one(), strict=True))
+    groups = []
+    for kind, test in tests.items():
+        statement = agenda_group_statement(kind, and_(*scope, test), limit=limit)
+        items = tuple(_agenda_item(row) for row in session.exec(statement))
+        groups.append(AgendaGroup(kind, items, int(totals[kind] or 0)))
+    return Agenda(groups=tuple(groups), now=now)
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,16 @@ online backup.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Integer, column, event, text
+from sqlalchemy import Column, Integer, column, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.elements import ColumnElement, TextClause
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import ColumnElement, TextClause, UnaryExpression
+from sqlalchemy.sql.visitors import replacement_traverse
 
 #: Milliseconds a connection waits for another writer (the window and a CLI call, say).
 BUSY_TIMEOUT_MS = 5000
@@ -268,6 +270,28 @@ def not_for_index(expression: str) -> str:
     every wide activity row. A PostgreSQL sibling returns the expression unchanged.
     """
     return f"+{expression}"
+
+
+def not_for_index_columns(
+    condition: ColumnElement[bool], table: str, columns: Collection[str]
+) -> ColumnElement[bool]:
+    """``condition`` with ``table``'s ``columns`` behind unary ``+``: the same test, but
+    SQLite will not pick an index on those columns to answer it.
+
+    A Today group lists its first rows in the order of one chosen index and stops there.
+    Without statistics (a database filled after its last ANALYZE) SQLite guesses that an
+    equality on stage or owner is narrow and picks that index, then reads and sorts every
+    match. The condition itself is built once and shared with the list's filters; only
+    its use here is steered. A PostgreSQL sibling returns ``condition`` unchanged.
+    """
+    names = set(columns)
+
+    def hide(element: Any, **_kw: Any) -> Any:
+        if isinstance(element, Column) and element.table.name == table and element.name in names:
+            return UnaryExpression(element, operator=operators.custom_op("+"), type_=element.type)
+        return None
+
+    return replacement_traverse(condition, {}, hide)
 
 
 # --- Reports: triggers that keep each prospect's journey in step with its history ---------

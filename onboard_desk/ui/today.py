@@ -3,8 +3,8 @@ then stale prospects and prospects without a next action.
 
 One click on a row's check box marks its next action done: the activity is logged and the
 next action planned (one undo step). Snooze puts the action off to tomorrow or next week.
-Data comes from :func:`onboard_desk.queries.today_agenda` on the thread pool; grouping
-rules live in :mod:`onboard_desk.agenda`.
+Data comes from :func:`onboard_desk.queries.today_agenda` on the thread pool (one SQL
+query per group); the day's bounds and the snooze rules live in :mod:`onboard_desk.agenda`.
 """
 
 from __future__ import annotations

@@ -1,34 +1,27 @@
-"""Agenda rules without Qt: grouping by day, snooze dates, activity kinds; and the board's
-keyset paging query."""
+"""Agenda rules without Qt: where today begins and ends, snooze dates, activity kinds; and
+the board's keyset paging query. The Today groups themselves: tests/test_today_agenda.py."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from onboard_desk import queries
-from onboard_desk.agenda import AgendaItem, Snooze, guess_activity_kind, snooze_until, split_due
+from onboard_desk.agenda import Snooze, guess_activity_kind, snooze_until, today_bounds
 from onboard_desk.pipeline import Stage
 from tests.ui.conftest import add_prospect
 
 
-def _item(pid: int, due: datetime | None) -> AgendaItem:
-    return AgendaItem(
-        pid, f"P{pid}", "", Stage.OUTREACH, "Call", due, due or datetime.now(UTC), None, "USD"
-    )
-
-
-def test_split_due_by_local_day_oldest_first():
+def test_today_is_the_local_day():
     now = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
-    items = [
-        _item(1, now - timedelta(hours=2)),  # today, already late
-        _item(2, now - timedelta(days=3)),
-        _item(3, now - timedelta(days=1)),
-        _item(4, now + timedelta(days=2)),
-        _item(5, None),
-    ]
-    overdue, today = split_due(items, now=now, zone=UTC)
-    assert [i.prospect_id for i in overdue] == [2, 3]
-    assert [i.prospect_id for i in today] == [1]
+    assert today_bounds(now, UTC) == (
+        datetime(2026, 12, 2, tzinfo=UTC),
+        datetime(2026, 12, 3, tzinfo=UTC),
+    )
+    # 15:00 UTC is already tomorrow at UTC+10: the day there starts at 14:00 UTC.
+    plus_ten = timezone(timedelta(hours=10))
+    start, end = today_bounds(now, plus_ten)
+    assert start == datetime(2026, 12, 3, tzinfo=plus_ten) == datetime(2026, 12, 2, 14, tzinfo=UTC)
+    assert end - start == timedelta(days=1)
 
 
 def test_snooze_targets():
