@@ -218,6 +218,10 @@ class TodayScreen(QWidget):
         self.view.setFirstColumnSpanned(0, QModelIndex(), False)
         for number in range(self.model.rowCount()):
             self.view.setFirstColumnSpanned(number, QModelIndex(), True)
+            # The "… and N more" line is too long for the name column alone.
+            title = self.model.item(number)
+            if title.rowCount() and title.child(title.rowCount() - 1).data(ITEM_ROLE) is None:
+                self.view.setFirstColumnSpanned(title.rowCount() - 1, title.index(), True)
         if reselect is not None:
             self.view.setCurrentIndex(reselect)
         self._show_empty_state(not any(group.total for group in agenda.groups))

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from onboard_desk import store
-from onboard_desk.agenda import GroupKind, Snooze
+from onboard_desk.agenda import Agenda, AgendaGroup, GroupKind, Snooze
 from onboard_desk.db import session_scope
 from onboard_desk.timeutil import utcnow
 from onboard_desk.ui.today import TodayScreen
@@ -41,6 +41,20 @@ def test_groups_overdue_and_today_oldest_first(context, engine, qtbot):
     assert [i.prospect_id for i in agenda.group(GroupKind.NO_NEXT_ACTION).items] == [nothing]
     titles = [screen.model.item(r).text() for r in range(screen.model.rowCount())]
     assert titles[0].startswith("Overdue (2)") and titles[1].startswith("Due today (1)")
+
+
+def test_a_capped_group_says_how_many_more_across_the_row(context, engine, qtbot):
+    add_prospect(engine, "Old", due=_start_of_today() - timedelta(days=3))
+    screen = _today(context, qtbot)
+    shown = screen.agenda.group(GroupKind.OVERDUE)
+    capped = AgendaGroup(GroupKind.OVERDUE, shown.items, 1_234)
+    screen.show_agenda(Agenda(groups=(capped,), now=screen.agenda.now))
+    title = screen.model.item(0)
+    assert title.text() == "Overdue (1,234)"
+    more = title.child(title.rowCount() - 1)
+    assert more.text().startswith("… and 1,233 more")
+    assert screen.view.isFirstColumnSpanned(more.row(), title.index())
+    assert not screen.view.isFirstColumnSpanned(0, title.index())  # prospect rows keep columns
 
 
 def test_done_logs_the_activity_and_sets_the_next_action(context, engine, qtbot):
