@@ -115,6 +115,31 @@ class Activity(SQLModel, table=True):
     stage: str = Field(default="", max_length=32, description="Stage at the time it happened")
 
 
+class ChecklistTick(SQLModel, table=True):
+    """One ticked item of a stage's checklist on one prospect: who ticked it, and when.
+
+    The item is kept by its text, as the settings name it, and by the stage whose list it
+    is on, so a prospect moved back to a stage finds that stage's earlier ticks again. An
+    item later renamed or removed in the settings leaves its tick here, matched by no
+    list and so shown nowhere (renaming it back shows it again). An unticked item has no
+    row. Nothing here is written when a prospect is created, so imports pay nothing for
+    it (migration 0007).
+    """
+
+    __table_args__ = (
+        # One tick per item; also the lookup of a prospect's ticks, and of the rows the
+        # cascade deletes with a prospect.
+        Index("ix_checklisttick_prospect_item", "prospect_id", "stage", "item", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    prospect_id: int = Field(foreign_key="prospect.id", ondelete="CASCADE")
+    stage: str = Field(max_length=32)
+    item: str
+    ticked_at: datetime = Field(default_factory=utcnow)
+    by: str = Field(default="", max_length=120)
+
+
 class Setting(SQLModel, table=True):
     """Pipeline settings that belong with the data (check-in delay, lost reasons, ...).
 

@@ -1,5 +1,8 @@
 """Writes and single-prospect reads: create, edit, move, log, next action, delete/restore.
 
+Checklist ticks have their own module (:mod:`onboard_desk.checklist`); a delete takes
+them along here so that restoring a prospect brings them back.
+
 Every function takes the session as a keyword argument and leaves committing to the
 caller (``db.session_scope``), so a caller can group several calls in one transaction.
 Each write returns what is needed to undo it, which the window's undo stack uses.
@@ -16,7 +19,7 @@ from sqlmodel import Session, col, delete, select
 
 from onboard_desk import contacts
 from onboard_desk.errors import UserError
-from onboard_desk.models import Activity, Prospect, StageChange
+from onboard_desk.models import Activity, ChecklistTick, Prospect, StageChange
 from onboard_desk.pipeline import (
     Channel,
     MoveKind,
@@ -389,10 +392,12 @@ class ProspectSnapshot:
     prospect: dict[str, Any]
     history: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
+    checklist_ticks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def delete_prospect(session: Session, *, prospect_id: int) -> ProspectSnapshot:
-    """Delete a prospect with its history and activities; returns what restores it."""
+    """Delete a prospect with its history, activities and checklist ticks; returns what
+    restores it."""
     prospect = get_prospect(session, prospect_id)
     snapshot = ProspectSnapshot(
         prospect=prospect.model_dump(),
@@ -406,7 +411,14 @@ def delete_prospect(session: Session, *, prospect_id: int) -> ProspectSnapshot:
             row.model_dump()
             for row in session.exec(select(Activity).where(Activity.prospect_id == prospect_id))
         ],
+        checklist_ticks=[
+            row.model_dump()
+            for row in session.exec(
+                select(ChecklistTick).where(ChecklistTick.prospect_id == prospect_id)
+            )
+        ],
     )
+    session.exec(delete(ChecklistTick).where(col(ChecklistTick.prospect_id) == prospect_id))
     session.exec(delete(Activity).where(col(Activity.prospect_id) == prospect_id))
     session.exec(delete(StageChange).where(col(StageChange.prospect_id) == prospect_id))
     session.delete(prospect)
@@ -421,6 +433,7 @@ def restore_prospect(session: Session, *, snapshot: ProspectSnapshot) -> Prospec
     session.flush()
     session.add_all(StageChange(**row) for row in snapshot.history)
     session.add_all(Activity(**row) for row in snapshot.activities)
+    session.add_all(ChecklistTick(**row) for row in snapshot.checklist_ticks)
     session.flush()
     return prospect
 

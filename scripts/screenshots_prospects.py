@@ -41,9 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     from onboard_desk.db import open_database
     from onboard_desk.pipeline import Stage
     from onboard_desk.ui.context import AppContext
+    from onboard_desk.ui.log_call import LogCallDialog
     from onboard_desk.ui.new_prospect import NewProspectDialog
     from onboard_desk.ui.prospect_card import ProspectCard
-    from onboard_desk.ui.prospect_card.dialogs import LogCallDialog, LostDialog
+    from onboard_desk.ui.prospect_card.dialogs import LostDialog
     from onboard_desk.ui.prospects_view import ProspectsView
 
     app = QApplication([])
@@ -93,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     card.resize(1400, 860)
     card.show()
     card.show_prospect(busy_id)
+    # Two of the stage's items done: ticked through the card, as a salesperson would.
+    for item in context.config.checklist(Stage.FINAL_CHECK_IN)[:2]:
+        card.checklist.checkbox(item).click()
     settle(app)
     card.grab().save(str(args.out / "prospects-card.png"))
     card.show_prospect(lost_id)
@@ -137,10 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     dialog.grab().save(str(args.out / "prospects-new-duplicate.png"))
     dialog.close()
 
-    call = LogCallDialog("Ana Lopez")
-    call.outcome_combo.setCurrentIndex(0)
-    call.minutes_spin.setValue(12)
-    call.note_edit.setPlainText("Trial going well; wants the reporting add-on. Call Friday.")
+    call = LogCallDialog(context, busy_id)
+    call.outcome_buttons["reached"].setChecked(True)
+    call.minutes.setValue(12)
+    call.notes.setPlainText("Trial going well; wants the reporting add-on. Call Friday.")
     call.show()
     settle(app)
     call.grab().save(str(args.out / "prospects-log-call.png"))

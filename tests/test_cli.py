@@ -71,6 +71,41 @@ def test_add_list_move_show_roundtrip(db_path: Path, capsys: pytest.CaptureFixtu
     assert "Outreach -> First call" in out
 
 
+def test_show_lists_the_checklist_with_its_ticks(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from onboard_desk import checklist
+    from onboard_desk.db import open_database, session_scope
+    from onboard_desk.pipeline import DEFAULT_CHECKLISTS, PipelineConfig, Stage
+
+    run(db_path, "add", "--name", "Ana", capsys=capsys)
+    research, message, propose = DEFAULT_CHECKLISTS[Stage.OUTREACH]
+    engine = open_database(db_path)
+    with session_scope(engine) as session:
+        checklist.tick_item(
+            session,
+            prospect_id=1,
+            stage=Stage.OUTREACH,
+            item=message,
+            by="Jamie",
+            config=PipelineConfig(),
+        )
+    engine.dispose()
+    code, out, _ = run(db_path, "show", "1", capsys=capsys)
+    assert code == 0
+    assert "Checklist (Outreach, 1/3 done):" in out
+    assert f"  [ ] {research}\n" in out
+    assert f"  [x] {message}  (ticked by Jamie " in out
+    code, out, _ = run(db_path, "show", "1", "--format", "json", capsys=capsys)
+    data = json.loads(out)["checklist"]
+    assert (data["stage"], data["done"], data["total"]) == ("outreach", 1, 3)
+    assert [(i["item"], i["ticked"], i["by"]) for i in data["items"]] == [
+        (research, False, None),
+        (message, True, "Jamie"),
+        (propose, False, None),
+    ]
+
+
 def test_illegal_move_exits_non_zero_with_the_rule(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -213,6 +213,7 @@ def test_every_forward_move_beyond_one_needs_a_reason(start: Stage, target: Stag
     [
         "onboard_desk.pipeline",
         "onboard_desk.store",
+        "onboard_desk.checklist",
         "onboard_desk.queries",
         "onboard_desk.demo",
         "onboard_desk.cli",

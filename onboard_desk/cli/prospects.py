@@ -62,7 +62,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lst.add_argument("--format", choices=("table", "csv", "json"), default="table")
     lst.set_defaults(handler=cmd_list)
 
-    show = subparsers.add_parser("show", help="a prospect's fields, history and activities")
+    show = subparsers.add_parser(
+        "show", help="a prospect's fields, checklist, history and activities"
+    )
     show.add_argument("id", type=int)
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(handler=cmd_show)
@@ -214,7 +216,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     import json
 
-    from onboard_desk import settings_store, store
+    from onboard_desk import checklist, settings_store, store
     from onboard_desk.contacts import format_money
     from onboard_desk.pipeline import flags_for
     from onboard_desk.timeutil import format_local, utcnow
@@ -223,12 +225,19 @@ def cmd_show(args: argparse.Namespace) -> int:
         prospect = store.get_prospect(session, args.id)
         history = store.stage_history(session, args.id)
         activities = store.activities_of(session, args.id)
+        config = settings_store.load_config(session)
         flags = flags_for(
             stage=Stage(prospect.stage),
             next_action_due=prospect.next_action_due,
             stage_entered_at=prospect.stage_entered_at,
             now=utcnow(),
-            config=settings_store.load_config(session),
+            config=config,
+        )
+        items = checklist.stage_checklist(
+            session,
+            prospect_id=args.id,
+            stage=checklist.checklist_stage(prospect),
+            config=config,
         )
         if args.format == "json":
             data = prospect_row(prospect, flags)
@@ -258,6 +267,20 @@ def cmd_show(args: argparse.Namespace) -> int:
                 }
                 for a in activities
             ]
+            data["checklist"] = {
+                "stage": items.stage.value,
+                "done": items.done,
+                "total": items.total,
+                "items": [
+                    {
+                        "item": item.text,
+                        "ticked": item.ticked,
+                        "ticked_at": item.tick.ticked_at.isoformat() if item.tick else None,
+                        "by": item.tick.by if item.tick else None,
+                    }
+                    for item in items.items
+                ],
+            }
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return 0
         stage = Stage(prospect.stage)
@@ -287,6 +310,15 @@ def cmd_show(args: argparse.Namespace) -> int:
             lines.append("  Do not contact")
         if prospect.notes:
             lines.append(f"  Notes:        {prospect.notes}")
+        if items.total:
+            lines.append(f"Checklist ({items.stage.label}, {items.done}/{items.total} done):")
+            for item in items.items:
+                done = (
+                    f"  (ticked by {item.tick.by or '?'} {format_local(item.tick.ticked_at)})"
+                    if item.tick
+                    else ""
+                )
+                lines.append(f"  [{'x' if item.ticked else ' '}] {item.text}{done}")
         lines.append("History:")
         for h in history:
             origin = Stage(h.from_stage).label if h.from_stage else "created"

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from onboard_desk import store
+from onboard_desk import checklist, store
 from onboard_desk.pipeline import Stage
 from onboard_desk.ui.context import AppContext
 
@@ -127,8 +127,68 @@ class SetNextActionCommand(_ProspectCommand):
         self._changed()
 
 
+class TickChecklistCommand(_ProspectCommand):
+    """Tick or untick an item of a stage's checklist; undo puts the previous state back.
+
+    Undoing an untick restores the tick as it was (its author and time), and redoing a
+    tick restores the tick first made, so going back and forth on the stack never
+    rewrites who did an item or when.
+    """
+
+    def __init__(
+        self,
+        context: AppContext,
+        prospect_id: int,
+        stage: Stage,
+        item: str,
+        ticked: bool,
+        *,
+        name: str = "",
+    ) -> None:
+        verb = "Tick" if ticked else "Untick"
+        suffix = f" for {name}" if name else ""
+        super().__init__(context, prospect_id, f"{verb} “{item}”{suffix}")
+        self.stage = stage
+        self.item = item
+        self.ticked = ticked
+        #: The tick made (ticking) or removed (unticking); None while nothing changed.
+        self.tick: checklist.Tick | None = None
+
+    def redo(self) -> None:
+        with self.context.session() as session:
+            if not self.ticked:
+                self.tick = checklist.untick_item(
+                    session, prospect_id=self.prospect_id, stage=self.stage, item=self.item
+                )
+            elif self.tick is None:
+                self.tick = checklist.tick_item(
+                    session,
+                    prospect_id=self.prospect_id,
+                    stage=self.stage,
+                    item=self.item,
+                    by=self.context.user,
+                    config=self.context.config,
+                )
+            else:
+                checklist.restore_tick(session, tick=self.tick)
+        self._changed()
+
+    def undo(self) -> None:
+        if self.tick is None:
+            return
+        with self.context.session() as session:
+            if self.ticked:
+                checklist.untick_item(
+                    session, prospect_id=self.prospect_id, stage=self.stage, item=self.item
+                )
+            else:
+                checklist.restore_tick(session, tick=self.tick)
+        self._changed()
+
+
 class DeleteProspectCommand(_ProspectCommand):
-    """Delete a prospect with its history; undo puts everything back with the same id."""
+    """Delete a prospect with its history (and checklist ticks); undo puts everything back
+    with the same id."""
 
     def __init__(self, context: AppContext, prospect_id: int, *, name: str = "") -> None:
         super().__init__(context, prospect_id, f"Delete {name}".strip())

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from onboard_desk import settings_store, store
-from onboard_desk.models import Activity, Prospect, StageChange
-from onboard_desk.pipeline import Stage
+from onboard_desk.models import Activity, ChecklistTick, Prospect, StageChange
+from onboard_desk.pipeline import DEFAULT_CHECKLISTS, Stage
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.log_call import LogCallDialog
 from onboard_desk.ui.prospect_card import ProspectCard
@@ -87,7 +88,9 @@ def test_card_shows_the_prospect(card: ProspectCard) -> None:
     assert card.fields.edits["email"].text() == "ana@acme.example"
     assert card.fields.edits["value"].text() == "1,200.00"
     assert card.next_stage_button.text() == "Move to First call"
-    assert "Research the company" in card.checklist_label.text()
+    assert card.checklist.items()[0] == ("Research the company and the contact", False)
+    assert card.checklist_box.title() == "Checklist: Outreach · 0/3"
+    assert "Outreach (checklist 0/3)" in card.subtitle_label.text()
     assert card.timeline_model.rowCount() == 1
     assert card.timeline_model.entry(0).what == "Added in Outreach"
     assert not card.reopen_button.isVisible()
@@ -299,3 +302,156 @@ def test_stale_prospect_says_why(card: ProspectCard, context: AppContext, prospe
         session.add(prospect)
     card.refresh()
     assert "Stale: 30 days in Outreach (limit 14)" in card.flags_label.text()
+
+
+RESEARCH, MESSAGE, PROPOSE = DEFAULT_CHECKLISTS[Stage.OUTREACH]
+
+
+def stored_ticks(context: AppContext, prospect_id: int) -> list[tuple[str, str, str]]:
+    """(stage, item, by) of every tick in the database, oldest first."""
+    with Session(context.engine) as session:
+        rows = session.exec(
+            select(ChecklistTick)
+            .where(ChecklistTick.prospect_id == prospect_id)
+            .order_by(col(ChecklistTick.id))
+        )
+        return [(row.stage, row.item, row.by) for row in rows]
+
+
+def test_ticking_an_item_stores_it_and_undo_takes_it_back(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    box = card.checklist.checkbox(MESSAGE)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert stored_ticks(context, prospect_id) == [("outreach", MESSAGE, context.user)]
+    # The card redrew from the database: ticked, counted, who and when on hover.
+    assert card.checklist.items() == [(RESEARCH, False), (MESSAGE, True), (PROPOSE, False)]
+    assert card.checklist_box.title() == "Checklist: Outreach · 1/3"
+    assert "Outreach (checklist 1/3)" in card.subtitle_label.text()
+    assert (
+        card.checklist.checkbox(MESSAGE).toolTip().startswith(f"Done: ticked by {context.user} on ")
+    )
+    assert card.checklist.checkbox(RESEARCH).toolTip() == "Not done yet"
+    assert context.undo_stack.undoText() == f"Tick “{MESSAGE}” for Ana Lopez"
+
+    context.undo_stack.undo()
+    assert stored_ticks(context, prospect_id) == []
+    assert card.checklist.items()[1] == (MESSAGE, False)
+    assert card.checklist_box.title() == "Checklist: Outreach · 0/3"
+    context.undo_stack.redo()
+    assert stored_ticks(context, prospect_id) == [("outreach", MESSAGE, context.user)]
+    assert card.checklist.items()[1] == (MESSAGE, True)
+
+
+def test_clicking_the_text_ticks_and_unticking_undoes_to_the_first_tick(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    qtbot.mouseClick(card.checklist.row(PROPOSE).label, Qt.MouseButton.LeftButton)
+    assert stored_ticks(context, prospect_id) == [("outreach", PROPOSE, context.user)]
+    with Session(context.engine) as session:
+        first_time = session.exec(select(ChecklistTick.ticked_at)).one()
+
+    qtbot.mouseClick(card.checklist.checkbox(PROPOSE), Qt.MouseButton.LeftButton)
+    assert stored_ticks(context, prospect_id) == []
+    assert card.checklist.items()[2] == (PROPOSE, False)
+    context.undo_stack.undo()  # the untick: the tick comes back as it was
+    with Session(context.engine) as session:
+        assert session.exec(select(ChecklistTick.ticked_at)).one() == first_time
+    assert card.checklist.items()[2] == (PROPOSE, True)
+
+
+def test_ticks_survive_moving_on_and_back(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    qtbot.mouseClick(card.checklist.checkbox(RESEARCH), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(card.next_stage_button, Qt.MouseButton.LeftButton)
+    assert stored(context, prospect_id).stage == Stage.FIRST_CALL.value
+    first_call = DEFAULT_CHECKLISTS[Stage.FIRST_CALL]
+    assert card.checklist.items() == [(item, False) for item in first_call]
+    assert card.checklist_box.title() == "Checklist: First call · 0/3"
+    qtbot.mouseClick(card.checklist.checkbox(first_call[0]), Qt.MouseButton.LeftButton)
+
+    assert card.move_to(Stage.OUTREACH)  # back one stage
+    assert card.checklist.items() == [(RESEARCH, True), (MESSAGE, False), (PROPOSE, False)]
+    assert card.move_to(Stage.FIRST_CALL)
+    assert card.checklist.items()[0] == (first_call[0], True)
+    assert stored_ticks(context, prospect_id) == [
+        ("outreach", RESEARCH, context.user),
+        ("first_call", first_call[0], context.user),
+    ]
+
+
+def test_a_lost_prospect_shows_its_ticks_without_letting_them_change(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    qtbot.mouseClick(card.checklist.checkbox(RESEARCH), Qt.MouseButton.LeftButton)
+    assert card.record_lost("No budget")
+    assert card.checklist_box.title() == "Checklist: Outreach · 1/3"
+    assert card.checklist.items()[0] == (RESEARCH, True)
+    assert not card.checklist.checkbox(MESSAGE).isEnabled()
+    qtbot.mouseClick(card.checklist.row(MESSAGE).label, Qt.MouseButton.LeftButton)
+    assert stored_ticks(context, prospect_id) == [("outreach", RESEARCH, context.user)]
+    assert card.reopen()
+    assert card.checklist.checkbox(MESSAGE).isEnabled()
+
+
+def test_items_renamed_in_the_settings_hide_old_ticks(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    qtbot.mouseClick(card.checklist.checkbox(RESEARCH), Qt.MouseButton.LeftButton)
+    renamed = replace(
+        context.config,
+        checklists={**context.config.checklists, Stage.OUTREACH: ("Research them", PROPOSE)},
+    )
+    with context.session() as session:
+        settings_store.save_config(session, renamed)
+    context.settings_changed()  # what the Settings dialog does after saving
+    assert card.checklist.items() == [("Research them", False), (PROPOSE, False)]
+    assert card.checklist_box.title() == "Checklist: Outreach · 0/2"
+    qtbot.mouseClick(card.checklist.checkbox(PROPOSE), Qt.MouseButton.LeftButton)
+    assert card.checklist_box.title() == "Checklist: Outreach · 1/2"
+    assert stored_ticks(context, prospect_id) == [
+        ("outreach", RESEARCH, context.user),  # kept, shown nowhere
+        ("outreach", PROPOSE, context.user),
+    ]
+
+
+def test_a_tick_on_a_prospect_deleted_elsewhere_says_so(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    with Session(context.engine) as session:  # the command line deletes it meanwhile
+        store.delete_prospect(session, prospect_id=prospect_id)
+        session.commit()
+    qtbot.mouseClick(card.checklist.checkbox(MESSAGE), Qt.MouseButton.LeftButton)
+    assert "no prospect with id" in card.message()
+    assert card.name_label.text() == "This prospect no longer exists."
+    assert context.undo_stack.count() == 0
+
+
+def test_deleting_and_restoring_the_prospect_brings_its_ticks_back(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    from onboard_desk.ui.commands import DeleteProspectCommand, push
+
+    qtbot.mouseClick(card.checklist.checkbox(RESEARCH), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(card.checklist.checkbox(PROPOSE), Qt.MouseButton.LeftButton)
+    push(context, DeleteProspectCommand(context, prospect_id, name="Ana Lopez"))
+    assert stored_ticks(context, prospect_id) == []
+    assert card.name_label.text() == "This prospect no longer exists."
+    context.undo_stack.undo()
+    assert [item for _stage, item, _by in stored_ticks(context, prospect_id)] == [
+        RESEARCH,
+        PROPOSE,
+    ]
+    card.show_prospect(prospect_id)
+    assert card.checklist.items() == [(RESEARCH, True), (MESSAGE, False), (PROPOSE, True)]
+
+
+def test_space_on_a_focused_item_ticks_it(
+    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+) -> None:
+    box = card.checklist.checkbox(RESEARCH)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert stored_ticks(context, prospect_id) == [("outreach", RESEARCH, context.user)]
+    assert card.checklist.checkbox(RESEARCH).isChecked()

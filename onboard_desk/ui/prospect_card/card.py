@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from onboard_desk import contacts, settings_store, store
+from onboard_desk import checklist, contacts, settings_store, store
 from onboard_desk.db import session_scope
 from onboard_desk.errors import UserError
 from onboard_desk.models import Prospect
@@ -54,9 +54,11 @@ from onboard_desk.ui.commands import (
     LogActivityCommand,
     MoveProspectCommand,
     SetNextActionCommand,
+    TickChecklistCommand,
     push,
 )
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.prospect_card.checklist_view import ChecklistView
 from onboard_desk.ui.prospect_card.dialogs import (
     LogEmailDialog,
     LostDialog,
@@ -158,11 +160,11 @@ class ProspectCard(QWidget):
         self.next_action.sig_next_action.connect(self.set_next_action)
         next_box = QGroupBox(self.tr("Next action"), self)
         QVBoxLayout(next_box).addWidget(self.next_action)
-        self.checklist_label = QLabel(self)
-        self.checklist_label.setWordWrap(True)
-        self.checklist_label.setTextFormat(Qt.TextFormat.RichText)
+        self.checklist = ChecklistView(self)
+        self.checklist.sig_item_toggled.connect(self.set_item_ticked)
         self.checklist_box = QGroupBox(self.tr("Checklist"), self)
-        QVBoxLayout(self.checklist_box).addWidget(self.checklist_label)
+        QVBoxLayout(self.checklist_box).addWidget(self.checklist)
+        self._checklist = checklist.StageChecklist(Stage.OUTREACH)
         left_pane = QWidget(self)
         left_layout = QVBoxLayout(left_pane)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -284,10 +286,17 @@ class ProspectCard(QWidget):
                 self._show_nothing(self.tr("This prospect no longer exists."))
                 return
             timeline = load_timeline(session, self.prospect_id)
+            items = checklist.stage_checklist(
+                session,
+                prospect_id=self.prospect_id,
+                stage=checklist.checklist_stage(prospect),
+                config=self.context.config,
+            )
             if self._region is None:
                 region = settings_store.get_setting(session, settings_store.PHONE_REGION)
                 self._region = region if isinstance(region, str) and region else None
         self.prospect = prospect
+        self._checklist = items
         for widget in (*self._content, *self._action_buttons):
             widget.setVisible(True)
         self.fields.setEnabled(True)
@@ -313,6 +322,11 @@ class ProspectCard(QWidget):
         parts = [p for p in (prospect.title, prospect.company) if p]
         subtitle = " at ".join(parts)
         details = [stage.label]
+        if stage is not Stage.LOST and self._checklist.total:
+            details = [
+                self.tr("%s (checklist %d/%d)")
+                % (stage.label, self._checklist.done, self._checklist.total)
+            ]
         if stage is Stage.LOST and prospect.lost_reason:
             details = [self.tr("Lost: %s") % prospect.lost_reason]
         if prospect.owner:
@@ -334,7 +348,7 @@ class ProspectCard(QWidget):
         self.next_action.set_next_action(
             prospect.next_action, prospect.next_action_due, is_open=stage is not Stage.LOST
         )
-        self._show_checklist(stage, lost_from)
+        self._show_checklist(is_open=stage is not Stage.LOST)
         self._update_move_buttons(stage, lost_from)
 
     def _flags_text(self, prospect: Prospect, stage: Stage, flags: frozenset[Flag]) -> str:
@@ -355,15 +369,15 @@ class ProspectCard(QWidget):
             )
         return "\n".join(lines)
 
-    def _show_checklist(self, stage: Stage, lost_from: Stage | None) -> None:
-        shown = lost_from if stage is Stage.LOST and lost_from else stage
-        items = self.context.config.checklist(shown)
-        self.checklist_box.setTitle(self.tr("Checklist: %s") % shown.label)
-        if items:
-            lines = "".join(f"<li>{_html(item)}</li>" for item in items)
-            self.checklist_label.setText(f"<ul style='margin-left:-20px'>{lines}</ul>")
-        else:
-            self.checklist_label.setText(self.tr("Nothing to check in this stage."))
+    def _show_checklist(self, *, is_open: bool) -> None:
+        """The checklist of the prospect's stage (for a lost one, the stage it was lost
+        from, to look at but not to tick)."""
+        items = self._checklist
+        title = self.tr("Checklist: %s") % items.stage.label
+        if items.total:
+            title += f" · {items.done}/{items.total}"
+        self.checklist_box.setTitle(title)
+        self.checklist.set_checklist(items, enabled=is_open)
 
     def _update_move_buttons(self, stage: Stage, lost_from: Stage | None) -> None:
         lost = stage is Stage.LOST
@@ -467,6 +481,19 @@ class ProspectCard(QWidget):
         return self._run(
             SetNextActionCommand(self.context, self.prospect_id, text, due, name=self._name())
         )
+
+    @Slot(str, bool)
+    def set_item_ticked(self, item: str, ticked: bool) -> bool:
+        """Tick or untick ``item`` of the checklist shown, through the undo stack."""
+        if self.prospect_id is None or self.prospect is None:
+            return False
+        command = TickChecklistCommand(
+            self.context, self.prospect_id, self._checklist.stage, item, ticked, name=self._name()
+        )
+        if not self._run(command):
+            self._load(keep_unsaved=True)  # the box shows what is stored, not the refused click
+            return False
+        return True
 
     # -- moves ---------------------------------------------------------------------------
 
@@ -588,7 +615,3 @@ class ProspectCard(QWidget):
         if self.prospect_id is None:
             return False
         return self._run(LogActivityCommand(self.context, self.prospect_id, "note", text=text))
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
