@@ -40,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -68,6 +69,69 @@ if TYPE_CHECKING:
     from onboard_desk.ui.context import AppContext
 
 ScreenFactory = Callable[[], QWidget]
+
+
+class ScreenStack(QStackedWidget):
+    """The screens, as narrow as the screen shown needs (a plain stack is as wide as its
+    widest screen, so the Reports screen would keep the card narrow on the board)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+
+
+class SidePanel(QScrollArea):
+    """The right-hand panel: a stack of panels (the prospect card) that scrolls rather
+    than widening the window.
+
+    A splitter cannot make a pane narrower than its content's minimum, so a card wider
+    than the room beside the current screen would push the window past the screen's edge
+    (on a 1366 or 1440 pixel laptop). In a scroll area the card keeps its layout and
+    scrolls sideways only when the user drags the panel narrower than that.
+    """
+
+    #: The panel's content asks for more room than it has (its natural width, in px).
+    sig_needs_width = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panels = QStackedWidget()
+        self.setWidget(self.panels)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.panels.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A card fills in after its data arrives and only then knows how wide it wants to be.
+        if watched is self.panels and event.type() == QEvent.Type.LayoutRequest:
+            natural = self.natural_width()
+            if natural > self.width():
+                self.sig_needs_width.emit(natural)
+        return super().eventFilter(watched, event)
+
+    def addWidget(self, widget: QWidget) -> int:
+        return self.panels.addWidget(widget)
+
+    def indexOf(self, widget: QWidget) -> int:
+        return self.panels.indexOf(widget)
+
+    def setCurrentWidget(self, widget: QWidget) -> None:
+        self.panels.setCurrentWidget(widget)
+
+    def currentWidget(self) -> QWidget | None:
+        return self.panels.currentWidget()
+
+    def natural_width(self) -> int:
+        """The width at which the current panel needs no scrolling."""
+        panel = self.panels.currentWidget()
+        needed = panel.minimumSizeHint().width() if panel is not None else 0
+        return needed + self.verticalScrollBar().sizeHint().width()
+
+
 #: A remembered window smaller than this is not restored (it came from another screen).
 MIN_RESTORED_SIZE = (480, 360)
 
@@ -127,11 +191,11 @@ class MainWindow(QMainWindow):
         self.sidebar.setBackgroundRole(self.sidebar.palette().ColorRole.Window)
         self.sidebar.setMinimumWidth(110)
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
-        self.stack = QStackedWidget()
+        self.stack = ScreenStack()
         self._placeholder = self._make_placeholder()
         self.stack.addWidget(self._placeholder)
         #: Right-hand side panel (the prospect card goes here).
-        self.side_panel = QStackedWidget()
+        self.side_panel = SidePanel()
         self.side_panel.hide()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("MainSplitter")
@@ -145,6 +209,9 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([130, 1000, 0])
         self.setCentralWidget(self.splitter)
+        self._side_panel_fits_content = False
+        self.side_panel.sig_needs_width.connect(self._fit_side_panel)
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
 
         self.menus = MenuBuilder(self)
         self._build_menus()
@@ -236,10 +303,23 @@ class MainWindow(QMainWindow):
         self.side_panel.setCurrentWidget(widget)
         if not self.side_panel.isVisible():
             self.side_panel.show()
-            sizes = self.splitter.sizes()
-            if sizes[2] < 200:
-                total = sum(sizes)
-                self.splitter.setSizes([sizes[0], max(400, total - sizes[0] - 420), 420])
+            if self.splitter.sizes()[2] < 200:
+                self._side_panel_fits_content = True
+                self._fit_side_panel(self.side_panel.natural_width())
+
+    def _fit_side_panel(self, natural: int) -> None:
+        """Make the side panel as wide as its content needs, leaving the screen beside it
+        at least 400 px; only until the user drags the splitter (their width then wins)."""
+        if not self._side_panel_fits_content or not self.side_panel.isVisible():
+            return
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        width = max(360, min(natural, total - sizes[0] - 400))
+        if width != sizes[2]:
+            self.splitter.setSizes([sizes[0], total - sizes[0] - width, width])
+
+    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._side_panel_fits_content = False
 
     def set_context(self, context: AppContext) -> None:
         """The database is open: enable what needs it and build the screen on show."""

@@ -162,6 +162,7 @@ class ReportsView(QWidget):
         self.clear_folder_button.setEnabled(False)
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
 
+        # Two rows, so that the screen fits beside the prospect card on a laptop.
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("Period:"), self))
         filters.addWidget(self.period_combo)
@@ -171,12 +172,13 @@ class ReportsView(QWidget):
         filters.addSpacing(12)
         filters.addWidget(QLabel(self.tr("Owner:"), self))
         filters.addWidget(self.owner_combo)
-        filters.addSpacing(12)
-        filters.addWidget(QLabel(self.tr("Data:"), self))
-        filters.addWidget(self.folder_edit, 1)
-        filters.addWidget(self.folder_button)
-        filters.addWidget(self.clear_folder_button)
+        filters.addStretch(1)
         filters.addWidget(self.refresh_button)
+        source = QHBoxLayout()
+        source.addWidget(QLabel(self.tr("Data:"), self))
+        source.addWidget(self.folder_edit, 1)
+        source.addWidget(self.folder_button)
+        source.addWidget(self.clear_folder_button)
 
         self.summary_label = QLabel(self)
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
@@ -215,6 +217,7 @@ class ReportsView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(source)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(exports)

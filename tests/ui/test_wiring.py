@@ -58,3 +58,28 @@ def test_new_prospect_dialog_and_open_existing(window, engine, qtbot):
     dialog.sig_open_existing.emit(ada)
     qtbot.waitUntil(lambda: window.card_panel.card.prospect_id == ada, timeout=5000)
     dialog.reject()
+
+
+def test_the_card_fits_beside_any_screen_without_widening_the_window(window, engine, qtbot):
+    """On a 1366-pixel laptop screen, opening a card (after visiting the widest screen,
+    Reports) neither pushes the window past the screen nor squeezes the card while there
+    is room for it."""
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    for key in ("reports", "prospects", "board"):
+        window.show_screen(key)
+    ada = add_prospect(engine, "Ada Lovelace", stage=Stage.TRIAL)
+    window.open_prospect(ada)
+    qtbot.waitUntil(lambda: window.card_panel.card.prospect_id == ada, timeout=5000)
+    qtbot.wait(100)
+    assert window.width() == 1366
+    assert window.minimumSizeHint().width() <= 1366
+    _sidebar, screen, card = window.splitter.sizes()
+    assert screen >= 400
+    assert card >= min(window.side_panel.natural_width(), screen + card - 400)
+    window.show_screen("reports")  # the widest screen takes its room from the card
+    qtbot.wait(100)
+    assert window.width() == 1366
+    reports = window.screen_widget("reports")
+    assert reports.width() >= reports.minimumSizeHint().width()
