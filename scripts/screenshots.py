@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from onboard_desk.pipeline import Stage
     from onboard_desk.ui.app import launch
+    from onboard_desk.ui.board import BoardScreen
+    from onboard_desk.ui.today import TodayScreen
 
     started = launch(args.db, [sys.argv[0]], single_instance=False)
     window = started.window
@@ -109,6 +111,15 @@ def main(argv: list[str] | None = None) -> int:
         widget.grab().save(str(path))
         saved.append(path)
 
+    def save_later(delay: int, widget: QWidget, name: str, then: Callable[[], object]) -> None:
+        """Save ``widget`` once it has painted, then close it with ``then``."""
+
+        def step() -> None:
+            save(widget, name)
+            then()
+
+        QTimer.singleShot(delay, step)
+
     steps: list[tuple[int, Callable[[], None]]] = []
 
     def show(key: str) -> Callable[[], None]:
@@ -123,23 +134,25 @@ def main(argv: list[str] | None = None) -> int:
         assert window.context is not None
         dialog = SettingsDialog(window.context, window)
         dialog.show()
-        QTimer.singleShot(300, lambda: (save(dialog, "settings"), dialog.close()))
+        save_later(300, dialog, "settings", dialog.close)
 
     def switcher() -> None:
         window.open_quick_switcher()
         box = window._quick_switcher
         box.field.setText("gar")
-        QTimer.singleShot(800, lambda: (save(box, "quick-switcher"), box.close()))
+        save_later(800, box, "quick-switcher", box.close)
 
     def done_dialog() -> None:
         window.show_screen("today")
         today = window.screen_widget("today")
+        assert isinstance(today, TodayScreen)
         items = [i for g in today.agenda.groups[:2] for i in g.items] if today.agenda else []
         if items:
             today.select_prospect(items[0].prospect_id)
             today.mark_done(items[0])
             dialog = today.done_dialog
-            QTimer.singleShot(300, lambda: (save(dialog, "done"), dialog.reject()))
+            assert dialog is not None
+            save_later(300, dialog, "done", dialog.reject)
 
     for key in window.screen_keys():
         steps.append((1500, show(key)))
@@ -148,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     def open_card() -> None:
         window.show_screen("board")
         board = window.screen_widget("board")
-        column = board.columns[Stage.TRIAL] if board is not None else None
+        column = board.columns[Stage.TRIAL] if isinstance(board, BoardScreen) else None
         if column is not None and column.model.rowCount():
             window.open_prospect(column.model.card_at(0).prospect_id)
 

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from onboard_desk.ui.context import AppContext
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -70,8 +77,7 @@ def main() -> int:
             prospect_id=trial_id,
             outcome="no answer",
             by="Jamie Lee",
-            next_call_at=utcnow().replace(hour=14, minute=0)
-            + __import__("datetime").timedelta(days=1),
+            next_call_at=utcnow().replace(hour=14, minute=0) + timedelta(days=1),
             next_call_note="Trial questions",
         )
         bulk_ids = [
@@ -91,17 +97,17 @@ def main() -> int:
 
     context = AppContext(engine, folder / "demo.sqlite3", thread_pool=QThreadPool())
 
-    def shot(widget: object, name: str, settle_ms: int = 400) -> None:
+    def shot(widget: QWidget, name: str, settle_ms: int = 400) -> None:
         from PySide6.QtCore import QEventLoop, QTimer
 
-        widget.show()  # type: ignore[attr-defined]
+        widget.show()
         loop = QEventLoop()
         QTimer.singleShot(settle_ms, loop.quit)
         loop.exec()
         path = out / f"outreach-{name}.png"
-        widget.grab().save(str(path))  # type: ignore[attr-defined]
+        widget.grab().save(str(path))
         print(path)
-        widget.close()  # type: ignore[attr-defined]
+        widget.close()
 
     compose = ComposeDialog(context, trial_id)
     compose.custom_edit.setText("Great to see your team already set up two clinics.")
@@ -137,7 +143,7 @@ def main() -> int:
     return 0
 
 
-def shot_bulk_results(context: object, ids: list[int], out: Path) -> None:
+def shot_bulk_results(context: AppContext, ids: list[int], out: Path) -> None:
     """The bulk dialog after a run against a local test server (one recipient refused)."""
     import socket
 
@@ -163,7 +169,7 @@ def shot_bulk_results(context: object, ids: list[int], out: Path) -> None:
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        with context.session() as session:  # type: ignore[attr-defined]
+        with context.session() as session:
             mail.save_mail_settings(
                 session,
                 mail.MailSettings(
@@ -176,7 +182,7 @@ def shot_bulk_results(context: object, ids: list[int], out: Path) -> None:
                     bulk_pause_seconds=0.2,
                 ),
             )
-        dialog = BulkSendDialog(context, ids)  # type: ignore[arg-type]
+        dialog = BulkSendDialog(context, ids)
         dialog.select_template("Final check-in")
         dialog.show()
         loop = QEventLoop()

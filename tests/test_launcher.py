@@ -4,6 +4,7 @@ freedesktop.org menus look, starting this installation by its full path."""
 from __future__ import annotations
 
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_desktop_entry_replaces_only_the_exec_line():
 def test_launcher_command_is_the_script_next_to_the_interpreter_or_python_m(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(launcher.sysconfig, "get_path", lambda _name: str(tmp_path))
+    monkeypatch.setattr(sysconfig, "get_path", lambda _name: str(tmp_path))
     assert launcher.launcher_command() == [sys.executable, "-m", "onboard_desk"]
     script = tmp_path / "onboard-desk"
     script.write_text("#!/bin/sh\n")

@@ -139,11 +139,9 @@ def test_import_gives_back_its_larger_page_cache(do_import, engine: Engine) -> N
         seen.append(int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0))
         original(connection, first_id, last_id)
 
-    sqlite_specific.index_prospect_range = spy  # type: ignore[assignment]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sqlite_specific, "index_prospect_range", spy)
         do_import("hubspot_contacts.csv")
-    finally:
-        sqlite_specific.index_prospect_range = original  # type: ignore[assignment]
     with engine.connect() as connection:
         after = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     assert seen == [-sqlite_specific.IMPORT_CACHE_KIB]

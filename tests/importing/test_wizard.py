@@ -117,6 +117,7 @@ def test_cancel_leaves_nothing(qtbot, context: AppContext, engine: Engine, tmp_p
         qtbot.waitUntil(lambda: run_page.progress.value() > 0, timeout=TIMEOUT)
         run_page.cancel_button.click()
     assert finished.args[0] is None
+    assert run_page.failure is not None
     assert "cancelled; nothing was imported" in run_page.failure
     assert wizard.result_page.title() == "Nothing was imported"
     assert count(engine, "prospect") == 0 and count(engine, "importbatch") == 0

@@ -205,6 +205,7 @@ def secret_keyring(tmp_path: Path) -> Iterator[KeyringHandle]:
     if backend is None:
         from keyrings.alt.file import PlaintextKeyring
 
+        # keyrings.alt ships no type information, so its classes are Any to mypy.
         class FileKeyringForTests(PlaintextKeyring):  # type: ignore[misc]
             """keyrings.alt's file backend, ranked as usable so the app accepts it here.
 

@@ -408,10 +408,12 @@ def test_password_never_in_database_settings_or_logs(
     )
     assert [r.status for r in results] == ["sent", "failed"]
     # A failed login must not leak it either.
+    draft = items[0].draft
+    assert draft is not None
     with pytest.raises(AuthenticationError) as failure:
         mail.send_draft(
             engine,
-            draft=items[0].draft,  # type: ignore[arg-type]
+            draft=draft,
             settings=settings.with_changes(user="someone-else"),
             by="me",
             config=PipelineConfig(),

@@ -183,7 +183,8 @@ def test_save_copy_and_name_clash(session: Session) -> None:
     updated = templates.save_template(
         session, template_id=saved.id, name="My intro", subject="Hello", body="B", stage=None
     )
-    assert updated.stage is None and session.get(EmailTemplate, saved.id).subject == "Hello"
+    stored = session.get(EmailTemplate, saved.id)
+    assert updated.stage is None and stored is not None and stored.subject == "Hello"
 
 
 def test_stage_template_offered_first_then_next_step(session: Session) -> None:

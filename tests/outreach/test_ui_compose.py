@@ -23,9 +23,10 @@ def _trial_prospect(context: Any, email: str = "zoe@example.org", **fields: Any)
             fields={"name": "Zoë Müller", "company": "Acme", "email": email, **fields},
             by="Jamie",
         )
+        assert prospect.id is not None
         for stage in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL):
             store.move_prospect(session, prospect_id=prospect.id, target=stage, by="Jamie")
-        return int(prospect.id)
+        return prospect.id
 
 
 def _smtp(context: Any, port: int) -> None:
@@ -84,7 +85,8 @@ def test_send_over_smtp_logs_and_sets_next_action(
     [email] = _emails(app_context)
     assert email.template == "Trial welcome and guide"
     with app_context.session() as session:
-        assert store.get_prospect(session, prospect_id).next_action.startswith("Final check-in")
+        next_action = store.get_prospect(session, prospect_id).next_action
+    assert next_action is not None and next_action.startswith("Final check-in")
 
 
 def test_failure_is_shown_and_nothing_logged(qtbot: Any, app_context: Any) -> None:
@@ -105,7 +107,12 @@ def test_mail_program_route_logs_only_when_confirmed(
     qtbot: Any, app_context: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("onboard_desk.ui.compose.open_url", lambda url: opened.append(url) or True)
+
+    def open_url(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("onboard_desk.ui.compose.open_url", open_url)
     prospect_id = _trial_prospect(app_context)
     dialog = ComposeDialog(app_context, prospect_id)
     qtbot.addWidget(dialog)

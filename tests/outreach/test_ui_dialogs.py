@@ -34,7 +34,8 @@ def _prospect(context: Any, name: str = "Zoë Müller", **fields: Any) -> int:
             fields={"name": name, "company": "Acme", "phone": "+49 30 1234567", **fields},
             by="Jamie",
         )
-        return int(prospect.id)
+        assert prospect.id is not None
+        return prospect.id
 
 
 def _activities(context: Any, kind: str) -> list[Activity]:

@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -15,8 +16,10 @@ import pytest
 from onboard_desk.cli import main
 
 
-def _json(path: Path) -> dict:
-    return json.loads(path.read_text())
+def _json(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text())
+    assert isinstance(data, dict)
+    return data
 
 
 def test_report_json_on_one_database(fixture_db: Path, tmp_path: Path) -> None:

@@ -70,13 +70,17 @@ def assert_matches_history(session: Session, prospect_id: int) -> None:
         return
     assert stored is not None
     assert stored["furthest"] == expected["furthest"]
-    copy = session.exec(  # type: ignore[call-overload]
-        text(
-            "SELECT p.furthest_stage, p.owner = j.owner, p.created_at = j.created_at "
-            "FROM prospect p JOIN prospectjourney j ON j.prospect_id = p.id WHERE p.id = :id"
-        ),
-        params={"id": prospect_id},
-    ).one()
+    copy = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT p.furthest_stage, p.owner = j.owner, p.created_at = j.created_at "
+                "FROM prospect p JOIN prospectjourney j ON j.prospect_id = p.id WHERE p.id = :id"
+            ),
+            {"id": prospect_id},
+        )
+        .one()
+    )
     assert tuple(copy) == (expected["furthest"], 1, 1)
     for name in journey.DURATION_COLUMNS:
         if expected[name] is None:
@@ -179,12 +183,16 @@ def test_demo_load_fills_every_journey(engine: Engine) -> None:
         assert len(ids) == 300
         for pid in ids:
             assert_matches_history(session, pid)
-        triggers = session.exec(  # type: ignore[call-overload]
-            text(
-                "SELECT count(*) FROM sqlite_master "
-                "WHERE type = 'trigger' AND name LIKE 'prospectjourney%'"
+        triggers = (
+            session.connection()
+            .execute(
+                text(
+                    "SELECT count(*) FROM sqlite_master "
+                    "WHERE type = 'trigger' AND name LIKE 'prospectjourney%'"
+                )
             )
-        ).one()[0]
+            .scalar_one()
+        )
         assert triggers == 4
 
 

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCharts import QHorizontalBarSeries, QLineSeries
+from PySide6.QtCharts import QAbstractSeries, QHorizontalBarSeries, QLineSeries
 
 from onboard_desk.db import open_database
-from onboard_desk.reports import ReportSources, build_report
+from onboard_desk.reports import Report, ReportSources, build_report
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.report_table_model import RAW_ROLE
 from onboard_desk.ui.reports_view import PERIODS, ReportsView
@@ -28,15 +28,23 @@ def view(qtbot, fixture_db: Path) -> Iterator[ReportsView]:
     engine.dispose()
 
 
-def _compute(qtbot, view: ReportsView, action) -> object:
+def _compute(qtbot, view: ReportsView, action) -> Report:
     with qtbot.waitSignal(view.sig_report_ready, timeout=10000) as blocker:
         action()
-    return blocker.args[0]
+    report = blocker.args[0]
+    assert isinstance(report, Report)
+    return report
 
 
 def _column(view: ReportsView, key: str, column: int) -> list[object]:
     model = view.sections[key].model
     return [model.index(r, column).data(RAW_ROLE) for r in range(model.rowCount())]
+
+
+def _series(view: ReportsView, key: str) -> list[QAbstractSeries]:
+    chart_view = view.sections[key].chart_view
+    assert chart_view is not None, f"the {key} section has no chart"
+    return chart_view.chart().series()
 
 
 def test_shows_the_same_numbers_as_the_report(qtbot, view: ReportsView, fixture_db: Path) -> None:
@@ -50,21 +58,23 @@ def test_shows_the_same_numbers_as_the_report(qtbot, view: ReportsView, fixture_
     assert model.index(0, 3).data() == "75.0 %"
     assert "12" in view.summary_label.text()
     # Charts carry the same figures (bars are listed bottom-up: Won first).
-    funnel_series = view.sections["funnel"].chart_view.chart().series()[0]
+    funnel_series = _series(view, "funnel")[0]
     assert isinstance(funnel_series, QHorizontalBarSeries)
     bar_set = funnel_series.barSets()[0]
     assert [bar_set.at(i) for i in range(bar_set.count())][::-1] == [
         float(r.reached) for r in expected.funnel
     ]
-    durations = view.sections["durations"].chart_view.chart().series()[0]
+    durations = _series(view, "durations")[0]
+    assert isinstance(durations, QHorizontalBarSeries)
     medians = durations.barSets()[1]
     assert medians.label() == "Median"
     assert medians.at(medians.count() - 1) == pytest.approx(
         expected.durations[0].median_days, abs=0.05
     )
-    trend = view.sections["trend"].chart_view.chart().series()
+    trend = _series(view, "trend")
     assert [s.name() for s in trend] == ["New prospects", "Moves", "Wins"]
-    assert isinstance(trend[0], QLineSeries)
+    assert all(isinstance(s, QLineSeries) for s in trend)
+    assert isinstance(trend[1], QLineSeries)
     assert sum(p.y() for p in trend[1].points()) == sum(r.moves for r in expected.trend)
     assert all(button.isEnabled() for button in view.export_buttons.values())
 

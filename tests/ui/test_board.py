@@ -12,6 +12,7 @@ from onboard_desk.db import session_scope
 from onboard_desk.pipeline import Stage
 from onboard_desk.ui import move_dialogs
 from onboard_desk.ui.board import BoardScreen
+from onboard_desk.ui.board_model import BoardColumnModel
 from tests.ui.conftest import add_prospect, stage_of
 
 
@@ -23,13 +24,17 @@ def _board(context: Any, qtbot: Any) -> BoardScreen:
     return board
 
 
+def _row(model: BoardColumnModel, prospect_id: int) -> int:
+    row = model.row_of(prospect_id)
+    assert row is not None, "the card is not in its column"
+    return row
+
+
 def _drag(board: BoardScreen, qtbot: Any, prospect_id: int, source: Stage, target: Stage) -> None:
     """Drop a card from ``source`` onto ``target`` the way QListView does: the source
     model encodes the dragged index, the target model receives the drop."""
     source_model = board.columns[source].model
-    row = source_model.row_of(prospect_id)
-    assert row is not None, "the card is not in its column"
-    mime = source_model.mimeData([source_model.index(row, 0)])
+    mime = source_model.mimeData([source_model.index(_row(source_model, prospect_id), 0)])
     target_model = board.columns[target].model
     assert target_model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
     accepted = target_model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
@@ -99,7 +104,7 @@ def test_drop_on_lost_asks_the_lost_reason(context, engine, qtbot, monkeypatch):
     column = board.columns[Stage.LOST]
     assert not column.unfolded
     source = board.columns[Stage.FIRST_CALL].model
-    mime = source.mimeData([source.index(source.row_of(ada), 0)])
+    mime = source.mimeData([source.index(_row(source, ada), 0)])
     from onboard_desk.ui.board_model import dropped_from_mime
 
     column.sig_card_dropped.emit(dropped_from_mime(mime, Stage.LOST))
@@ -157,13 +162,13 @@ def test_move_without_dragging(context, engine, qtbot, shown_errors):
     ada = add_prospect(engine, "Ada Lovelace", stage=Stage.PAYMENT)
     board = _board(context, qtbot)
     model = board.columns[Stage.PAYMENT].model
-    card = model.card_at(model.row_of(ada))
+    card = model.card_at(_row(model, ada))
     assert board.move_card(card, Stage.WON)
     assert stage_of(engine, ada) is Stage.WON
     bob = add_prospect(engine, "Bob", stage=Stage.TRIAL)
     board.refresh()
     trial = board.columns[Stage.TRIAL].model
     qtbot.waitUntil(lambda: trial.row_of(bob) is not None, timeout=5000)
-    assert not board.move_card(trial.card_at(trial.row_of(bob)), Stage.WON)
+    assert not board.move_card(trial.card_at(_row(trial, bob)), Stage.WON)
     assert stage_of(engine, bob) is Stage.TRIAL
     assert "Payment" in shown_errors[-1][1]

@@ -3,6 +3,7 @@ settings, quick switcher, reminders, single instance, start-up."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -193,6 +194,7 @@ def test_clicking_a_tray_reminder_opens_the_prospect(window, context, engine, qt
     reminders = Reminders(context, window, use_tray=True)
     reminders.sig_open_prospect.connect(window.open_prospect)
     reminders.remind([DueReminder(7, "Ada", "Call Ada", utcnow())])
+    assert reminders.tray is not None
     with qtbot.waitSignal(window.sig_open_prospect_requested) as blocker:
         reminders.tray.messageClicked.emit()
     assert blocker.args == [7]
@@ -217,6 +219,7 @@ def test_launch_shows_the_window_then_opens_the_database(qtbot, tmp_path):
     db = tmp_path / "fresh.sqlite3"
     started = launch(db, ["onboard-desk"])
     window = started.window
+    assert window is not None
     qtbot.addWidget(window)
     assert window.isVisible()
     assert "fresh.sqlite3" in window.windowTitle()
@@ -227,6 +230,7 @@ def test_launch_shows_the_window_then_opens_the_database(qtbot, tmp_path):
     # A second launch on the same database hands over instead of opening it again.
     second = launch(db, ["onboard-desk"])
     assert second.window is None and second.exit_code == 0
+    assert started.server is not None and started.opener is not None
     started.server.close()
     started.opener.wait(5)
     window.context.thread_pool.waitForDone(5000)
@@ -279,6 +283,7 @@ def test_a_file_that_is_not_a_database_is_reported_in_the_window(qtbot, tmp_path
     bogus.write_text("this is not a database, " * 200)
     started = launch(bogus, ["onboard-desk"], single_instance=False)
     window = started.window
+    assert window is not None
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: bool(shown_errors), timeout=10000)
     assert "not an Onboard Desk database" in shown_errors[0][1]
@@ -291,8 +296,13 @@ def test_no_command_opens_the_window(monkeypatch, tmp_path):
     from onboard_desk import cli
     from onboard_desk.ui import app
 
-    calls: list[object] = []
-    monkeypatch.setattr(app, "run_gui", lambda db=None, argv=None: calls.append(db) or 0)
+    calls: list[str | os.PathLike[str] | None] = []
+
+    def run_gui(db: str | os.PathLike[str] | None = None, argv: list[str] | None = None) -> int:
+        calls.append(db)
+        return 0
+
+    monkeypatch.setattr(app, "run_gui", run_gui)
     assert cli.main(["--db", str(tmp_path / "x.sqlite3")]) == 0
     assert calls == [str(tmp_path / "x.sqlite3")]
 

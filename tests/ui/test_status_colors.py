@@ -30,10 +30,11 @@ def test_every_status_colour_reads_on_light_and_dark_windows(qapp) -> None:
             palette.setColor(QPalette.ColorRole.Link, QColor("#0000ee"))
             QGuiApplication.setPalette(palette)
             assert status_colors.is_dark() is (window.lightness() < 128)
-            for kind in ("error", "warning", "success", "info"):
-                colour = status_colors.status_color(kind)  # type: ignore[arg-type]
+            kinds: tuple[status_colors.Kind, ...] = ("error", "warning", "success", "info")
+            for kind in kinds:
+                colour = status_colors.status_color(kind)
                 assert _contrast(colour, window) >= 4.5, (kind, window.name())
-                assert colour.name() in status_colors.text_style(kind)  # type: ignore[arg-type]
+                assert colour.name() in status_colors.text_style(kind)
             assert _contrast(status_colors.link_color(), window) >= 4.5, window.name()
     finally:
         QGuiApplication.setPalette(original)

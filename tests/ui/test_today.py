@@ -23,6 +23,11 @@ def _today(context: Any, qtbot: Any) -> TodayScreen:
     return screen
 
 
+def _agenda(screen: TodayScreen) -> Agenda:
+    assert screen.agenda is not None, "the agenda has not loaded"
+    return screen.agenda
+
+
 def _start_of_today() -> datetime:
     local = datetime.now().astimezone()
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -35,7 +40,7 @@ def test_groups_overdue_and_today_oldest_first(context, engine, qtbot):
     add_prospect(engine, "Later", due=utcnow() + timedelta(days=5))
     nothing = add_prospect(engine, "Nothing planned", next_action=None)
     screen = _today(context, qtbot)
-    agenda = screen.agenda
+    agenda = _agenda(screen)
     assert [i.prospect_id for i in agenda.group(GroupKind.OVERDUE).items] == [older, newer]
     assert [i.prospect_id for i in agenda.group(GroupKind.TODAY).items] == [today]
     assert [i.prospect_id for i in agenda.group(GroupKind.NO_NEXT_ACTION).items] == [nothing]
@@ -46,9 +51,9 @@ def test_groups_overdue_and_today_oldest_first(context, engine, qtbot):
 def test_a_capped_group_says_how_many_more_across_the_row(context, engine, qtbot):
     add_prospect(engine, "Old", due=_start_of_today() - timedelta(days=3))
     screen = _today(context, qtbot)
-    shown = screen.agenda.group(GroupKind.OVERDUE)
+    shown = _agenda(screen).group(GroupKind.OVERDUE)
     capped = AgendaGroup(GroupKind.OVERDUE, shown.items, 1_234)
-    screen.show_agenda(Agenda(groups=(capped,), now=screen.agenda.now))
+    screen.show_agenda(Agenda(groups=(capped,), now=_agenda(screen).now))
     title = screen.model.item(0)
     assert title.text() == "Overdue (1,234)"
     more = title.child(title.rowCount() - 1)
@@ -77,7 +82,7 @@ def test_done_logs_the_activity_and_sets_the_next_action(context, engine, qtbot)
     assert activities[0].subject == "Call about the offer"
     assert activities[0].text == "Interested, wants numbers"
     assert prospect.next_action == "Follow up on the first contact"
-    assert prospect.next_action_due > utcnow()
+    assert prospect.next_action_due is not None and prospect.next_action_due > utcnow()
     # One undo step takes back both.
     context.undo_stack.undo()
     with session_scope(engine) as session:
@@ -91,6 +96,7 @@ def test_cancelled_done_changes_nothing(context, engine, qtbot):
     screen = _today(context, qtbot)
     screen.select_prospect(ada)
     screen.mark_selected_done()
+    assert screen.done_dialog is not None
     screen.done_dialog.reject()
     with session_scope(engine) as session:
         assert store.activities_of(session, ada) == []
@@ -104,10 +110,11 @@ def test_snooze_tomorrow_moves_the_due_date(context, engine, qtbot):
     screen.snooze_selected(Snooze.TOMORROW)
     with session_scope(engine) as session:
         due = store.get_prospect(session, ada).next_action_due
+    assert due is not None
     local = due.astimezone()
     assert local.date() == (datetime.now().astimezone() + timedelta(days=1)).date()
     assert (local.hour, local.minute) == (9, 0)
-    qtbot.waitUntil(lambda: not screen.agenda.group(GroupKind.OVERDUE).items, timeout=5000)
+    qtbot.waitUntil(lambda: not _agenda(screen).group(GroupKind.OVERDUE).items, timeout=5000)
 
 
 def test_open_emits_the_prospect(context, engine, qtbot):

@@ -5,17 +5,29 @@ from __future__ import annotations
 import csv
 import sqlite3
 from pathlib import Path
+from typing import TypeVar
 
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from onboard_desk.importing import ImportOptions, run_import
+from onboard_desk.ui.bulk_send import BulkSendDialog
+from onboard_desk.ui.calendar_feed import CalendarExportDialog
+from onboard_desk.ui.compose import ComposeDialog
+from onboard_desk.ui.import_wizard import ImportWizard
+from onboard_desk.ui.log_call import LogCallDialog
+from onboard_desk.ui.new_prospect import NewProspectDialog
+from onboard_desk.ui.template_editor import TemplateEditor
+from onboard_desk.ui.window_actions import MailSettingsDialog
 from tests.ui.conftest import add_prospect
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 
+W = TypeVar("W", bound=QWidget)
 
-def _top_level(name: str) -> list:
-    return [w for w in QApplication.topLevelWidgets() if type(w).__name__ == name and w.isVisible()]
+
+def _top_level(kind: type[W]) -> list[W]:
+    """The shown top-level windows of ``kind`` (dialogs the window opened)."""
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
 
 
 def _menu_texts(window, title: str) -> list[str]:
@@ -49,7 +61,7 @@ def test_reports_is_a_screen(window, engine, qtbot) -> None:
 
 def test_a_dropped_file_opens_the_import_wizard(window, qtbot) -> None:
     window.sig_file_dropped.emit(DATA / "hubspot_contacts.csv")
-    wizards = _top_level("ImportWizard")
+    wizards = _top_level(ImportWizard)
     assert wizards, "the wizard opens"
     wizard = wizards[-1]
     paths = [edit.text() for edit in wizard.findChildren(QLineEdit)]
@@ -117,11 +129,11 @@ def test_email_and_call_act_on_the_prospect_on_the_card(window, engine, qtbot, s
     qtbot.waitUntil(lambda: window.card_panel.card.prospect_id == ada, timeout=5000)
     assert window.actions_.current_prospect_id() == ada
     window.actions_.call_action.trigger()
-    dialogs = _top_level("LogCallDialog")
+    dialogs = _top_level(LogCallDialog)
     assert dialogs and dialogs[-1].prospect_id == ada
     dialogs[-1].reject()
     window.actions_.compose_action.trigger()
-    composers = _top_level("ComposeDialog")
+    composers = _top_level(ComposeDialog)
     assert composers
     composers[-1].reject()
 
@@ -130,23 +142,23 @@ def test_send_to_the_listed_prospects_reviews_them_first(window, engine, qtbot) 
     ids = {add_prospect(engine, name) for name in ("Ada Lovelace", "Grace Hopper")}
     window.show_screen("prospects")
     window.actions_.bulk_action.trigger()
-    qtbot.waitUntil(lambda: bool(_top_level("BulkSendDialog")), timeout=5000)
-    dialog = _top_level("BulkSendDialog")[-1]
+    qtbot.waitUntil(lambda: bool(_top_level(BulkSendDialog)), timeout=5000)
+    dialog = _top_level(BulkSendDialog)[-1]
     assert set(dialog.prospect_ids) == ids
     dialog.reject()
 
 
 def test_calendar_and_templates_dialogs_open(window) -> None:
     window.actions_.calendar_action.trigger()
-    calendars = _top_level("CalendarExportDialog")
+    calendars = _top_level(CalendarExportDialog)
     assert calendars and calendars[-1].updater is window.actions_.calendar_feed
     calendars[-1].reject()
     window.actions_.templates_action.trigger()
-    assert _top_level("TemplateEditor")
-    _top_level("TemplateEditor")[-1].reject()
+    assert _top_level(TemplateEditor)
+    _top_level(TemplateEditor)[-1].reject()
     window.actions_.mail_settings_action.trigger()
-    assert _top_level("MailSettingsDialog")
-    _top_level("MailSettingsDialog")[-1].reject()
+    assert _top_level(MailSettingsDialog)
+    _top_level(MailSettingsDialog)[-1].reject()
 
 
 def test_a_new_database_shows_how_to_begin(window, engine, qtbot) -> None:
@@ -156,12 +168,12 @@ def test_a_new_database_shows_how_to_begin(window, engine, qtbot) -> None:
     assert today.stack.currentWidget() is today.empty_state
     assert today.empty_title.text() == "Welcome to Onboard Desk"
     today.empty_import_button.click()
-    wizards = _top_level("ImportWizard")
+    wizards = _top_level(ImportWizard)
     assert wizards
     wizards[-1].reject()
     today.empty_new_button.click()
-    assert _top_level("NewProspectDialog")
-    _top_level("NewProspectDialog")[-1].reject()
+    assert _top_level(NewProspectDialog)
+    _top_level(NewProspectDialog)[-1].reject()
 
 
 def test_nothing_due_is_said_and_the_list_returns_when_something_is(window, engine, qtbot):

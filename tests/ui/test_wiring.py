@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from onboard_desk.pipeline import Stage
+from onboard_desk.ui.new_prospect import NewProspectDialog
 from tests.ui.conftest import add_prospect
 
 
@@ -52,7 +53,7 @@ def test_new_prospect_dialog_and_open_existing(window, engine, qtbot):
     ada = add_prospect(engine, "Ada Lovelace")
     assert window.new_prospect_action.isEnabled()
     window.new_prospect_action.trigger()
-    dialogs = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "NewProspectDialog"]
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, NewProspectDialog)]
     assert dialogs
     dialog = dialogs[-1]
     dialog.sig_open_existing.emit(ada)

@@ -17,7 +17,7 @@ from onboard_desk.pipeline import DEFAULT_CHECKLISTS, Stage
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.log_call import LogCallDialog
 from onboard_desk.ui.prospect_card import ProspectCard
-from onboard_desk.ui.prospect_card.dialogs import LostDialog
+from onboard_desk.ui.prospect_card.dialogs import LostDialog, ReasonDialog
 
 
 @pytest.fixture
@@ -76,7 +76,9 @@ def answer_next_dialog(
             QTimer.singleShot(20, handle)
             return
         fill(dialog)
-        dialog.findChild(QDialogButtonBox).button(button).click()
+        buttons = dialog.findChild(QDialogButtonBox)
+        assert buttons is not None, "the dialog has no buttons"
+        buttons.button(button).click()
 
     QTimer.singleShot(0, handle)
 
@@ -159,16 +161,24 @@ def test_an_illegal_move_shows_the_rule_and_changes_nothing(
 
 
 def test_skipping_ahead_asks_for_a_reason(
-    qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
+    qtbot: QtBot,
+    card: ProspectCard,
+    context: AppContext,
+    prospect_id: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    answer_next_dialog(qtbot, lambda d: d.reason_edit.setText("They already saw the demo"))
+    def give_reason(dialog: QDialog) -> None:
+        assert isinstance(dialog, ReasonDialog)
+        dialog.reason_edit.setText("They already saw the demo")
+
+    answer_next_dialog(qtbot, give_reason)
     assert card.move_to(Stage.TRIAL)
     assert stored(context, prospect_id).stage == Stage.TRIAL.value
     with Session(context.engine) as session:
-        last = session.exec(select(StageChange).order_by(StageChange.id.desc())).first()  # type: ignore[union-attr]
+        last = session.exec(select(StageChange).order_by(col(StageChange.id).desc())).first()
     assert last is not None and last.reason == "They already saw the demo"
     # Cancelling the reason changes nothing.
-    card.ask_reason = lambda *_args: None  # type: ignore[method-assign]
+    monkeypatch.setattr(card, "ask_reason", lambda *_args: None)
     card.move_to(Stage.OUTREACH)  # back needs no reason
     assert not card.move_to(Stage.FOLLOW_UP)
     assert stored(context, prospect_id).stage == Stage.OUTREACH.value

@@ -3,6 +3,9 @@ lazy loading, saved views and remembered columns."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, func, select
@@ -33,9 +36,12 @@ def wait_loaded(qtbot: QtBot, view: ProspectsView) -> None:
     )
 
 
-def column_values(view: ProspectsView, key: str) -> list[object]:
+def column_values(view: ProspectsView, key: str) -> list[str]:
+    """The text each loaded row shows in column ``key``, top to bottom."""
     column = view.model.column_index(key)
-    return [view.model.index(r, column).data() for r in range(view.model.rowCount())]
+    values = [view.model.index(r, column).data() for r in range(view.model.rowCount())]
+    assert all(isinstance(v, str) for v in values), values
+    return values
 
 
 def ids_shown(view: ProspectsView) -> list[int]:
@@ -92,11 +98,18 @@ def test_typing_in_search_narrows_the_table(qtbot: QtBot, demo_context: AppConte
     qtbot.waitUntil(lambda: view.model.total_count == DEMO_SIZE, timeout=5000)
 
 
-def test_search_is_debounced(qtbot: QtBot, demo_context: AppContext) -> None:
+def test_search_is_debounced(
+    qtbot: QtBot, demo_context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     view = make_view(qtbot, demo_context)
     seen: list[ProspectFilter] = []
     original = view.model.set_filter
-    view.model.set_filter = lambda flt: (seen.append(flt), original(flt))  # type: ignore[method-assign]
+
+    def set_filter(flt: ProspectFilter) -> None:
+        seen.append(flt)
+        original(flt)
+
+    monkeypatch.setattr(view.model, "set_filter", set_filter)
     qtbot.keyClicks(view.search_edit, "oakridge")
     qtbot.waitUntil(lambda: bool(seen), timeout=2000)
     qtbot.wait(50)
@@ -305,7 +318,7 @@ def test_clicking_the_header_itself_sorts(qtbot: QtBot, demo_context: AppContext
 
 
 def test_pages_and_counts_are_read_off_the_gui_thread(
-    qtbot: QtBot, demo_context: AppContext, monkeypatch: object
+    qtbot: QtBot, demo_context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import threading
 
@@ -315,16 +328,16 @@ def test_pages_and_counts_are_read_off_the_gui_thread(
     real_fetch = prospect_table_model.fetch_page
     real_count = queries.count_prospects
 
-    def fetch(*args: object, **kwargs: object) -> object:
+    def fetch(*args: Any, **kwargs: Any) -> Any:
         threads.append(threading.current_thread().name)
-        return real_fetch(*args, **kwargs)  # type: ignore[arg-type]
+        return real_fetch(*args, **kwargs)
 
-    def count(*args: object, **kwargs: object) -> int:
+    def count(*args: Any, **kwargs: Any) -> int:
         threads.append(threading.current_thread().name)
-        return real_count(*args, **kwargs)  # type: ignore[arg-type]
+        return real_count(*args, **kwargs)
 
-    monkeypatch.setattr(prospect_table_model, "fetch_page", fetch)  # type: ignore[attr-defined]
-    monkeypatch.setattr(prospect_table_model.queries, "count_prospects", count)  # type: ignore[attr-defined]
+    monkeypatch.setattr(prospect_table_model, "fetch_page", fetch)
+    monkeypatch.setattr(queries, "count_prospects", count)
     view = make_view(qtbot, demo_context)
     view.table.scrollToBottom()
     qtbot.waitUntil(lambda: view.model.rowCount() == 2 * PAGE_SIZE, timeout=5000)
