@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, text
+from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel, col
 
 from onboard_desk.timeutil import utcnow
@@ -138,6 +138,99 @@ class ChecklistTick(SQLModel, table=True):
     item: str
     ticked_at: datetime = Field(default_factory=utcnow)
     by: str = Field(default="", max_length=120)
+
+
+# --- Keeping customers (migration 0008_retention) -------------------------------------------
+# A customer is a prospect in stage Won; these tables hang off the prospect and go with it
+# (ON DELETE CASCADE). Nothing here is written when a prospect is created or imported
+# (except a referral link for a prospect that came with a code), so imports pay nothing.
+# The rules that read them are in :mod:`onboard_desk.retention`.
+
+
+class Purchase(SQLModel, table=True):
+    """One purchase by a customer: when, how much (minor units; None when not known), and
+    a note. ``source`` is ``win`` for the purchase a win records (its deal value, with
+    ``stage_change_id`` naming that win, so undoing the win removes it) or ``manual``.
+    """
+
+    __table_args__ = (
+        # A customer's purchases in date order (cadence), and the cascade on delete.
+        Index("ix_purchase_prospect_at", "prospect_id", "purchased_at"),
+        # Purchases of a period (the report).
+        Index("ix_purchase_at", "purchased_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    prospect_id: int = Field(foreign_key="prospect.id", ondelete="CASCADE")
+    purchased_at: datetime = Field(default_factory=utcnow)
+    amount_cents: int | None = Field(default=None)
+    currency: str = Field(default="USD", max_length=3)
+    note: str = Field(default="")
+    source: str = Field(default="manual", max_length=16)
+    stage_change_id: int | None = Field(default=None)
+    recorded_at: datetime = Field(default_factory=utcnow)
+    by: str = Field(default="", max_length=120)
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """One satisfaction survey answer: the 0-10 "would you recommend us" score, a comment."""
+
+    __table_args__ = (
+        CheckConstraint("score >= 0 AND score <= 10", name="ck_surveyanswer_score"),
+        # A customer's answers newest first (latest score), and the cascade on delete.
+        Index("ix_surveyanswer_prospect_at", "prospect_id", "answered_at"),
+        # Answers of a period (team NPS).
+        Index("ix_surveyanswer_at", "answered_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    prospect_id: int = Field(foreign_key="prospect.id", ondelete="CASCADE")
+    score: int
+    comment: str = Field(default="")
+    answered_at: datetime = Field(default_factory=utcnow)
+    by: str = Field(default="", max_length=120)
+
+
+class ReferralCode(SQLModel, table=True):
+    """A customer's referral code: issued at its first win and kept from then on (also when
+    the win is undone), so a code already handed out keeps working."""
+
+    __table_args__ = (Index("ix_referralcode_code", "code", unique=True),)
+
+    prospect_id: int = Field(primary_key=True, foreign_key="prospect.id", ondelete="CASCADE")
+    code: str = Field(max_length=16)
+    issued_at: datetime = Field(default_factory=utcnow)
+
+
+class Referral(SQLModel, table=True):
+    """Who referred whom, with the rewards: a credit for the referrer and the friend's
+    discount for the referred prospect, both fixed when the link is made and both
+    ``pending`` until the referred prospect is won (then ``earned`` / ``granted``, later
+    ``redeemed`` / ``used``). ``converted_at`` and ``win_change_id`` name that win, so
+    undoing it sets both back to pending.
+    """
+
+    __table_args__ = (
+        # A prospect is referred once; also the cascade when the referred one is deleted.
+        Index("ix_referral_referred", "referred_id", unique=True),
+        # Whom a customer referred (chains), and the cascade when the referrer is deleted.
+        Index("ix_referral_referrer", "referrer_id"),
+        # Conversions of a period (viral coefficient).
+        Index("ix_referral_converted_at", "converted_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    referrer_id: int = Field(foreign_key="prospect.id", ondelete="CASCADE")
+    referred_id: int = Field(foreign_key="prospect.id", ondelete="CASCADE")
+    code: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    converted_at: datetime | None = Field(default=None)
+    win_change_id: int | None = Field(default=None)
+    credit_cents: int = Field(default=0)
+    credit_currency: str = Field(default="USD", max_length=3)
+    credit_status: str = Field(default="pending", max_length=16)
+    discount_percent: float = Field(default=0.0)
+    discount_status: str = Field(default="pending", max_length=16)
 
 
 class Setting(SQLModel, table=True):

@@ -190,7 +190,7 @@ def test_revision_0007_adds_checklist_ticks_and_its_downgrade_removes_them(
             "'2026-12-01 10:00:00.000000', '2026-12-01 10:00:00.000000')"
         )
 
-    _migrate(path, "upgrade", "head")
+    _migrate(path, "upgrade", "0007")
     assert db.check_schema(path) == "0007"
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA foreign_keys=ON")

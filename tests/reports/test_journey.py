@@ -215,8 +215,12 @@ def test_migration_backfills_journeys_of_an_older_database(tmp_path: Path) -> No
             # Revision 0006 dropped these two; at 0003 they exist.
             "CREATE INDEX ix_prospect_owner_stage ON prospect (owner, stage)",
             "CREATE INDEX ix_prospect_company_name ON prospect (company, name)",
-            # Revision 0007 added the checklist ticks.
+            # Revision 0007 added the checklist ticks, 0008 the retention tables.
             "DROP TABLE checklisttick",
+            "DROP TABLE purchase",
+            "DROP TABLE surveyanswer",
+            "DROP TABLE referralcode",
+            "DROP TABLE referral",
             "UPDATE alembic_version SET version_num = '0003'",
         ):
             connection.execute(statement)

@@ -1,0 +1,1 @@
+"""Keeping customers: purchases and their cadence, surveys and NPS, engagement, referrals."""

@@ -1,0 +1,225 @@
+"""The retention SQL that works on many customers at once, shared by the services and the report.
+
+Each builder returns the text of one statement with named parameters (``:owner``,
+``:start``...), for a session's connection (``prefix=""``) or for a report database
+attached as a schema (``prefix="src0."``). Timestamps are compared as stored (UTC text,
+see :func:`onboard_desk.sqlite_text.timestamp_param`); the SQLite-only pieces (day
+numbers, calendar days) come from :mod:`onboard_desk.sqlite_specific`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from onboard_desk.retention.nps import DETRACTOR_MAX, PROMOTER_MIN
+from onboard_desk.sqlite_specific import day_number, day_of
+
+#: How deep a referral chain is followed (a guard; links are made so they cannot loop).
+MAX_CHAIN_DEPTH = 100
+
+
+def stored_time(value: str | datetime | None) -> datetime | None:
+    """A timestamp read through raw SQL (UTC text without offset) as an aware datetime."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def customers_sql(prefix: str = "", *, owner: bool = False) -> str:
+    """The ids of the current customers (stage Won), of ``:owner`` when ``owner``; read
+    from the index on (stage, name)."""
+    by_owner = " AND c.owner = :owner" if owner else ""
+    return f"SELECT c.id FROM {prefix}prospect c WHERE c.stage = 'won'{by_owner}"
+
+
+# --- Purchases and cadence -------------------------------------------------------------------
+
+
+def cadence_ctes(prefix: str, customers: str) -> str:
+    """Common table expressions with each customer's purchases and cadence, for the
+    customers the subquery ``customers`` selects (ids):
+
+    - ``cad_total(pid, purchases, last_at, total_cents)``: every customer with a purchase;
+    - ``cad_median(pid, interval_days, purchase_days)``: those with at least two purchase
+      days (UTC
+      calendar days), the median of the gaps in days between consecutive purchase days
+      (the mean of the middle two for an even count).
+
+    The same rules as :func:`onboard_desk.retention.cadence.cadence_from`; each part reads
+    one range of the index on (prospect, time) per customer.
+    """
+    previous = "LAG(cad_days.day) OVER (PARTITION BY cad_days.pid ORDER BY cad_days.day)"
+    return (
+        f"cad_days AS (SELECT DISTINCT u.prospect_id AS pid, {day_of('u.purchased_at')} AS day "
+        f"FROM {prefix}purchase u WHERE u.prospect_id IN ({customers})), "
+        "cad_gaps AS (SELECT cad_days.pid AS pid, "
+        f"{day_number('cad_days.day')} - {day_number(previous)} AS gap FROM cad_days), "
+        "cad_ranked AS (SELECT pid, gap, "
+        "ROW_NUMBER() OVER (PARTITION BY pid ORDER BY gap) AS rn, "
+        "COUNT(*) OVER (PARTITION BY pid) AS n FROM cad_gaps WHERE gap IS NOT NULL), "
+        "cad_median AS (SELECT pid, AVG(gap) AS interval_days, MAX(n) + 1 AS purchase_days "
+        "FROM cad_ranked "
+        "WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY pid), "
+        "cad_total AS (SELECT u.prospect_id AS pid, COUNT(*) AS purchases, "
+        "MAX(u.purchased_at) AS last_at, SUM(coalesce(u.amount_cents, 0)) AS total_cents "
+        f"FROM {prefix}purchase u WHERE u.prospect_id IN ({customers}) GROUP BY u.prospect_id)"
+    )
+
+
+def expected_next_sql() -> str:
+    """The day number of the expected next purchase, over :func:`cadence_ctes`."""
+    return f"({day_number('cad_total.last_at')} + cad_median.interval_days)"
+
+
+def due_soon_sql(prefix: str = "", *, owner: bool = False, limit: bool = False) -> str:
+    """Customers whose next purchase is expected before ``:horizon`` (overdue ones too),
+    soonest first: id, name, company, owner, last purchase, interval days, purchases."""
+    customers = customers_sql(prefix, owner=owner)
+    expected = expected_next_sql()
+    return (
+        f"WITH {cadence_ctes(prefix, customers)} "
+        "SELECT p.id, p.name, p.company, p.owner, cad_total.last_at, "
+        "cad_median.interval_days, cad_total.purchases "
+        "FROM cad_median JOIN cad_total ON cad_total.pid = cad_median.pid "
+        f"JOIN {prefix}prospect p ON p.id = cad_median.pid "
+        f"WHERE {expected} < {day_number(':horizon')} "
+        f"ORDER BY {expected}, p.id" + (" LIMIT :limit" if limit else "")
+    )
+
+
+def due_soon_count_sql(prefix: str = "", *, owner: bool = False) -> str:
+    """How many customers :func:`due_soon_sql` lists, and how many customers have a cadence."""
+    customers = customers_sql(prefix, owner=owner)
+    return (
+        f"WITH {cadence_ctes(prefix, customers)} "
+        f"SELECT coalesce(SUM(CASE WHEN {expected_next_sql()} < {day_number(':horizon')} "
+        "THEN 1 ELSE 0 END), 0), COUNT(*) "
+        "FROM cad_median JOIN cad_total ON cad_total.pid = cad_median.pid"
+    )
+
+
+def purchases_in_period_sql(prefix: str = "", *, owner: bool = False) -> str:
+    """Purchases made in [``:start``, ``:end``): how many, their amount, and by how many
+    customers (read from the index on the purchase time)."""
+    join = f" JOIN {prefix}prospect p ON p.id = u.prospect_id AND p.owner = :owner" if owner else ""
+    return (
+        "SELECT COUNT(*), coalesce(SUM(u.amount_cents), 0), COUNT(DISTINCT u.prospect_id) "
+        f"FROM {prefix}purchase u{join} "
+        "WHERE u.purchased_at >= :start AND u.purchased_at < :end"
+    )
+
+
+# --- Surveys and NPS -------------------------------------------------------------------------
+
+
+def team_nps_sql(prefix: str = "", *, owner: bool = False) -> str:
+    """Promoters, passives and detractors among the customers who answered in
+    [``:start``, ``:end``), each counted once by their latest answer in that period."""
+    join = f" JOIN {prefix}prospect p ON p.id = s.prospect_id AND p.owner = :owner" if owner else ""
+    latest = (
+        "SELECT s.score AS score, ROW_NUMBER() OVER (PARTITION BY s.prospect_id "
+        "ORDER BY s.answered_at DESC, s.id DESC) AS rn "
+        f"FROM {prefix}surveyanswer s{join} "
+        "WHERE s.answered_at >= :start AND s.answered_at < :end"
+    )
+    return (
+        f"SELECT coalesce(SUM(CASE WHEN score >= {PROMOTER_MIN} THEN 1 ELSE 0 END), 0), "
+        f"coalesce(SUM(CASE WHEN score > {DETRACTOR_MAX} AND score < {PROMOTER_MIN} "
+        "THEN 1 ELSE 0 END), 0), "
+        f"coalesce(SUM(CASE WHEN score <= {DETRACTOR_MAX} THEN 1 ELSE 0 END), 0) "
+        f"FROM ({latest}) latest WHERE rn = 1"
+    )
+
+
+def latest_scores_sql(prefix: str, customers: str) -> str:
+    """A CTE ``latest_score(pid, score, answered_at)``: each customer's latest answer."""
+    return (
+        "latest_score AS (SELECT pid, score, answered_at FROM (SELECT s.prospect_id AS pid, "
+        "s.score AS score, s.answered_at AS answered_at, ROW_NUMBER() OVER "
+        "(PARTITION BY s.prospect_id ORDER BY s.answered_at DESC, s.id DESC) AS rn "
+        f"FROM {prefix}surveyanswer s WHERE s.prospect_id IN ({customers})) ranked "
+        "WHERE rn = 1)"
+    )
+
+
+# --- Referrals -------------------------------------------------------------------------------
+
+
+def chain_tree_cte(prefix: str = "") -> str:
+    """A recursive CTE ``chain(root, pid, depth)``: every referred prospect with the first
+    referrer of its chain (``root``: a referrer nobody referred) and its depth (1 = referred
+    by the root, 2 = referred by someone the root referred, ...)."""
+    return (
+        "RECURSIVE chain(root, pid, depth) AS ("
+        f"SELECT r.referrer_id, r.referred_id, 1 FROM {prefix}referral r "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {prefix}referral up "
+        "WHERE up.referred_id = r.referrer_id) "
+        f"UNION ALL SELECT chain.root, r.referred_id, chain.depth + 1 FROM chain "
+        f"JOIN {prefix}referral r ON r.referrer_id = chain.pid "
+        f"WHERE chain.depth < {MAX_CHAIN_DEPTH})"
+    )
+
+
+def chains_sql(prefix: str = "", *, owner: bool = False, limit: bool = False) -> str:
+    """Per chain (its first referrer): the referrer's id, name and owner, prospects
+    referred along the chain, how many of them were won through it, and the deepest level;
+    largest chains first. With ``owner``: the chains whose first referrer is ``:owner``'s."""
+    by_owner = " WHERE p.owner = :owner" if owner else ""
+    return (
+        f"WITH {chain_tree_cte(prefix)} "
+        "SELECT chain.root, p.name, p.owner, COUNT(*), "
+        "SUM(CASE WHEN r.converted_at IS NOT NULL THEN 1 ELSE 0 END), MAX(chain.depth) "
+        f"FROM chain JOIN {prefix}referral r ON r.referred_id = chain.pid "
+        f"JOIN {prefix}prospect p ON p.id = chain.root{by_owner} "
+        "GROUP BY chain.root, p.name, p.owner ORDER BY COUNT(*) DESC, MAX(chain.depth) DESC, "
+        "chain.root" + (" LIMIT :limit" if limit else "")
+    )
+
+
+def chain_totals_sql(prefix: str = "", *, owner: bool = False) -> str:
+    """Over every chain (of ``:owner``'s first referrers): chains, referred prospects and
+    the deepest level."""
+    by_owner = " WHERE p.owner = :owner" if owner else ""
+    return (
+        f"WITH {chain_tree_cte(prefix)} "
+        "SELECT COUNT(DISTINCT chain.root), COUNT(*), coalesce(MAX(chain.depth), 0) FROM chain "
+        f"JOIN {prefix}prospect p ON p.id = chain.root{by_owner}"
+    )
+
+
+def referrals_in_period_sql(prefix: str = "", *, owner: bool = False) -> str:
+    """Referrals made in [``:start``, ``:end``), referrals converted (the referred prospect
+    won) in it, and the credits those conversions earned (minor units). ``owner`` filters
+    on the referred prospect's owner."""
+    join = f" JOIN {prefix}prospect p ON p.id = r.referred_id AND p.owner = :owner" if owner else ""
+    made = (
+        f"SELECT COUNT(*) FROM {prefix}referral r{join} "
+        "WHERE r.created_at >= :start AND r.created_at < :end"
+    )
+    converted = (
+        f"FROM {prefix}referral r{join} WHERE r.converted_at >= :start AND r.converted_at < :end"
+    )
+    return (
+        f"SELECT ({made}), (SELECT COUNT(*) {converted}), "
+        f"(SELECT coalesce(SUM(r.credit_cents), 0) {converted})"
+    )
+
+
+def customers_at_sql(prefix: str = "", *, owner: bool = False) -> str:
+    """How many prospects were customers (in stage Won) at the instant ``:start``: those
+    whose last recorded move before it was into Won."""
+    by_owner = (
+        f" AND EXISTS (SELECT 1 FROM {prefix}prospect p WHERE p.id = w.pid AND p.owner = :owner)"
+        if owner
+        else ""
+    )
+    last_move = (
+        f"(SELECT s2.to_stage FROM {prefix}stagechange s2 WHERE s2.prospect_id = w.pid "
+        "AND s2.at < :start ORDER BY s2.at DESC, s2.id DESC LIMIT 1)"
+    )
+    return (
+        "SELECT COUNT(*) FROM (SELECT DISTINCT sc.prospect_id AS pid "
+        f"FROM {prefix}stagechange sc WHERE sc.to_stage = 'won' AND sc.at < :start) w "
+        f"WHERE {last_move} = 'won'{by_owner}"
+    )
