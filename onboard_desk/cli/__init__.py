@@ -22,6 +22,7 @@ from onboard_desk.errors import UserError
 #: Modules that add subcommands, in the order they appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "onboard_desk.cli.prospects",
+    "onboard_desk.cli.retention",
     "onboard_desk.cli.importing",
     "onboard_desk.cli.outreach",
     "onboard_desk.cli.reports",

@@ -26,6 +26,13 @@ TABLE_WIDTHS: dict[str, int] = {
     "next_action_due": 16,
     "created_at": 10,
     "updated_at": 10,
+    "code": 9,
+    "engagement": 10,
+    "score": 5,
+    "purchases": 9,
+    "last_purchase": 13,
+    "next_purchase": 13,
+    "referrals": 12,
 }
 DEFAULT_WIDTH = 20
 

@@ -54,6 +54,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--currency", help="three-letter code (default: the database's currency)")
     add.add_argument("--tags", default="", help="comma-separated")
     add.add_argument("--notes", default="")
+    add.add_argument(
+        "--referral-code",
+        metavar="CODE",
+        help="a customer's referral code: links the referral and sets the channel to referral",
+    )
     add.set_defaults(handler=cmd_add, changes_data=True)
 
     lst = subparsers.add_parser("list", help="list prospects (all that match unless --limit)")
@@ -125,8 +130,18 @@ def cmd_add(args: argparse.Namespace) -> int:
         }
         if args.value:
             fields["value_cents"] = contacts.parse_money(args.value)
+        retention = None
+        if args.referral_code is not None:
+            from onboard_desk.retention.config import load_retention_config
+
+            retention = load_retention_config(session)
         prospect = store.create_prospect(
-            session, fields=fields, by=by, config=settings_store.load_config(session)
+            session,
+            fields=fields,
+            by=by,
+            config=settings_store.load_config(session),
+            referral_code=args.referral_code,
+            retention=retention,
         )
         print(prospect.id)
     return 0
@@ -217,6 +232,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     import json
 
     from onboard_desk import checklist, settings_store, store
+    from onboard_desk.cli.retention import customer_details, customer_lines
     from onboard_desk.contacts import format_money
     from onboard_desk.pipeline import flags_for
     from onboard_desk.timeutil import format_local, utcnow
@@ -267,6 +283,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 }
                 for a in activities
             ]
+            data["customer"] = customer_details(session, args.id, now=utcnow())
             data["checklist"] = {
                 "stage": items.stage.value,
                 "done": items.done,
@@ -310,6 +327,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             lines.append("  Do not contact")
         if prospect.notes:
             lines.append(f"  Notes:        {prospect.notes}")
+        details = customer_details(session, args.id, now=utcnow())
+        if details is not None:
+            lines.extend(customer_lines(details))
         if items.total:
             lines.append(f"Checklist ({items.stage.label}, {items.done}/{items.total} done):")
             for item in items.items:
