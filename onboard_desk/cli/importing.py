@@ -168,6 +168,11 @@ def _report(result: ImportResult, args: argparse.Namespace) -> None:
         print(f"Duplicates found: {result.duplicate_count:,} (--on-duplicate {args.on_duplicate}).")
     if result.ragged_rows:
         print(f"{result.ragged_rows:,} rows had more cells than the header; extras kept.")
+    if result.referrals_linked or result.referral_codes_unmatched:
+        print(
+            f"Referral codes: {result.referrals_linked:,} linked to their customer, "
+            f"{result.referral_codes_unmatched:,} without one (imported without a referral)."
+        )
     for reject in result.rejects[:SHOWN_REJECTS]:
         print(f"  line {reject.line}: {reject.reason}", file=sys.stderr)
     if result.rejected > SHOWN_REJECTS:

@@ -236,6 +236,8 @@ def _import_rows(
         progress(1.0, result.rows_read)
     result.first_created_id = first_new_id if result.created else None
     result.updated_ids = sorted(run.updated_ids)
+    result.referrals_linked = run.referrals_linked
+    result.referral_codes_unmatched = run.referral_codes_unmatched
     if dry_run or batch_id is None:
         return
     if not result.created and not result.updated:
@@ -276,6 +278,7 @@ def _apply(
     result.preview.extend(chunk.preview)
     run.pending.extend(chunk.inserts)
     run.updates.extend(chunk.updates)
+    run.referrals.extend(chunk.referrals)
 
 
 def _label_duplicates(engine: Engine, result: ImportResult) -> None:

@@ -33,6 +33,7 @@ class Field(enum.StrEnum):
     CREATED = "created_at"
     NEXT_ACTION = "next_action"
     NEXT_ACTION_DUE = "next_action_due"
+    REFERRAL_CODE = "referral_code"
     IGNORE = "ignore"
 
     @property
@@ -57,6 +58,7 @@ FIELD_LABELS: Mapping[Field, str] = {
     Field.CREATED: "Date added",
     Field.NEXT_ACTION: "Next action",
     Field.NEXT_ACTION_DUE: "Next action due",
+    Field.REFERRAL_CODE: "Referral code",
     Field.IGNORE: "(do not import)",
 }
 
@@ -178,6 +180,14 @@ _ALIASES: Mapping[Field, tuple[str, ...]] = {
         "nextactiondue",
         "duedate",
         "followup",
+    ),
+    Field.REFERRAL_CODE: (
+        "referralcode",
+        "refcode",
+        "referrercode",
+        "referredbycode",
+        "friendcode",
+        "invitecode",
     ),
 }
 

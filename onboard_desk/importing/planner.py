@@ -32,6 +32,8 @@ class Chunk:
     inserts: list[tuple[Any, ...]] = field(default_factory=list)
     #: (prospect id, values) of rows that update a prospect.
     updates: list[tuple[int, CleanRow]] = field(default_factory=list)
+    #: (new prospect id, referral code) of created rows that came with a code.
+    referrals: list[tuple[int, str]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     #: The duplicates found (details of the first KEEP_DUPLICATES of the file only).
     duplicates: list[Duplicate] = field(default_factory=list)
@@ -97,6 +99,8 @@ def plan(
             if outcome == "create":
                 if build_rows:
                     chunk.inserts.append(prospect_tuple(next_id, row))
+                    if row.referral_code:
+                        chunk.referrals.append((next_id, row.referral_code))
                 add(next_id, row.email_key, row.phone_key, row.company, row.name, line=line)
                 next_id += 1
                 chunk.created += 1

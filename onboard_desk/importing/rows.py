@@ -102,7 +102,9 @@ class RowBuilder:
             row.email_key,
             row.phone,
             row.phone_key,
-            self.channel or row.channel or Channel.OTHER.value,
+            Channel.REFERRAL.value
+            if row.referral_code
+            else self.channel or row.channel or Channel.OTHER.value,
             self.owner or row.owner or self.default_owner,
             row.value_cents,
             row.currency or options.currency,

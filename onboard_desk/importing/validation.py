@@ -1,10 +1,11 @@
 """Turning one row of cells into the values a prospect is stored with, or a reason not to.
 
 A row is rejected when it has neither a name nor an email address, when its email
-address is not valid, when a date cannot be read, or when a deal value is not an
-amount. Everything else is normalised the way the store does it (email domain lower
-case, phone numbers in international form with an E.164 key, tags de-duplicated) so
-that imported prospects look and match like those typed in by hand.
+address is not valid, when a date cannot be read, when a deal value is not an
+amount, or when a referral code cannot be one. Everything else is normalised the way
+the store does it (email domain lower case, phone numbers in international form with an
+E.164 key, tags de-duplicated) so that imported prospects look and match like those
+typed in by hand.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from onboard_desk.importing.fields import Field
 from onboard_desk.importing.phones import PhoneNormalizer
 from onboard_desk.importing.sources.base import header_key
 from onboard_desk.pipeline import PipelineError, parse_channel
+from onboard_desk.retention.codes import ReferralCodeError, normalize_code
 
 #: Limits of the prospect table's text columns.
 TEXT_LIMITS: Mapping[Field, int] = {
@@ -56,6 +58,8 @@ class CleanRow:
     created_at: datetime | None
     next_action: str | None
     next_action_due: datetime | None
+    #: A customer's referral code, normalised (see :mod:`onboard_desk.retention.codes`).
+    referral_code: str | None = None
 
 
 class RowRejectedError(ValueError):
@@ -106,6 +110,7 @@ class RowValidator:
         self.i_created = one(Field.CREATED)
         self.i_next = one(Field.NEXT_ACTION)
         self.i_due = one(Field.NEXT_ACTION_DUE)
+        self.i_referral = one(Field.REFERRAL_CODE)
         self.notes = [
             (i, "" if header_key(h) in _PLAIN_NOTE_HEADERS else f"{h}: ")
             for h, i in many(Field.NOTES)
@@ -149,6 +154,17 @@ class RowValidator:
             except PipelineError:
                 self._channels[key] = None  # an unknown source: the import's channel applies
         return self._channels[key]
+
+    def _referral_code(self, cells: Sequence[str]) -> str | None:
+        if self.i_referral is None:
+            return None
+        text = cells[self.i_referral].strip()
+        if not text:
+            return None
+        try:
+            return normalize_code(text)
+        except ReferralCodeError as exc:
+            raise RowRejectedError(f"{self.headers[self.i_referral]}: {exc}") from None
 
     def validate(self, cells: Sequence[str]) -> CleanRow:
         """The row's stored values; raises RowRejectedError with the reason."""
@@ -212,4 +228,5 @@ class RowValidator:
             created_at=self._date(cells, self.i_created, self.created_dates),
             next_action=self._text(cells, self.i_next, Field.NEXT_ACTION) or None,
             next_action_due=self._date(cells, self.i_due, self.due_dates),
+            referral_code=self._referral_code(cells),
         )

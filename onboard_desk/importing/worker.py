@@ -72,13 +72,15 @@ def _encode(chunk: Chunk) -> tuple[Any, ...]:
         [(p.line, p.outcome, p.values, p.reason) for p in chunk.preview],
         (chunk.duplicate_count, chunk.created, chunk.updated, chunk.skipped),
         (chunk.progress, chunk.rows_read, chunk.ragged_rows),
+        chunk.referrals,
     )  # fmt: skip
 
 
 def _decode(payload: tuple[Any, ...]) -> Chunk:
-    inserts, updates, rejects, duplicates, preview, counts, position = payload
+    inserts, updates, rejects, duplicates, preview, counts, position, referrals = payload
     chunk = Chunk(
         inserts=inserts,
+        referrals=referrals,
         updates=[(prospect_id, CleanRow(*values)) for prospect_id, values in updates],
         rejects=[Reject(line, reason, cells) for line, reason, cells in rejects],
         duplicates=[

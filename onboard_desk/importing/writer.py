@@ -8,10 +8,16 @@ its creation alone, so its journey (and the furthest stage copied onto the prosp
 known when the row is built and is written with it, instead of being computed back from
 the history by a trigger per row. Updates read the prospect's current values first and
 keep them, so the import can be undone.
+
+Created rows that came with a referral code are linked to the code's holder in one
+statement per chunk (only chunks that have such rows pay for it), with the rewards the
+retention settings give; a code nobody has leaves the prospect unlinked. Prospects
+imported straight into Won get their own referral codes, a chunk at a time.
 """
 
 from __future__ import annotations
 
+import json
 from operator import itemgetter
 from typing import Any
 
@@ -21,7 +27,9 @@ from onboard_desk import contacts, journey, sqlite_specific
 from onboard_desk.bulk import placeholders
 from onboard_desk.importing.rows import PROSPECT_COLUMNS, RowBuilder
 from onboard_desk.importing.validation import CleanRow
-from onboard_desk.pipeline import MoveKind
+from onboard_desk.pipeline import MoveKind, Stage
+from onboard_desk.retention.codes import unique_code
+from onboard_desk.retention.config import SETTING_KEY, RetentionConfig, config_from_setting
 
 #: Where a prospect row holds the values its journey row copies.
 _ID, _OWNER, _CREATED = (PROSPECT_COLUMNS.index(c) for c in ("id", "owner", "created_at"))
@@ -74,6 +82,12 @@ class ChunkWriter:
         )
         self.pending: list[tuple[Any, ...]] = []
         self.updates: list[tuple[int, CleanRow]] = []
+        #: (new prospect id, code) of pending rows that came with a referral code.
+        self.referrals: list[tuple[int, str]] = []
+        self.referrals_linked = 0
+        self.referral_codes_unmatched = 0
+        self._retention: RetentionConfig | None = None
+        self._taken_codes: set[str] | None = None
         self.undo: dict[int, dict[str, Any]] = {}
         self.updated_ids: set[int] = set()
         self.insert_prospect = (
@@ -100,6 +114,7 @@ class ChunkWriter:
         if self.dry_run:
             self.pending.clear()
             self.updates.clear()
+            self.referrals.clear()
             return
         connection = self.connection
         if self.pending:
@@ -119,10 +134,78 @@ class ChunkWriter:
             sqlite_specific.index_prospect_range(
                 connection, self.pending[0][_ID], self.pending[-1][_ID]
             )
+            if self.builder.options.stage is Stage.WON:
+                self._issue_codes([row[_ID] for row in self.pending])
             self.pending.clear()
+        if self.referrals:
+            self._link_referrals()
         for prospect_id, row in self.updates:
             self._update(prospect_id, row, first_new_id)
         self.updates.clear()
+
+    def _retention_config(self) -> RetentionConfig:
+        """The retention settings of this database (read once, when first needed)."""
+        if self._retention is None:
+            p = placeholders(self.connection, 1)
+            stored = self.connection.exec_driver_sql(
+                f"SELECT value FROM setting WHERE key = {p}", (SETTING_KEY,)
+            ).scalar()
+            try:
+                value = json.loads(stored) if stored else None
+            except json.JSONDecodeError:
+                value = None
+            self._retention = config_from_setting(value)
+        return self._retention
+
+    def _link_referrals(self) -> None:
+        """Link this chunk's referred prospects to their codes' holders, in one statement."""
+        rows, self.referrals = self.referrals, []
+        if self.builder.options.stage is Stage.WON:
+            # A referral counts for a prospect won after being referred, not for one
+            # that arrives as a customer (as for prospects added one by one).
+            self.referral_codes_unmatched += len(rows)
+            return
+        connection = self.connection
+        config = self._retention_config()
+        marks = placeholders(connection, 6).split(", ")
+        statement = (
+            "INSERT INTO referral (referrer_id, referred_id, code, created_at, credit_cents, "
+            "credit_currency, credit_status, discount_percent, discount_status) "
+            f"SELECT rc.prospect_id, {marks[0]}, rc.code, {marks[1]}, {marks[2]}, {marks[3]}, "
+            f"'pending', {marks[4]}, 'pending' FROM referralcode rc WHERE rc.code = {marks[5]}"
+        )
+        ids = [prospect_id for prospect_id, _code in rows]
+        count = f"SELECT count(*) FROM referral WHERE referred_id BETWEEN {marks[0]} AND {marks[1]}"
+        before = connection.exec_driver_sql(count, (min(ids), max(ids))).scalar() or 0
+        stamp = self.builder.now_stamp
+        credit, discount = config.referral_credit_cents, config.friend_discount_percent
+        currency = self.builder.options.currency
+        connection.exec_driver_sql(
+            statement,
+            [(prospect_id, stamp, credit, currency, discount, code) for prospect_id, code in rows],
+        )
+        linked = (connection.exec_driver_sql(count, (min(ids), max(ids))).scalar() or 0) - before
+        self.referrals_linked += linked
+        self.referral_codes_unmatched += len(rows) - linked
+
+    def _issue_codes(self, prospect_ids: list[int]) -> None:
+        """Referral codes for prospects imported straight into Won (they are customers)."""
+        connection = self.connection
+        if self._taken_codes is None:
+            self._taken_codes = {
+                code for (code,) in connection.exec_driver_sql("SELECT code FROM referralcode")
+            }
+        taken = self._taken_codes
+        rows = []
+        for prospect_id in prospect_ids:
+            code = unique_code(taken)
+            taken.add(code)
+            rows.append((prospect_id, code, self.builder.now_stamp))
+        connection.exec_driver_sql(
+            "INSERT INTO referralcode (prospect_id, code, issued_at) "
+            f"VALUES ({placeholders(connection, 3)})",
+            rows,
+        )
 
     def _update(self, prospect_id: int, row: CleanRow, first_new_id: int | None) -> None:
         connection = self.connection
