@@ -6,10 +6,19 @@ stage-dependent time in each stage, then moves on, drops out with a lost reason,
 still in its stage today. Every recorded move is legal under :mod:`onboard_desk.pipeline`
 (tests replay the histories to prove it). Rows go in with bulk inserts in one
 transaction, so 100,000 prospects with about a million activities take seconds.
+
+Customers (won prospects) go on living: each buys again at a cadence of their own (some
+stop), gets a thank-you and contacts around their purchases, answers surveys now and then,
+and, where the cadence says so, carries the repeat-purchase nudge as next action (by the
+rules of :mod:`onboard_desk.retention.cadence`). Their own generator drives this, so the
+pipeline data of a seed stay as they were. After the chunks are in, one pass in SQL gives
+every customer a referral code and the purchase its win records, and links the prospects
+that came in through a referral to a customer won before them (which makes chains).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import multiprocessing
 import os
@@ -25,7 +34,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from onboard_desk import journey, sqlite_specific, sqlite_text
 from onboard_desk.bulk import placeholders
-from onboard_desk.models import Activity, Prospect, StageChange
+from onboard_desk.models import (
+    Activity,
+    Prospect,
+    Purchase,
+    Referral,
+    ReferralCode,
+    StageChange,
+    SurveyAnswer,
+)
 from onboard_desk.pipeline import (
     WORKING_STAGES,
     Channel,
@@ -34,6 +51,9 @@ from onboard_desk.pipeline import (
     Stage,
     propose_next_action,
 )
+from onboard_desk.retention.cadence import cadence_from, plan_nudge
+from onboard_desk.retention.codes import unique_code
+from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.timeutil import utcnow
 
 FIRST_NAMES = (
@@ -277,6 +297,28 @@ ACTIVITY_TEXT = {
     "note": ("Decision maker is the COO", "Budget review next month", "Prefers email"),
 }
 CALL_OUTCOMES = ("reached", "reached", "voicemail", "no answer", "wrong number")
+#: Days between a customer's purchases (before jitter), and how common each cadence is.
+PURCHASE_INTERVALS = (30, 45, 60, 90, 120, 180, 365)
+INTERVAL_WEIGHTS = (14, 8, 18, 22, 16, 12, 10)
+#: How likely each survey score is (index = score): mostly happy customers, some not.
+SCORE_WEIGHTS = (1, 1, 1, 2, 2, 3, 4, 9, 14, 18, 15)
+SURVEY_COMMENTS = (
+    "",
+    "",
+    "",
+    "Great support",
+    "Does what we need",
+    "Pricing is a bit high",
+    "Reports save us hours",
+    "Onboarding took a while",
+    "Would like more integrations",
+)
+PURCHASE_NOTES = ("", "", "", "Refill", "Renewal", "Upgrade", "Extra seats")
+RETENTION_TEXT = {
+    "call": ("Checked in on how it is going", "Talked about the next order"),
+    "email": ("Sent a thank-you note", "Shared tips for the new features", "Reminder to reorder"),
+    "meeting": ("Quarterly review",),
+}
 
 
 @dataclass(frozen=True)
@@ -284,6 +326,9 @@ class DemoSummary:
     prospects: int
     stage_changes: int
     activities: int
+    purchases: int = 0
+    survey_answers: int = 0
+    referrals: int = 0
 
 
 def _ascii(text: str) -> str:
@@ -298,17 +343,24 @@ def _days(rng: random.Random, median: float) -> float:
 class _Simulator:
     """Generates rows for one prospect at a time (dictionaries ready for bulk insert)."""
 
-    def __init__(self, rng: random.Random, now: datetime, config: PipelineConfig) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        now: datetime,
+        config: PipelineConfig,
+        retention_rng: random.Random | None = None,
+    ) -> None:
         self.rng = rng
+        #: Drives what happens after a win, apart from ``rng`` so the pipeline stays as is.
+        self.retention_rng = retention_rng or random.Random(rng.random())
+        self.retention = RetentionConfig()
         self.now = now
         self.config = config
         self.channels = list(CHANNEL_MIX)
         self.channel_weights = [CHANNEL_MIX[c][0] for c in self.channels]
         self.activity_id = 0
 
-    def prospect(
-        self, prospect_id: int
-    ) -> tuple[dict[str, Any], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    def prospect(self, prospect_id: int) -> _Simulated:
         rng = self.rng
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         company = f"{rng.choice(COMPANY_HEADS)} {rng.choice(COMPANY_TAILS)}"
@@ -415,7 +467,104 @@ class _Simulator:
             "created_at": _stamp(created),
             "updated_at": _stamp(max(at, created)),
         }
-        return row, history, activities
+        purchases: list[tuple[Any, ...]] = []
+        surveys: list[tuple[Any, ...]] = []
+        if stage is Stage.WON:
+            purchases, surveys = self._customer(prospect_id, row, at, value, owner, activities)
+        return row, history, activities, purchases, surveys
+
+    def _customer(
+        self,
+        prospect_id: int,
+        row: dict[str, Any],
+        won: datetime,
+        value: int,
+        owner: str,
+        activities: list[tuple[Any, ...]],
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """A customer's life after the win: repeat purchases at a cadence of their own,
+        retention contacts (added to ``activities``), survey answers, and the nudge as
+        next action where the rules give one. The win's own purchase is added in SQL."""
+        rng, now = self.retention_rng, self.now
+        contacts: list[datetime] = []
+
+        def contact(kind: str, moment: datetime) -> None:
+            if won <= moment < now:
+                contacts.append(moment)
+                activities.append(
+                    (
+                        prospect_id,
+                        kind,
+                        "done",
+                        None,
+                        _stamp(moment),
+                        "reached" if kind == "call" else "",
+                        rng.randint(120, 1200) if kind != "email" else None,
+                        rng.choice(RETENTION_TEXT["email"]) if kind == "email" else "",
+                        "",
+                        rng.choice(RETENTION_TEXT[kind]),
+                        owner,
+                        Stage.WON.value,
+                    )
+                )
+
+        thanked = row["next_action"] is None  # else the thank-you is still to do
+        if thanked and rng.random() < 0.85:
+            contact("email", won + timedelta(days=rng.uniform(0.5, 3)))
+        interval = rng.choices(PURCHASE_INTERVALS, INTERVAL_WEIGHTS)[0]
+        moments = [won]
+        purchases: list[tuple[Any, ...]] = []
+        buys_again = rng.random() < 0.8
+        moment = won
+        while buys_again:
+            moment += timedelta(days=interval * math.exp(rng.gauss(0, 0.15)))
+            if moment >= now:
+                break
+            if rng.random() < 0.6:
+                contact(rng.choice(("call", "email")), moment - timedelta(days=rng.uniform(1, 10)))
+            amount = round(value * rng.uniform(0.2, 0.6) / 100) * 100
+            purchases.append(
+                (
+                    prospect_id,
+                    _stamp(moment),
+                    amount,
+                    "USD",
+                    rng.choice(PURCHASE_NOTES),
+                    "manual",
+                    None,
+                    _stamp(moment),
+                    owner,
+                )
+            )
+            moments.append(moment)
+            buys_again = rng.random() > 0.07  # some customers stop buying
+        if rng.random() < 0.1:
+            contact("meeting", won + timedelta(days=rng.uniform(20, 200)))
+        surveys: list[tuple[Any, ...]] = []
+        if rng.random() < 0.45:
+            for _ in range(rng.randint(1, 3)):
+                answered = won + timedelta(days=rng.uniform(7, 400))
+                if answered < now:
+                    score = rng.choices(range(11), SCORE_WEIGHTS)[0]
+                    surveys.append(
+                        (
+                            prospect_id,
+                            score,
+                            rng.choice(SURVEY_COMMENTS),
+                            _stamp(answered),
+                            owner,
+                        )
+                    )
+        cadence = cadence_from(moments, fraction=self.retention.nudge_fraction)
+        plan = plan_nudge(
+            cadence,
+            last_contact=max(contacts) if contacts else None,
+            cap_days=self.retention.contact_cap_days,
+        )
+        if plan is not None and row["next_action"] is None and not row["do_not_contact"]:
+            row["next_action"] = plan.text
+            row["next_action_due"] = _stamp(plan.due)
+        return purchases, surveys
 
     @staticmethod
     def _change(
@@ -470,6 +619,18 @@ ACTIVITY_COLUMNS = (
     "by",
     "stage",
 )
+PURCHASE_COLUMNS = (
+    "prospect_id",
+    "purchased_at",
+    "amount_cents",
+    "currency",
+    "note",
+    "source",
+    "stage_change_id",
+    "recorded_at",
+    "by",
+)
+SURVEY_COLUMNS = ("prospect_id", "score", "comment", "answered_at", "by")
 ACTIVITY_KINDS = ("call", "email", "meeting", "note")
 ACTIVITY_CUM_WEIGHTS = (4, 8, 9, 10)
 _stamp = sqlite_text.timestamp_param
@@ -492,25 +653,38 @@ def _insert(
     connection.exec_driver_sql(statement, rows)
 
 
-_Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+_Rows = list[tuple[Any, ...]]
+#: One prospect: its row, history, activities, purchases (after the win's) and survey answers.
+_Simulated = tuple[dict[str, Any], _Rows, _Rows, _Rows, _Rows]
+#: A chunk's rows per table: prospects, stage changes, activities, purchases, survey answers.
+_Chunk = tuple[_Rows, _Rows, _Rows, _Rows, _Rows]
 
 
 def _simulate_chunk(seed: int, chunk: int, first_id: int, count: int, now: datetime) -> _Chunk:
-    """Rows for ``count`` prospects from ``first_id`` on, with a generator of their own.
+    """Rows for ``count`` prospects from ``first_id`` on, with generators of their own.
 
-    Each chunk seeds its own generator from (seed, chunk), so the data depends only on the
+    Each chunk seeds its generators from (seed, chunk), so the data depends only on the
     seed and the chunk size, never on which process simulated which chunk or in what order.
     """
-    simulator = _Simulator(random.Random(f"{seed}:{chunk}"), now, PipelineConfig())
-    rows: list[tuple[Any, ...]] = []
-    history_rows: list[tuple[Any, ...]] = []
-    activity_rows: list[tuple[Any, ...]] = []
+    simulator = _Simulator(
+        random.Random(f"{seed}:{chunk}"),
+        now,
+        PipelineConfig(),
+        retention_rng=random.Random(f"{seed}:{chunk}:customers"),
+    )
+    rows: _Rows = []
+    history_rows: _Rows = []
+    activity_rows: _Rows = []
+    purchase_rows: _Rows = []
+    survey_rows: _Rows = []
     for prospect_id in range(first_id, first_id + count):
-        row, history, acts = simulator.prospect(prospect_id)
+        row, history, acts, bought, answers = simulator.prospect(prospect_id)
         rows.append(tuple(row.values()))
         history_rows.extend(history)
         activity_rows.extend(acts)
-    return rows, history_rows, activity_rows
+        purchase_rows.extend(bought)
+        survey_rows.extend(answers)
+    return rows, history_rows, activity_rows, purchase_rows, survey_rows
 
 
 def _simulate_chunk_packed(arguments: tuple[int, int, int, int, datetime]) -> _Chunk:
@@ -552,10 +726,12 @@ def fill_demo(engine: Engine, *, prospects: int, seed: int = 1, batch: int = 5_0
     if prospects < 0:
         raise ValueError("The number of prospects cannot be negative.")
     now = utcnow()
-    changes = activities = 0
+    changes = activities = purchases = surveys = 0
     prospect_table = Prospect.__table__  # type: ignore[attr-defined]
     change_table = StageChange.__table__  # type: ignore[attr-defined]
     activity_table = Activity.__table__  # type: ignore[attr-defined]
+    purchase_table = Purchase.__table__  # type: ignore[attr-defined]
+    survey_table = SurveyAnswer.__table__  # type: ignore[attr-defined]
     with (
         engine.begin() as connection,
         sqlite_specific.bulk_search_index(connection),
@@ -569,10 +745,116 @@ def fill_demo(engine: Engine, *, prospects: int, seed: int = 1, batch: int = 5_0
             )
             + 1
         )
-        for rows, history_rows, activity_rows in _chunks(seed, start_id, prospects, batch, now):
+        for rows, history_rows, activity_rows, purchase_rows, survey_rows in _chunks(
+            seed, start_id, prospects, batch, now
+        ):
             _insert(connection, prospect_table, PROSPECT_COLUMNS, rows)
             _insert(connection, change_table, CHANGE_COLUMNS, history_rows)
             _insert(connection, activity_table, ACTIVITY_COLUMNS, activity_rows)
+            _insert(connection, purchase_table, PURCHASE_COLUMNS, purchase_rows)
+            _insert(connection, survey_table, SURVEY_COLUMNS, survey_rows)
             changes += len(history_rows)
             activities += len(activity_rows)
-    return DemoSummary(prospects=prospects, stage_changes=changes, activities=activities)
+            purchases += len(purchase_rows)
+            surveys += len(survey_rows)
+        purchases += _win_purchases(connection, start_id)
+        _issue_codes(connection, random.Random(f"{seed}:codes"), start_id, now)
+        referrals = _referrals(connection, random.Random(f"{seed}:referrals"), start_id)
+    return DemoSummary(
+        prospects=prospects,
+        stage_changes=changes,
+        activities=activities,
+        purchases=purchases,
+        survey_answers=surveys,
+        referrals=referrals,
+    )
+
+
+def _win_purchases(connection: Connection, start_id: int) -> int:
+    """The purchase every win records (the deal value, tied to the win), for the new
+    customers, in one statement as :func:`onboard_desk.retention.hooks.on_won` would."""
+    p = placeholders(connection, 1)
+    return int(
+        connection.exec_driver_sql(
+            "INSERT INTO purchase (prospect_id, purchased_at, amount_cents, currency, note, "
+            "source, stage_change_id, recorded_at, by) "
+            "SELECT sc.prospect_id, sc.at, p.value_cents, p.currency, '', 'win', sc.id, sc.at, "
+            "sc.by FROM stagechange sc JOIN prospect p ON p.id = sc.prospect_id "
+            f"WHERE sc.prospect_id >= {p} AND sc.to_stage = 'won'",
+            (start_id,),
+        ).rowcount
+        or 0
+    )
+
+
+def _issue_codes(connection: Connection, rng: random.Random, start_id: int, now: datetime) -> None:
+    """A referral code for every new customer (unique among all codes in the database)."""
+    p = placeholders(connection, 1)
+    taken = {code for (code,) in connection.exec_driver_sql("SELECT code FROM referralcode")}
+    rows = []
+    for (prospect_id,) in connection.exec_driver_sql(
+        f"SELECT id FROM prospect WHERE id >= {p} AND stage = 'won' ORDER BY id", (start_id,)
+    ):
+        code = unique_code(taken, rng)
+        taken.add(code)
+        rows.append((prospect_id, code, _stamp(now)))
+    table = ReferralCode.__table__  # type: ignore[attr-defined]
+    _insert(connection, table, ("prospect_id", "code", "issued_at"), rows)
+
+
+def _referrals(connection: Connection, rng: random.Random, start_id: int) -> int:
+    """Link each new prospect that came in through a referral to a customer won before it
+    was created (chosen at random, so customers who came by referral refer others too:
+    chains). A referred prospect that was won converted its referral at that win."""
+    p = placeholders(connection, 1)
+    customers = connection.exec_driver_sql(
+        "SELECT p.id, p.stage_entered_at, c.code FROM prospect p "
+        "JOIN referralcode c ON c.prospect_id = p.id WHERE p.stage = 'won' "
+        "ORDER BY p.stage_entered_at, p.id"
+    ).all()
+    won_times = [str(at) for _id, at, _code in customers]
+    config = RetentionConfig()
+    rows = []
+    for referred, created, stage, win_id, win_at in connection.exec_driver_sql(
+        "SELECT p.id, p.created_at, p.stage, w.id, w.at FROM prospect p "
+        "LEFT JOIN stagechange w ON w.prospect_id = p.id AND w.to_stage = 'won' "
+        f"WHERE p.id >= {p} AND p.channel = 'referral' ORDER BY p.id",
+        (start_id,),
+    ):
+        eligible = bisect.bisect_left(won_times, str(created))
+        if not eligible:
+            continue  # referred by someone who is not in this database
+        referrer, _at, code = customers[rng.randrange(eligible)]
+        converted = stage == Stage.WON.value and win_id is not None
+        rows.append(
+            (
+                referrer,
+                referred,
+                code,
+                created,
+                win_at if converted else None,
+                win_id if converted else None,
+                config.referral_credit_cents,
+                "USD",
+                ("redeemed" if rng.random() < 0.4 else "earned") if converted else "pending",
+                config.friend_discount_percent,
+                ("used" if rng.random() < 0.7 else "granted") if converted else "pending",
+            )
+        )
+    _insert(connection, Referral.__table__, REFERRAL_COLUMNS, rows)  # type: ignore[attr-defined]
+    return len(rows)
+
+
+REFERRAL_COLUMNS = (
+    "referrer_id",
+    "referred_id",
+    "code",
+    "created_at",
+    "converted_at",
+    "win_change_id",
+    "credit_cents",
+    "credit_currency",
+    "credit_status",
+    "discount_percent",
+    "discount_status",
+)

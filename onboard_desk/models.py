@@ -147,6 +147,17 @@ class ChecklistTick(SQLModel, table=True):
 # The rules that read them are in :mod:`onboard_desk.retention`.
 
 
+# The done activities logged while the prospect was a customer (engagement, contact cap).
+Index(
+    "ix_activity_customer",
+    col(Activity.prospect_id),
+    col(Activity.occurred_at),
+    col(Activity.kind),
+    sqlite_where=text("stage = 'won' AND status = 'done'"),
+    postgresql_where=text("stage = 'won' AND status = 'done'"),
+)
+
+
 class Purchase(SQLModel, table=True):
     """One purchase by a customer: when, how much (minor units; None when not known), and
     a note. ``source`` is ``win`` for the purchase a win records (its deal value, with

@@ -272,6 +272,16 @@ def not_for_index(expression: str) -> str:
     return f"+{expression}"
 
 
+def indexed_by(index: str) -> str:
+    """SQL after a table's name that makes SQLite read it through ``index`` (``INDEXED BY``).
+
+    For the customers' activities: SQLite does not weigh a small partial index against the
+    index on (status, due) well without statistics, and would read every done activity.
+    A PostgreSQL sibling returns "" (its planner knows the partial index's size).
+    """
+    return f"INDEXED BY {index}"
+
+
 def not_for_index_columns(
     condition: ColumnElement[bool], table: str, columns: Collection[str]
 ) -> ColumnElement[bool]:

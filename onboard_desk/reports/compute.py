@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from typing import Any
@@ -50,6 +50,7 @@ from onboard_desk.reports.model import (
     TrendRow,
 )
 from onboard_desk.reports.sources import ReportSources
+from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.sqlite_text import timestamp_param
 from onboard_desk.timeutil import utcnow
 
@@ -69,6 +70,7 @@ class ReportSettings:
         default_factory=lambda: dict(DEFAULT_STAGE_PROBABILITIES)
     )
     currency: str = "USD"
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
 
 
 def _params(flt: ReportFilter, now: datetime) -> dict[str, Any]:
@@ -248,21 +250,26 @@ def build_report(
     flt = flt or ReportFilter()
     settings = settings or ReportSettings()
     now = now or utcnow()
-    # Three read-only connections at once: the cohort, the activities, and the rest of the
-    # people half. SQLite releases the GIL while it steps, so they share the cores.
+    # Read-only connections at once: the cohort, the activities, the rest of the people
+    # half, and the customers. SQLite releases the GIL while it steps, so they share the
+    # cores.
+    from onboard_desk.reports.customers import customers_section
+
     with ThreadPoolExecutor(max_workers=2) as pool:
         activities_future = pool.submit(_activities, sources, flt, now)
         work_future = pool.submit(_work_half, sources, flt, now, settings.config)
+        customers_future = pool.submit(customers_section, sources, flt, now, settings.retention)
         cohort = _cohort_half(sources, flt, now)
         work = work_future.result()
         work.people = activities_future.result()
-    report = _assemble(cohort, work, sources, flt, settings, now, title)
+        customers = customers_future.result()
+    report = replace(
+        _assemble(cohort, work, sources, flt, settings, now, title), customers=customers
+    )
     return _with_seconds(report, time.perf_counter() - started)
 
 
 def _with_seconds(report: Report, seconds: float) -> Report:
-    from dataclasses import replace
-
     return replace(report, seconds=seconds)
 
 

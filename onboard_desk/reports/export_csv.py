@@ -32,7 +32,7 @@ def csv_value(value: Any, kind: Kind) -> Any:
             return round(value, 4)
         if kind == "money":
             return f"{value:.2f}"
-        if kind == "days":
+        if kind in ("days", "number"):
             return round(value, 2)
     return safe_cell(value)
 

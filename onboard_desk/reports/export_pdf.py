@@ -215,4 +215,17 @@ def write_pdf(report: Report, path: Path) -> None:
     if report.trend:
         story.append(_trend(report))
     story += _pdf_table(tables["trend"], styles)
+    story += _pdf_table(tables["customers"], styles)
+    bands = report.customers.engagement
+    if any(b.customers for b in bands):
+        story.append(
+            _bars(
+                [b.label for b in bands],
+                [("Customers", [b.customers for b in bands], GREEN)],
+                "Customer engagement (now)",
+                "%d",
+            )
+        )
+    for key in ("engagement", "purchases_due", "referral_chains"):
+        story += _pdf_table(tables[key], styles)
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)

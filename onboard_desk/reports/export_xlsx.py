@@ -31,6 +31,7 @@ WIDTHS: dict[str, float] = {
     "date": 12,
     "datetime": 17,
     "month": 10,
+    "number": 12,
 }
 TEXT_WIDTHS: dict[str, float] = {
     "Name": 24,
@@ -42,6 +43,9 @@ TEXT_WIDTHS: dict[str, float] = {
     "Value": 30,
     "Lost reason": 22,
     "Database": 18,
+    "Customer": 24,
+    "First referrer": 24,
+    "Engagement score": 22,
 }
 
 
@@ -58,6 +62,7 @@ class _Formats:
             "money": book.add_format({"num_format": "#,##0.00"}),
             "percent": book.add_format({"num_format": "0.0%"}),
             "days": book.add_format({"num_format": "0.0"}),
+            "number": book.add_format({"num_format": "#,##0.00"}),
             "date": book.add_format({"num_format": "yyyy-mm-dd"}),
             "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
             "month": None,

@@ -99,6 +99,77 @@ class TrendRow:
 
 
 @dataclass(frozen=True)
+class EngagementBand:
+    """Customers whose engagement score falls in ``low``..``high`` (see the definitions)."""
+
+    label: str
+    low: int
+    high: int
+    customers: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class DuePurchaseRow:
+    """A customer whose next purchase is expected soon (or is overdue)."""
+
+    database: str
+    prospect_id: int
+    name: str
+    company: str
+    owner: str
+    purchases: int
+    last_purchase: date
+    interval_days: float
+    expected_next: date
+
+
+@dataclass(frozen=True)
+class ReferralChainRow:
+    """One referral chain: its first referrer, the prospects referred along it, those of
+    them won through it, and how many levels deep it goes."""
+
+    database: str
+    prospect_id: int
+    referrer: str
+    owner: str
+    referred: int
+    won: int
+    levels: int
+
+
+@dataclass(frozen=True)
+class CustomersSection:
+    """Keeping customers: what the period brought (purchases, survey answers, referrals)
+    and where the customers stand now (engagement, purchases due). Money in currency
+    units; the NPS from -100 to 100; the viral coefficient a ratio."""
+
+    customers: int = 0
+    purchases: int = 0
+    purchase_value: float = 0.0
+    buying_customers: int = 0
+    with_cadence: int = 0
+    due_soon: int = 0
+    due_soon_days: int = 30
+    respondents: int = 0
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+    nps: float | None = None
+    referrals_made: int = 0
+    won_via_referral: int = 0
+    customers_at_start: int = 0
+    viral_coefficient: float | None = None
+    credits_earned: float = 0.0
+    chains: int = 0
+    chain_referred: int = 0
+    longest_chain: int = 0
+    engagement: tuple[EngagementBand, ...] = ()
+    due: tuple[DuePurchaseRow, ...] = ()
+    referral_chains: tuple[ReferralChainRow, ...] = ()
+
+
+@dataclass(frozen=True)
 class Report:
     """Every figure of one pipeline report, with what it is about."""
 
@@ -124,6 +195,7 @@ class Report:
     attention: tuple[AttentionRow, ...]
     trend: tuple[TrendRow, ...]
     probabilities: dict[str, float] = field(default_factory=dict)
+    customers: CustomersSection = field(default_factory=CustomersSection)
     seconds: float = 0.0
 
     @property

@@ -24,6 +24,7 @@ from onboard_desk.reports.definitions import (
     probabilities_from_setting,
     validate_probabilities,
 )
+from onboard_desk.retention.config import load_retention_config
 
 
 def load_probabilities(session: Session) -> dict[Stage, float]:
@@ -42,6 +43,7 @@ def settings_from_session(session: Session) -> ReportSettings:
         config=settings_store.load_config(session),
         probabilities=load_probabilities(session),
         currency=settings_store.default_currency(session),
+        retention=load_retention_config(session),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from onboard_desk.reports.model import Report
 
-Kind = Literal["text", "int", "money", "percent", "days", "date", "datetime", "month"]
+Kind = Literal["text", "int", "money", "percent", "days", "date", "datetime", "month", "number"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,10 @@ SHEET_NAMES: dict[str, str] = {
     "forecast": "Forecast",
     "attention": "Attention",
     "trend": "Trend",
+    "customers": "Customers",
+    "engagement": "Engagement",
+    "purchases_due": "Purchases due",
+    "referral_chains": "Referral chains",
 }
 
 
@@ -237,7 +241,111 @@ def report_tables(report: Report) -> list[Table]:
         forecast,
         attention,
         trend,
+        *customer_tables(report),
     ]
+
+
+def customer_tables(report: Report) -> list[Table]:
+    """The Customers section: its figures, the engagement bands, the purchases due soon and
+    the referral chains (see the README's definitions)."""
+    c = report.customers
+    money = report.currency
+    rows: list[tuple[str, Any, Kind]] = [
+        ("Customers now", c.customers, "int"),
+        ("Purchases in the period", c.purchases, "int"),
+        (f"Value of those purchases ({money})", c.purchase_value, "money"),
+        ("Customers who bought in the period", c.buying_customers, "int"),
+        ("Customers with a purchase cadence", c.with_cadence, "int"),
+        (f"Purchases due within {c.due_soon_days} days or overdue", c.due_soon, "int"),
+        ("Survey respondents in the period", c.respondents, "int"),
+        ("Promoters (9-10)", c.promoters, "int"),
+        ("Passives (7-8)", c.passives, "int"),
+        ("Detractors (0-6)", c.detractors, "int"),
+        ("Team NPS (-100 to 100)", c.nps, "number"),
+        ("Referrals made in the period", c.referrals_made, "int"),
+        ("Customers won through a referral in the period", c.won_via_referral, "int"),
+        ("Customers at the start of the period", c.customers_at_start, "int"),
+        ("Viral coefficient", c.viral_coefficient, "number"),
+        (f"Referral credits earned in the period ({money})", c.credits_earned, "money"),
+        ("Referral chains", c.chains, "int"),
+        ("Prospects referred along them", c.chain_referred, "int"),
+        ("Longest chain (levels)", c.longest_chain, "int"),
+    ]
+    figures = Table(
+        "customers",
+        "Customers",
+        (Column("figure", "Figure"), Column("value", "Value")),
+        tuple((name, value) for name, value, _kind in rows),
+        note=(
+            "Customers are prospects in stage Won. NPS: latest answer per customer in the "
+            "period. Viral coefficient: won through a referral in the period / customers at "
+            "its start."
+        ),
+        row_kinds=tuple(kind for _name, _value, kind in rows),
+    )
+    engagement = Table(
+        "engagement",
+        "Customer engagement (now)",
+        (
+            Column("band", "Engagement score"),
+            Column("customers", "Customers", "int"),
+            Column("share", "Share", "percent"),
+        ),
+        tuple((b.label, b.customers, b.share) for b in c.engagement),
+        note="0-100 from the last 90 days' calls, emails, meetings, purchases and surveys.",
+    )
+    due = Table(
+        "purchases_due",
+        "Purchases due soon",
+        (
+            Column("customer", "Customer"),
+            Column("company", "Company"),
+            Column("owner", "Owner"),
+            Column("purchases", "Purchases", "int"),
+            Column("last_purchase", "Last purchase", "date"),
+            Column("interval", "Usual interval (days)", "days"),
+            Column("expected_next", "Expected next purchase", "date"),
+            Column("database", "Database"),
+        ),
+        tuple(
+            (
+                d.name,
+                d.company,
+                d.owner or "(no owner)",
+                d.purchases,
+                d.last_purchase,
+                d.interval_days,
+                d.expected_next,
+                d.database,
+            )
+            for d in c.due
+        ),
+        note=(
+            f"Expected within {c.due_soon_days} days or overdue, soonest first "
+            f"(the first {len(c.due)} of {c.due_soon})."
+        ),
+    )
+    chains = Table(
+        "referral_chains",
+        "Referral chains",
+        (
+            Column("referrer", "First referrer"),
+            Column("owner", "Owner"),
+            Column("referred", "Referred", "int"),
+            Column("won", "Won", "int"),
+            Column("levels", "Levels", "int"),
+            Column("database", "Database"),
+        ),
+        tuple(
+            (r.referrer, r.owner or "(no owner)", r.referred, r.won, r.levels, r.database)
+            for r in c.referral_chains
+        ),
+        note=(
+            f"The largest of {c.chains} chains: prospects referred at every level below the "
+            "first referrer, and those of them won."
+        ),
+    )
+    return [figures, engagement, due, chains]
 
 
 def format_value(value: Any, kind: Kind) -> str:
@@ -254,6 +362,8 @@ def format_value(value: Any, kind: Kind) -> str:
         return f"{value:,.2f}"
     if kind == "days":
         return f"{value:.1f}"
+    if kind == "number":
+        return f"{value:,.2f}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)

@@ -15,7 +15,12 @@ from sqlmodel import Session
 
 from onboard_desk.errors import UserError
 from onboard_desk.retention.codes import display_code
-from onboard_desk.retention.engagement import points_sql, score_sql, window_params
+from onboard_desk.retention.engagement import (
+    customer_condition,
+    points_sql,
+    score_sql,
+    window_params,
+)
 from onboard_desk.retention.nps import NpsCategory, category
 from onboard_desk.retention.sql import (
     cadence_ctes,
@@ -96,9 +101,9 @@ def customers_statement(*, owner: bool, sort: CustomerSort, descending: bool, li
     order = _ORDER[sort]
     direction = "DESC" if descending else "ASC"
     return (
-        f"WITH {cadence_ctes('', customers)}, "
+        f"WITH {cadence_ctes('', customers, amounts=True)}, "
         f"{latest_scores_sql('', customers)}, "
-        f"points AS ({points_sql(customers=customers)}), "
+        f"points AS ({points_sql(where=customer_condition(owner=owner))}), "
         "made AS (SELECT r.referrer_id AS pid, COUNT(*) AS referred, "
         "COUNT(r.converted_at) AS won FROM referral r "
         f"WHERE r.referrer_id IN ({customers}) GROUP BY r.referrer_id) "

@@ -2,9 +2,11 @@
 
 The formula (deterministic given ``now``; the README states it too):
 
-- Each event of the last :data:`WINDOW_DAYS` days earns points: a done meeting 3, a done
-  call 2, a done email 1 (a note 0: it is the salesperson's own), a purchase 4, a survey
-  answer 2 (:data:`EVENT_POINTS`).
+- Each event of the last :data:`WINDOW_DAYS` days earns points: a meeting 3, a call 2, an
+  email 1 (a note 0: it is the salesperson's own), a purchase 4, a survey answer 2
+  (:data:`EVENT_POINTS`). Activities count when they are done and were logged while the
+  prospect was a customer (their stage is Won, as for the contact cap): the calls and
+  demos of the sale itself say nothing about how engaged a customer is.
 - Points fade linearly with age: an event ``age`` days before ``now`` counts
   ``points x (1 - age / 90)``; events after ``now`` or 90 or more days before it count 0.
 - The customer's points ``P`` are summed and mapped onto 0-100 by
@@ -23,8 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from onboard_desk.retention.sql import customers_sql
-from onboard_desk.sqlite_specific import day_number
+from onboard_desk.sqlite_specific import day_number, indexed_by
 from onboard_desk.sqlite_text import timestamp_param
 from onboard_desk.timeutil import as_utc
 
@@ -41,6 +42,10 @@ EVENT_POINTS: Mapping[str, float] = {
     "purchase": 4.0,
     "survey": 2.0,
 }
+#: The activities that count: done, and logged while the prospect was a customer. The
+#: partial index ``ix_activity_customer`` holds exactly these (migration 0008).
+CUSTOMER_ACTIVITY = "a.stage = 'won' AND a.status = 'done'"
+CUSTOMER_ACTIVITY_INDEX = "ix_activity_customer"
 #: The points that make a score of 50.
 HALF_SCORE_POINTS = 10.0
 #: Bands of the report's distribution: (label, lowest score, highest score).
@@ -70,6 +75,7 @@ def event_points(kind: str, at: datetime, now: datetime) -> float:
 
 
 def points_from_events(events: Iterable[Event], now: datetime) -> float:
+    """A customer's points: the sum of :func:`event_points` of their counted events."""
     return sum(event_points(e.kind, e.at, now) for e in events)
 
 
@@ -117,34 +123,42 @@ def _fade(column: str) -> str:
     return f"(1.0 - ({day_number(':e_now')} - {day_number(column)}) / {float(WINDOW_DAYS)})"
 
 
-def points_sql(prefix: str = "", *, customers: str) -> str:
-    """SELECT ``pid, points`` for the customers ``customers`` selects (a subquery
-    of ids; it is read three times), from their events in the window ending at ``:e_now``
-    (see :func:`window_params`). Customers without events have no row.
+def customer_condition(*, owner: bool = False, ids: Sequence[int] | None = None) -> str:
+    """The WHERE of the customers (alias ``c``) whose points are summed: stage Won, of
+    ``:owner``, among ``ids``."""
+    condition = "c.stage = 'won'" + (" AND c.owner = :owner" if owner else "")
+    if ids is not None:
+        condition += f" AND c.id IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
+    return condition
+
+
+def points_sql(prefix: str = "", *, where: str) -> str:
+    """SELECT ``pid, points`` for the customers ``where`` selects (a condition on
+    ``prospect c``), from their events in the window ending at ``:e_now`` (see
+    :func:`window_params`); customers without events have no row.
 
     ``prefix`` qualifies the tables (``"src0."`` for an attached report database). Each
-    part reads one index range per customer: activities by (prospect, time), purchases by
-    (prospect, time), survey answers by (prospect, time).
+    part reads one range of a small covering index per customer: the customers' done
+    activities (the partial index ``ix_activity_customer``, whose condition the activity
+    part repeats so that it applies), purchases and survey answers by (prospect, time).
     """
-    window = "> :e_since AND {0} <= :e_now"
-    activities = (
-        f"SELECT a.prospect_id AS pid, {_kind_points('a.kind')} * {_fade('a.occurred_at')} "
-        f"AS points FROM {prefix}activity a WHERE a.prospect_id IN ({customers}) "
-        f"AND a.status = 'done' AND a.occurred_at {window.format('a.occurred_at')}"
-    )
-    purchases = (
-        f"SELECT u.prospect_id, {EVENT_POINTS['purchase']} * {_fade('u.purchased_at')} "
-        f"FROM {prefix}purchase u WHERE u.prospect_id IN ({customers}) "
-        f"AND u.purchased_at {window.format('u.purchased_at')}"
-    )
-    surveys = (
-        f"SELECT s.prospect_id, {EVENT_POINTS['survey']} * {_fade('s.answered_at')} "
-        f"FROM {prefix}surveyanswer s WHERE s.prospect_id IN ({customers}) "
-        f"AND s.answered_at {window.format('s.answered_at')}"
-    )
+    parts = []
+    for table, alias, at, points in (
+        ("activity", "a", "a.occurred_at", _kind_points("a.kind")),
+        ("purchase", "u", "u.purchased_at", str(EVENT_POINTS["purchase"])),
+        ("surveyanswer", "s", "s.answered_at", str(EVENT_POINTS["survey"])),
+    ):
+        counted = f" AND {CUSTOMER_ACTIVITY}" if alias == "a" else ""
+        hint = f" {indexed_by(CUSTOMER_ACTIVITY_INDEX)}" if alias == "a" else ""
+        parts.append(
+            f"SELECT c.id AS pid, {points} * {_fade(at)} AS points "
+            f"FROM {prefix}prospect c JOIN {prefix}{table} {alias}{hint} "
+            f"ON {alias}.prospect_id = c.id AND {at} >= :e_since AND {at} <= :e_now"
+            f"{counted} WHERE {where}"
+        )
     return (
-        f"SELECT e.pid AS pid, SUM(e.points) AS points FROM ({activities} UNION ALL {purchases} "
-        f"UNION ALL {surveys}) e GROUP BY e.pid"
+        f"SELECT e.pid AS pid, SUM(e.points) AS points FROM ({' UNION ALL '.join(parts)}) e "
+        "GROUP BY e.pid"
     )
 
 
@@ -160,18 +174,15 @@ def engagement_scores(
     from sqlalchemy import text
 
     params: dict[str, object] = dict(window_params(now))
-    customers = customers_sql(owner=owner is not None)
     if owner is not None:
         params["owner"] = owner
-    if prospect_ids is not None:
-        if not prospect_ids:
-            return {}
-        ids = ", ".join(str(int(i)) for i in prospect_ids)
-        customers += f" AND c.id IN ({ids})"
+    if prospect_ids is not None and not prospect_ids:
+        return {}
+    where = customer_condition(owner=owner is not None, ids=prospect_ids)
     rows = session.execute(
         text(
-            f"SELECT c.id, {score_sql('coalesce(e.points, 0)')} FROM ({customers}) c "
-            f"LEFT JOIN ({points_sql(customers=customers)}) e ON e.pid = c.id"
+            f"SELECT c.id, {score_sql('coalesce(e.points, 0)')} FROM prospect c "
+            f"LEFT JOIN ({points_sql(where=where)}) e ON e.pid = c.id WHERE {where}"
         ),
         params,
     )
@@ -181,3 +192,18 @@ def engagement_scores(
 def engagement_of(session: Session, prospect_id: int, *, now: datetime) -> int | None:
     """One customer's score, or None when the prospect is not a customer (stage Won)."""
     return engagement_scores(session, now=now, prospect_ids=[prospect_id]).get(prospect_id)
+
+
+def distribution_sql(prefix: str = "", *, owner: bool = False) -> str:
+    """Current customers per band of :data:`BANDS` (band index, customers), for the report;
+    parameters: :func:`window_params` and ``:owner``."""
+    where = customer_condition(owner=owner)
+    score = score_sql("coalesce(e.points, 0)")
+    bands = " ".join(
+        f"WHEN s.score <= {high} THEN {index}" for index, (_label, _low, high) in enumerate(BANDS)
+    )
+    return (
+        f"SELECT CASE {bands} END AS band, COUNT(*) FROM (SELECT {score} AS score "
+        f"FROM {prefix}prospect c LEFT JOIN ({points_sql(prefix, where=where)}) e "
+        f"ON e.pid = c.id WHERE {where}) s GROUP BY band"
+    )

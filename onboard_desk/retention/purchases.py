@@ -348,7 +348,7 @@ def due_soon(
         params["owner"] = owner
     if limit is not None:
         params["limit"] = limit
-    statement = due_soon_sql(owner=owner is not None, limit=limit is not None)
+    statement = due_soon_sql(owner=owner is not None, limit="limit" if limit is not None else None)
     return [
         DueCustomer(int(pid), name, company, who, _time(last), float(interval), count)
         for pid, name, company, who, last, interval, count in session.execute(

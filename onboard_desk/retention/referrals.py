@@ -458,7 +458,7 @@ def chain_summaries(
         params["owner"] = owner
     if limit is not None:
         params["limit"] = limit
-    statement = chains_sql(owner=owner is not None, limit=limit is not None)
+    statement = chains_sql(owner=owner is not None, limit="limit" if limit is not None else None)
     return [
         ChainSummary(int(root), name, who, int(count), int(won or 0), int(depth))
         for root, name, who, count, won, depth in session.execute(text(statement), params)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from onboard_desk.pipeline import ORDERED_STAGES, Stage
 from onboard_desk.retention.nps import DETRACTOR_MAX, PROMOTER_MIN
 from onboard_desk.sqlite_specific import day_number, day_of
 
@@ -36,33 +37,35 @@ def customers_sql(prefix: str = "", *, owner: bool = False) -> str:
 # --- Purchases and cadence -------------------------------------------------------------------
 
 
-def cadence_ctes(prefix: str, customers: str) -> str:
+def cadence_ctes(prefix: str, customers: str, *, amounts: bool = False) -> str:
     """Common table expressions with each customer's purchases and cadence, for the
     customers the subquery ``customers`` selects (ids):
 
-    - ``cad_total(pid, purchases, last_at, total_cents)``: every customer with a purchase;
+    - ``cad_total(pid, purchases, last_at[, total_cents])``: every customer with a
+      purchase (``total_cents`` with ``amounts``, which reads the purchase rows);
     - ``cad_median(pid, interval_days, purchase_days)``: those with at least two purchase
-      days (UTC
-      calendar days), the median of the gaps in days between consecutive purchase days
-      (the mean of the middle two for an even count).
+      days (UTC calendar days), the median of the gaps in days between consecutive
+      purchase days (the mean of the middle two for an even count).
 
-    The same rules as :func:`onboard_desk.retention.cadence.cadence_from`; each part reads
-    one range of the index on (prospect, time) per customer.
+    The same rules as :func:`onboard_desk.retention.cadence.cadence_from`: the gaps
+    between a customer's consecutive purchases in time order, in calendar days, leaving
+    out the zero gaps of purchases on the same day, are exactly the gaps between
+    consecutive purchase days. The purchases are read in the order of the index on
+    (prospect, time), so only the gaps are sorted (for the median).
     """
-    previous = "LAG(cad_days.day) OVER (PARTITION BY cad_days.pid ORDER BY cad_days.day)"
+    previous = "LAG(u.purchased_at) OVER (PARTITION BY u.prospect_id ORDER BY u.purchased_at)"
+    gap = f"{day_number(day_of('u.purchased_at'))} - {day_number(day_of(previous))}"
+    total = ", SUM(coalesce(u.amount_cents, 0)) AS total_cents" if amounts else ""
     return (
-        f"cad_days AS (SELECT DISTINCT u.prospect_id AS pid, {day_of('u.purchased_at')} AS day "
+        f"cad_gaps AS (SELECT u.prospect_id AS pid, {gap} AS gap "
         f"FROM {prefix}purchase u WHERE u.prospect_id IN ({customers})), "
-        "cad_gaps AS (SELECT cad_days.pid AS pid, "
-        f"{day_number('cad_days.day')} - {day_number(previous)} AS gap FROM cad_days), "
         "cad_ranked AS (SELECT pid, gap, "
         "ROW_NUMBER() OVER (PARTITION BY pid ORDER BY gap) AS rn, "
-        "COUNT(*) OVER (PARTITION BY pid) AS n FROM cad_gaps WHERE gap IS NOT NULL), "
+        "COUNT(*) OVER (PARTITION BY pid) AS n FROM cad_gaps WHERE gap > 0), "
         "cad_median AS (SELECT pid, AVG(gap) AS interval_days, MAX(n) + 1 AS purchase_days "
-        "FROM cad_ranked "
-        "WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY pid), "
+        "FROM cad_ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY pid), "
         "cad_total AS (SELECT u.prospect_id AS pid, COUNT(*) AS purchases, "
-        "MAX(u.purchased_at) AS last_at, SUM(coalesce(u.amount_cents, 0)) AS total_cents "
+        f"MAX(u.purchased_at) AS last_at{total} "
         f"FROM {prefix}purchase u WHERE u.prospect_id IN ({customers}) GROUP BY u.prospect_id)"
     )
 
@@ -72,9 +75,10 @@ def expected_next_sql() -> str:
     return f"({day_number('cad_total.last_at')} + cad_median.interval_days)"
 
 
-def due_soon_sql(prefix: str = "", *, owner: bool = False, limit: bool = False) -> str:
+def due_soon_sql(prefix: str = "", *, owner: bool = False, limit: str | None = None) -> str:
     """Customers whose next purchase is expected before ``:horizon`` (overdue ones too),
-    soonest first: id, name, company, owner, last purchase, interval days, purchases."""
+    soonest first: id, name, company, owner, last purchase, interval days, purchases;
+    at most ``:<limit>`` rows when ``limit`` names a parameter."""
     customers = customers_sql(prefix, owner=owner)
     expected = expected_next_sql()
     return (
@@ -84,18 +88,24 @@ def due_soon_sql(prefix: str = "", *, owner: bool = False, limit: bool = False) 
         "FROM cad_median JOIN cad_total ON cad_total.pid = cad_median.pid "
         f"JOIN {prefix}prospect p ON p.id = cad_median.pid "
         f"WHERE {expected} < {day_number(':horizon')} "
-        f"ORDER BY {expected}, p.id" + (" LIMIT :limit" if limit else "")
+        f"ORDER BY {expected}, p.id" + (f" LIMIT :{limit}" if limit else "")
     )
 
 
-def due_soon_count_sql(prefix: str = "", *, owner: bool = False) -> str:
-    """How many customers :func:`due_soon_sql` lists, and how many customers have a cadence."""
+def cadences_sql(prefix: str = "", *, owner: bool = False) -> str:
+    """Every customer with a cadence, soonest expected purchase first: id, name, company,
+    owner, last purchase, interval days, purchases, and 1 when the next purchase is
+    expected before ``:horizon`` (0 otherwise). What the report's "due soon" counts and
+    lists, in one pass."""
     customers = customers_sql(prefix, owner=owner)
+    expected = expected_next_sql()
     return (
         f"WITH {cadence_ctes(prefix, customers)} "
-        f"SELECT coalesce(SUM(CASE WHEN {expected_next_sql()} < {day_number(':horizon')} "
-        "THEN 1 ELSE 0 END), 0), COUNT(*) "
-        "FROM cad_median JOIN cad_total ON cad_total.pid = cad_median.pid"
+        "SELECT p.id, p.name, p.company, p.owner, cad_total.last_at, "
+        "cad_median.interval_days, cad_total.purchases, "
+        f"CASE WHEN {expected} < {day_number(':horizon')} THEN 1 ELSE 0 END "
+        "FROM cad_median JOIN cad_total ON cad_total.pid = cad_median.pid "
+        f"JOIN {prefix}prospect p ON p.id = cad_median.pid ORDER BY {expected}, p.id"
     )
 
 
@@ -147,44 +157,34 @@ def latest_scores_sql(prefix: str, customers: str) -> str:
 
 
 def chain_tree_cte(prefix: str = "") -> str:
-    """A recursive CTE ``chain(root, pid, depth)``: every referred prospect with the first
-    referrer of its chain (``root``: a referrer nobody referred) and its depth (1 = referred
-    by the root, 2 = referred by someone the root referred, ...)."""
+    """A recursive CTE ``chain(root, pid, depth, won)``: every referred prospect with the
+    first referrer of its chain (``root``: a referrer nobody referred), its depth (1 =
+    referred by the root, 2 = referred by someone the root referred, ...) and whether its
+    referral converted (1) or not (0)."""
+    won = "CASE WHEN r.converted_at IS NULL THEN 0 ELSE 1 END"
     return (
-        "RECURSIVE chain(root, pid, depth) AS ("
-        f"SELECT r.referrer_id, r.referred_id, 1 FROM {prefix}referral r "
+        "RECURSIVE chain(root, pid, depth, won) AS ("
+        f"SELECT r.referrer_id, r.referred_id, 1, {won} FROM {prefix}referral r "
         f"WHERE NOT EXISTS (SELECT 1 FROM {prefix}referral up "
         "WHERE up.referred_id = r.referrer_id) "
-        f"UNION ALL SELECT chain.root, r.referred_id, chain.depth + 1 FROM chain "
+        f"UNION ALL SELECT chain.root, r.referred_id, chain.depth + 1, {won} FROM chain "
         f"JOIN {prefix}referral r ON r.referrer_id = chain.pid "
         f"WHERE chain.depth < {MAX_CHAIN_DEPTH})"
     )
 
 
-def chains_sql(prefix: str = "", *, owner: bool = False, limit: bool = False) -> str:
+def chains_sql(prefix: str = "", *, owner: bool = False, limit: str | None = None) -> str:
     """Per chain (its first referrer): the referrer's id, name and owner, prospects
     referred along the chain, how many of them were won through it, and the deepest level;
-    largest chains first. With ``owner``: the chains whose first referrer is ``:owner``'s."""
+    largest chains first (at most ``:<limit>``). With ``owner``: the chains whose first
+    referrer is ``:owner``'s. Chains are summed up before their first referrers are read."""
     by_owner = " WHERE p.owner = :owner" if owner else ""
     return (
         f"WITH {chain_tree_cte(prefix)} "
-        "SELECT chain.root, p.name, p.owner, COUNT(*), "
-        "SUM(CASE WHEN r.converted_at IS NOT NULL THEN 1 ELSE 0 END), MAX(chain.depth) "
-        f"FROM chain JOIN {prefix}referral r ON r.referred_id = chain.pid "
-        f"JOIN {prefix}prospect p ON p.id = chain.root{by_owner} "
-        "GROUP BY chain.root, p.name, p.owner ORDER BY COUNT(*) DESC, MAX(chain.depth) DESC, "
-        "chain.root" + (" LIMIT :limit" if limit else "")
-    )
-
-
-def chain_totals_sql(prefix: str = "", *, owner: bool = False) -> str:
-    """Over every chain (of ``:owner``'s first referrers): chains, referred prospects and
-    the deepest level."""
-    by_owner = " WHERE p.owner = :owner" if owner else ""
-    return (
-        f"WITH {chain_tree_cte(prefix)} "
-        "SELECT COUNT(DISTINCT chain.root), COUNT(*), coalesce(MAX(chain.depth), 0) FROM chain "
-        f"JOIN {prefix}prospect p ON p.id = chain.root{by_owner}"
+        "SELECT g.root, p.name, p.owner, g.referred, g.won, g.levels FROM (SELECT chain.root "
+        "AS root, COUNT(*) AS referred, SUM(chain.won) AS won, MAX(chain.depth) AS levels "
+        f"FROM chain GROUP BY chain.root) g JOIN {prefix}prospect p ON p.id = g.root{by_owner} "
+        "ORDER BY g.referred DESC, g.levels DESC, g.root" + (f" LIMIT :{limit}" if limit else "")
     )
 
 
@@ -208,18 +208,19 @@ def referrals_in_period_sql(prefix: str = "", *, owner: bool = False) -> str:
 
 def customers_at_sql(prefix: str = "", *, owner: bool = False) -> str:
     """How many prospects were customers (in stage Won) at the instant ``:start``: those
-    whose last recorded move before it was into Won."""
-    by_owner = (
-        f" AND EXISTS (SELECT 1 FROM {prefix}prospect p WHERE p.id = w.pid AND p.owner = :owner)"
-        if owner
-        else ""
-    )
+    whose last recorded move before it was into Won.
+
+    Only prospects that ever reached Won (their furthest stage, kept on the prospect) can be;
+    those in Won since before the start are counted from the prospect row, and for the
+    others (won since, or gone from Won) the history before the start is read.
+    """
+    by_owner = " AND p.owner = :owner" if owner else ""
     last_move = (
-        f"(SELECT s2.to_stage FROM {prefix}stagechange s2 WHERE s2.prospect_id = w.pid "
+        f"(SELECT s2.to_stage FROM {prefix}stagechange s2 WHERE s2.prospect_id = p.id "
         "AND s2.at < :start ORDER BY s2.at DESC, s2.id DESC LIMIT 1)"
     )
     return (
-        "SELECT COUNT(*) FROM (SELECT DISTINCT sc.prospect_id AS pid "
-        f"FROM {prefix}stagechange sc WHERE sc.to_stage = 'won' AND sc.at < :start) w "
-        f"WHERE {last_move} = 'won'{by_owner}"
+        f"SELECT COUNT(*) FROM {prefix}prospect p WHERE p.furthest_stage = "
+        f"{ORDERED_STAGES.index(Stage.WON)}{by_owner} AND ((p.stage = 'won' AND "
+        f"p.stage_entered_at < :start) OR {last_move} = 'won')"
     )

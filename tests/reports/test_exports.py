@@ -149,7 +149,7 @@ def test_same_numbers_in_every_format(
         assert len(csv_rows) == len(table.rows) == len(html_rows), table.key
         for r, row in enumerate(table.rows):
             for c, value in enumerate(row):
-                kind = table.columns[c].kind
+                kind = table.kind_at(r, c)
                 xlsx_value = sheet.cell(row=5 + r, column=c + 1).value
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     assert float(csv_rows[r][c]) == pytest.approx(value, abs=0.01), table.key

@@ -221,6 +221,7 @@ def test_migration_backfills_journeys_of_an_older_database(tmp_path: Path) -> No
             "DROP TABLE surveyanswer",
             "DROP TABLE referralcode",
             "DROP TABLE referral",
+            "DROP INDEX ix_activity_customer",
             "UPDATE alembic_version SET version_num = '0003'",
         ):
             connection.execute(statement)

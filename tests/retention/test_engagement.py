@@ -107,3 +107,19 @@ def test_sql_matches_the_formula_and_is_deterministic(session: Session) -> None:
     assert len(set(first.values())) > 5
     later = engagement.engagement_scores(session, now=day(30))
     assert sum(later.values()) < sum(first.values())
+
+
+def test_the_activities_are_read_from_the_small_customer_index(session: Session) -> None:
+    """A million pipeline activities must not be read for a few thousand customers."""
+    from sqlalchemy import text
+
+    customer(session, "Ann", won=0)
+    statement = engagement.distribution_sql()
+    plan = " | ".join(
+        str(row[-1])
+        for row in session.execute(
+            text(f"EXPLAIN QUERY PLAN {statement}"), engagement.window_params(day(1))
+        )
+    )
+    assert "ix_activity_customer" in plan
+    assert "ix_activity_status_due" not in plan

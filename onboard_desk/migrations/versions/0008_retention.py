@@ -10,6 +10,11 @@ the prospect (which the cascade needs) and on the time a period is chosen by:
 - ``referral``: referrer -> referred (unique per referred prospect), with the referrer's
   credit and the friend's discount and their statuses.
 
+And on ``activity`` a small partial index, ``ix_activity_customer`` (prospect, time,
+kind) of the done activities logged while the prospect was a customer: what the
+engagement score and the contact cap read, without touching the million other
+activities. Only activities logged on customers are written to it.
+
 Databases with customers already get what the app now writes at a win: a referral code
 for every prospect that was ever won, and a purchase of its deal value for every win in
 its history. Nothing is added to the prospect table or its triggers: creating and
@@ -107,6 +112,13 @@ def upgrade() -> None:
     )
     for name, table, columns, unique in INDEXES:
         op.create_index(name, table, columns, unique=unique)
+    op.create_index(
+        "ix_activity_customer",
+        "activity",
+        ["prospect_id", "occurred_at", "kind"],
+        sqlite_where=sa.text("stage = 'won' AND status = 'done'"),
+        postgresql_where=sa.text("stage = 'won' AND status = 'done'"),
+    )
     _backfill()
 
 
@@ -151,6 +163,7 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_activity_customer", table_name="activity")
     for name, table, _columns, _unique in INDEXES:
         op.drop_index(name, table_name=table)
     for table in ("referral", "referralcode", "surveyanswer", "purchase"):
