@@ -18,7 +18,8 @@ from onboard_desk.timeutil import DEFAULT_DUE_TIME
 
 @dataclass(frozen=True)
 class AgendaItem:
-    """One open prospect as a line of the day's agenda."""
+    """One open prospect (or customer with a next action due) as a line of the day's
+    agenda."""
 
     prospect_id: int
     name: str

@@ -73,8 +73,15 @@ def _working() -> list[str]:
 
 
 def _open_stage() -> ColumnElement[bool]:
-    """Prospects still being worked on: only these are flagged, and only these are on Today."""
+    """Prospects still being worked on: only these are flagged."""
     return col(Prospect.stage).in_(_working())
+
+
+def _on_today() -> ColumnElement[bool]:
+    """Who Today lists: open prospects, and customers (stage Won), whose next actions (the
+    thank-you after the sale, the nudge before a repeat purchase) are work too. Customers
+    are never stale and need no next action, so they only appear when one is due."""
+    return col(Prospect.stage).in_([*_working(), Stage.WON.value])
 
 
 def _due_between(*, before: datetime, start: datetime | None = None) -> ColumnElement[bool]:
@@ -330,7 +337,8 @@ def _agenda_item(row: Any) -> AgendaItem:
 def agenda_group_tests(
     *, now: datetime, config: PipelineConfig, zone: tzinfo | None = None
 ) -> dict[GroupKind, ColumnElement[bool]]:
-    """What puts an open prospect in each Today group, as SQL.
+    """What puts a prospect in each Today group, as SQL (among those :func:`_on_today`
+    selects: customers only reach the first two).
 
     Overdue and due today split the next actions at local midnight
     (:func:`onboard_desk.agenda.today_bounds`); stale and no next action are the tests of
@@ -342,7 +350,7 @@ def agenda_group_tests(
         GroupKind.OVERDUE: _due_between(before=today),
         GroupKind.TODAY: _due_between(start=today, before=tomorrow),
         GroupKind.STALE: _stale(now=now, config=config),
-        GroupKind.NO_NEXT_ACTION: _without_next_action(),
+        GroupKind.NO_NEXT_ACTION: and_(_open_stage(), _without_next_action()),
     }
 
 
@@ -400,8 +408,9 @@ def today_agenda(
     limit: int = 300,
     zone: tzinfo | None = None,
 ) -> Agenda:
-    """The Today screen: overdue and due-today next actions (oldest first), then stale
-    prospects and prospects without a next action, at most ``limit`` rows per group.
+    """The Today screen: overdue and due-today next actions (oldest first; customers'
+    too), then stale prospects and prospects without a next action, at most ``limit`` rows
+    per group.
 
     One query per group, ordered and capped in SQL (:func:`agenda_group_statement`), and
     one that counts every group in a pass over the open prospects' covering index: tens of
@@ -411,7 +420,7 @@ def today_agenda(
     now = now or utcnow()
     config = config or PipelineConfig()
     tests = agenda_group_tests(now=now, config=config, zone=zone)
-    scope = [_open_stage(), *_conditions(ProspectFilter(owner=owner), now=now, config=config)]
+    scope = [_on_today(), *_conditions(ProspectFilter(owner=owner), now=now, config=config)]
     counted = select(*(func.count().filter(test) for test in tests.values())).where(*scope)
     totals = dict(zip(tests, session.execute(counted).one(), strict=True))
     groups = []

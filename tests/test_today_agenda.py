@@ -36,14 +36,15 @@ def _reference_start_of_day(moment: datetime, zone: tzinfo | None) -> datetime:
 def _reference_agenda(
     items: Iterable[AgendaItem], *, now: datetime, config: PipelineConfig, limit: int, zone: Any
 ) -> Agenda:
-    """Sort open prospects into the groups, each oldest first and capped at ``limit``."""
+    """Sort open prospects into the groups, each oldest first and capped at ``limit``;
+    customers (stage Won) only into the first two, when their next action is due."""
     rows = list(items)
     today = _reference_start_of_day(now, zone)
     tomorrow = today + timedelta(days=1)
     overdue = [i for i in rows if i.due is not None and i.due < today]
     due_today = [i for i in rows if i.due is not None and today <= i.due < tomorrow]
     stale = [i for i in rows if Flag.STALE in i.flags(now, config)]
-    missing = [i for i in rows if i.due is None]
+    missing = [i for i in rows if i.due is None and i.stage.is_open]
 
     def by_due(item: AgendaItem) -> tuple[datetime, int]:
         assert item.due is not None
@@ -68,7 +69,8 @@ def _reference_agenda(
 
 
 def _reference_items(session: Session, owner: str | None) -> list[AgendaItem]:
-    """Every open prospect (of ``owner``) as the reference reads it: through the ORM."""
+    """Every open prospect and customer (of ``owner``) as the reference reads it: through
+    the ORM."""
 
     def aware(moment: datetime | None) -> datetime | None:
         return None if moment is None else moment.replace(tzinfo=UTC)
@@ -76,7 +78,7 @@ def _reference_items(session: Session, owner: str | None) -> list[AgendaItem]:
     items = []
     for p in session.exec(select(Prospect)):
         stage = Stage(p.stage)
-        if not stage.is_open or (owner and p.owner != owner):
+        if not (stage.is_open or stage is Stage.WON) or (owner and p.owner != owner):
             continue
         entered = aware(p.stage_entered_at)
         assert entered is not None and p.id is not None
@@ -184,7 +186,10 @@ def test_groups_agree_with_the_lists_flag_filters(session: Session, owner: str |
         return set(queries.prospect_ids(session, flt=flt, now=now, config=CONFIG))
 
     def grouped(*kinds: GroupKind) -> set[int]:
-        return {i.prospect_id for kind in kinds for i in agenda.group(kind).items}
+        """The open prospects of these groups (customers carry no flags)."""
+        return {
+            i.prospect_id for kind in kinds for i in agenda.group(kind).items if i.stage.is_open
+        }
 
     assert grouped(GroupKind.STALE) == listed(Flag.STALE)
     assert grouped(GroupKind.NO_NEXT_ACTION) == listed(Flag.NO_NEXT_ACTION)
@@ -248,3 +253,37 @@ def test_each_group_reads_an_index(
         assert "COVERING INDEX ix_prospect_report_open" in plan, plan
         assert "INTEGER PRIMARY KEY" in plan, plan
         assert "SCAN prospect" not in plan, plan
+
+
+def test_customers_are_on_today_only_when_a_next_action_is_due(session: Session) -> None:
+    """The thank-you after a sale and the nudge before a repeat purchase are work for the
+    day; a customer without a next action, or due later, is not listed, and never stale."""
+    now = datetime(2026, 12, 2, 15, 30, tzinfo=UTC)
+    long_ago = now - timedelta(days=400)
+    for name, due in (
+        ("Thank-you", now - timedelta(days=2)),
+        ("Nudge", now - timedelta(hours=1)),
+        ("Later", now + timedelta(days=20)),
+        ("Nothing", None),
+    ):
+        session.add(
+            Prospect(
+                name=name,
+                stage=Stage.WON.value,
+                stage_entered_at=long_ago,
+                next_action="Call them" if due else None,
+                next_action_due=due,
+            )
+        )
+    session.add(Prospect(name="Lost one", stage=Stage.LOST.value, next_action_due=long_ago,
+                         next_action="Call", stage_entered_at=long_ago))  # fmt: skip
+    session.commit()
+    agenda = queries.today_agenda(session, now=now, config=CONFIG, zone=UTC)
+    names = {kind: [i.name for i in agenda.group(kind).items] for kind in GroupKind}
+    assert names == {
+        GroupKind.OVERDUE: ["Thank-you"],
+        GroupKind.TODAY: ["Nudge"],
+        GroupKind.STALE: [],
+        GroupKind.NO_NEXT_ACTION: [],
+    }
+    assert [agenda.group(kind).total for kind in GroupKind] == [1, 1, 0, 0]
