@@ -540,6 +540,11 @@ class _Simulator:
             buys_again = rng.random() > 0.07  # some customers stop buying
         if rng.random() < 0.1:
             contact("meeting", won + timedelta(days=rng.uniform(20, 200)))
+        if rng.random() < 0.35:  # an attentive account: a check-in every month or so
+            moment = won + timedelta(days=rng.uniform(10, 40))
+            while moment < now:
+                contact(rng.choices(("call", "email", "meeting"), (5, 4, 1))[0], moment)
+                moment += timedelta(days=rng.uniform(20, 45))
         surveys: list[tuple[Any, ...]] = []
         if rng.random() < 0.45:
             for _ in range(rng.randint(1, 3)):

@@ -34,7 +34,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         summary = fill_demo(engine, prospects=args.prospects, seed=args.seed)
     elapsed = time.perf_counter() - started
     print(
-        f"Added {summary.prospects:,} prospects, {summary.stage_changes:,} stage changes and "
-        f"{summary.activities:,} activities to {db_path(args)} in {elapsed:.1f} s."
+        f"Added {summary.prospects:,} prospects, {summary.stage_changes:,} stage changes, "
+        f"{summary.activities:,} activities, {summary.purchases:,} purchases, "
+        f"{summary.survey_answers:,} survey answers and {summary.referrals:,} referrals to "
+        f"{db_path(args)} in {elapsed:.1f} s."
     )
     return 0

@@ -10,8 +10,9 @@ The formula (deterministic given ``now``; the README states it too):
 - Points fade linearly with age: an event ``age`` days before ``now`` counts
   ``points x (1 - age / 90)``; events after ``now`` or 90 or more days before it count 0.
 - The customer's points ``P`` are summed and mapped onto 0-100 by
-  ``score = round(100 x P / (P + 10))`` (rounded half up): no activity 0, 10 fresh points 50,
-  30 fresh points 75; the score approaches but never reaches 100 for anyone very active.
+  ``score = round(100 x P / (P + 5))`` (rounded half up): no activity 0, 5 fresh points 50
+  (a call and a purchase this week, say), 15 fresh points 75; the score approaches but
+  never reaches 100 for anyone very active.
 
 The SQL (:func:`points_sql`) does the summing for many customers at once;
 :func:`points_from_events` is the same formula in Python, which the tests hold it to.
@@ -47,7 +48,7 @@ EVENT_POINTS: Mapping[str, float] = {
 CUSTOMER_ACTIVITY = "a.stage = 'won' AND a.status = 'done'"
 CUSTOMER_ACTIVITY_INDEX = "ix_activity_customer"
 #: The points that make a score of 50.
-HALF_SCORE_POINTS = 10.0
+HALF_SCORE_POINTS = 5.0
 #: Bands of the report's distribution: (label, lowest score, highest score).
 BANDS: tuple[tuple[str, int, int], ...] = (
     ("0-19 (quiet)", 0, 19),

@@ -18,10 +18,11 @@ from tests.retention.conftest import customer, day, prospect
 def test_score_mapping() -> None:
     assert score_from_points(0) == 0
     assert score_from_points(-1) == 0
-    assert score_from_points(10) == 50
-    assert score_from_points(30) == 75
+    assert score_from_points(5) == 50
+    assert score_from_points(15) == 75
+    assert score_from_points(10) == 67  # 66.7
     assert score_from_points(1e9) == 100
-    assert score_from_points(0.1) == 1  # 0.99 rounds up
+    assert score_from_points(0.1) == 2  # 1.96 rounds up
     assert engagement.band_of(0) == 0 and engagement.band_of(100) == 4
     assert engagement.band_of(39) == 1 and engagement.band_of(40) == 2
     with pytest.raises(ValueError):
@@ -42,17 +43,17 @@ def test_a_hand_computed_customer(session: Session) -> None:
     """Won on day 0 (a purchase: 4 points), a meeting on day 30, an email and a note on
     day 60, a survey answer on day 75; scored on day 90:
     4 x 0 (90 days old) + 3 x 1/3 + 1 x 2/3 + 0 + 2 x 5/6 = 10/3 points
-    -> 100 x (10/3) / (10/3 + 10) = 25.
+    -> 100 x (10/3) / (10/3 + 5) = 40.
     """
     pid = customer(session, "Ann", won=0)
     store.log_activity(session, prospect_id=pid, kind="meeting", by="Ann", occurred_at=day(30))
     store.log_activity(session, prospect_id=pid, kind="email", by="Ann", occurred_at=day(60))
     store.log_activity(session, prospect_id=pid, kind="note", by="Ann", occurred_at=day(60))
     surveys.record_survey(session, prospect_id=pid, score=8, by="Ann", answered_at=day(75))
-    assert engagement.engagement_of(session, pid, now=day(90)) == 25
+    assert engagement.engagement_of(session, pid, now=day(90)) == 40
     # A day earlier every event is a day fresher: 4/90 + 3 x 31/90 + 61/90 + 2 x 76/90
-    # = 3.44 points -> 25.6.
-    assert engagement.engagement_of(session, pid, now=day(89)) == 26  # 25.6 rounds up
+    # = 3.44 points -> 40.8.
+    assert engagement.engagement_of(session, pid, now=day(89)) == 41
 
 
 def test_only_customers_have_a_score(session: Session) -> None:

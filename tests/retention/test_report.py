@@ -117,19 +117,19 @@ def test_the_customers_section_by_hand(customers_db: Path) -> None:
     assert [(r.referrer, r.owner, r.referred, r.won, r.levels) for r in c.referral_chains] == [
         ("A", "Ann", 3, 2, 2)
     ]
-    # Engagement on day 90 (see the module's formula):
+    # Engagement on day 90 (see the module's formula: 100 x P / (P + 5)):
     # A: purchases 4 x (1 + 31 + 61)/90, answers 2 x (5 + 40)/90, meeting 3 x 85/90,
-    #    call 2 x 88/90 = 9.92 points -> 49.8 -> 50;
-    # B: 4 x 45/90 + 2 x 50/90 = 3.11 -> 23.7 -> 24; C: 4 x 60/90 + 2 x 70/90 = 4.22 -> 30;
-    # F: 4 x 30/90 = 1.33 -> 12.
+    #    call 2 x 88/90 = 9.92 points -> 66;
+    # B: 4 x 45/90 + 2 x 50/90 = 3.11 -> 38; C: 4 x 60/90 + 2 x 70/90 = 4.22 -> 46;
+    # F: 4 x 30/90 = 1.33 -> 21.
     assert [(b.low, b.customers) for b in c.engagement] == [
-        (0, 1),
+        (0, 0),
         (20, 2),
         (40, 1),
-        (60, 0),
+        (60, 1),
         (80, 0),
     ]
-    assert [b.share for b in c.engagement][:3] == [0.25, 0.5, 0.25]
+    assert [b.share for b in c.engagement] == [0, 0.5, 0.25, 0.25, 0]
     (due,) = c.due
     assert (due.name, due.purchases, due.interval_days) == ("A", 3, 30)
     assert (due.last_purchase, due.expected_next) == (day(61).date(), day(91).date())
