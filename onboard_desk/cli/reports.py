@@ -44,8 +44,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Funnel, stage durations, channels, owners, forecast, attention list and trend "
             "for the prospects created in a period, and the customers (NPS, engagement, "
-            "purchases due, referrals and the viral coefficient). Several databases (--db repeated or "
-            "--team-folder) are read side by side, read-only. "
+            "purchases due, referrals and the viral coefficient). Several databases (--db "
+            "repeated or --team-folder) are read side by side, read-only. "
             "Definitions: the README's Reports section."
         ),
     )
