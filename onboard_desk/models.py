@@ -226,7 +226,8 @@ class Referral(SQLModel, table=True):
         Index("ix_referral_referred", "referred_id", unique=True),
         # Whom a customer referred (chains), and the cascade when the referrer is deleted.
         Index("ix_referral_referrer", "referrer_id"),
-        # Conversions of a period (viral coefficient).
+        # Referrals made in a period, and conversions of a period (viral coefficient).
+        Index("ix_referral_created_at", "created_at"),
         Index("ix_referral_converted_at", "converted_at"),
     )
 

@@ -156,8 +156,7 @@ class RowValidator:
         return self._channels[key]
 
     def _referral_code(self, cells: Sequence[str]) -> str | None:
-        if self.i_referral is None:
-            return None
+        assert self.i_referral is not None
         text = cells[self.i_referral].strip()
         if not text:
             return None
@@ -228,5 +227,5 @@ class RowValidator:
             created_at=self._date(cells, self.i_created, self.created_dates),
             next_action=self._text(cells, self.i_next, Field.NEXT_ACTION) or None,
             next_action_due=self._date(cells, self.i_due, self.due_dates),
-            referral_code=self._referral_code(cells),
+            referral_code=self._referral_code(cells) if self.i_referral is not None else None,
         )

@@ -10,7 +10,6 @@ not matter. Plain Python: the import's planning process uses it without a databa
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Callable, Container
 
 from onboard_desk.errors import UserError
@@ -19,13 +18,16 @@ from onboard_desk.errors import UserError
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 _ALLOWED = frozenset(ALPHABET)
+#: Unpredictable choices from the system's source (``secrets`` would do the same, but it
+#: loads OpenSSL, a few megabytes that the import's processes need not carry).
+_SYSTEM = random.SystemRandom()
 
 
 class ReferralCodeError(UserError, ValueError):
     """Text that cannot be a referral code; the message says why."""
 
 
-def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
+def new_code(choice: Callable[[str], str] = _SYSTEM.choice) -> str:
     """A fresh random code (``choice`` picks one character; a seeded generator's
     ``choice`` gives reproducible demo data)."""
     return "".join(choice(ALPHABET) for _ in range(CODE_LENGTH))
@@ -33,7 +35,7 @@ def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
 
 def unique_code(taken: Container[str], rng: random.Random | None = None) -> str:
     """A code not in ``taken`` (drawn again on the rare collision)."""
-    choice = rng.choice if rng is not None else secrets.choice
+    choice = rng.choice if rng is not None else _SYSTEM.choice
     while True:
         code = new_code(choice)
         if code not in taken:

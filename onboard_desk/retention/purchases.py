@@ -391,6 +391,9 @@ def refresh_nudges(session: Session, *, config: RetentionConfig, owner: str | No
         ),
         params,
     ).all()
+    ids = [int(row[0]) for row in rows]
+    for start in range(0, len(ids), 500):  # load them in batches, not one query each
+        session.exec(select(Prospect).where(col(Prospect.id).in_(ids[start : start + 500]))).all()
     changed = 0
     for prospect_id, purchases, last_at, interval, days, contact in rows:
         plan = None

@@ -27,6 +27,14 @@ def stored_time(value: str | datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def owned_by(prefix: str, prospect_id: str) -> str:
+    """A condition: the prospect ``prospect_id`` (a column) is ``:owner``'s. Written as a
+    lookup by id, so a period's rows are found through their time index first."""
+    return (
+        f"EXISTS (SELECT 1 FROM {prefix}prospect o WHERE o.id = {prospect_id} AND o.owner = :owner)"
+    )
+
+
 def customers_sql(prefix: str = "", *, owner: bool = False) -> str:
     """The ids of the current customers (stage Won), of ``:owner`` when ``owner``; read
     from the index on (stage, name)."""
@@ -112,11 +120,11 @@ def cadences_sql(prefix: str = "", *, owner: bool = False) -> str:
 def purchases_in_period_sql(prefix: str = "", *, owner: bool = False) -> str:
     """Purchases made in [``:start``, ``:end``): how many, their amount, and by how many
     customers (read from the index on the purchase time)."""
-    join = f" JOIN {prefix}prospect p ON p.id = u.prospect_id AND p.owner = :owner" if owner else ""
+    by_owner = f" AND {owned_by(prefix, 'u.prospect_id')}" if owner else ""
     return (
         "SELECT COUNT(*), coalesce(SUM(u.amount_cents), 0), COUNT(DISTINCT u.prospect_id) "
-        f"FROM {prefix}purchase u{join} "
-        "WHERE u.purchased_at >= :start AND u.purchased_at < :end"
+        f"FROM {prefix}purchase u "
+        f"WHERE u.purchased_at >= :start AND u.purchased_at < :end{by_owner}"
     )
 
 
@@ -126,12 +134,12 @@ def purchases_in_period_sql(prefix: str = "", *, owner: bool = False) -> str:
 def team_nps_sql(prefix: str = "", *, owner: bool = False) -> str:
     """Promoters, passives and detractors among the customers who answered in
     [``:start``, ``:end``), each counted once by their latest answer in that period."""
-    join = f" JOIN {prefix}prospect p ON p.id = s.prospect_id AND p.owner = :owner" if owner else ""
+    by_owner = f" AND {owned_by(prefix, 's.prospect_id')}" if owner else ""
     latest = (
         "SELECT s.score AS score, ROW_NUMBER() OVER (PARTITION BY s.prospect_id "
         "ORDER BY s.answered_at DESC, s.id DESC) AS rn "
-        f"FROM {prefix}surveyanswer s{join} "
-        "WHERE s.answered_at >= :start AND s.answered_at < :end"
+        f"FROM {prefix}surveyanswer s "
+        f"WHERE s.answered_at >= :start AND s.answered_at < :end{by_owner}"
     )
     return (
         f"SELECT coalesce(SUM(CASE WHEN score >= {PROMOTER_MIN} THEN 1 ELSE 0 END), 0), "
@@ -156,17 +164,18 @@ def latest_scores_sql(prefix: str, customers: str) -> str:
 # --- Referrals -------------------------------------------------------------------------------
 
 
-def chain_tree_cte(prefix: str = "") -> str:
+def chain_tree_cte(prefix: str = "", *, owner: bool = False) -> str:
     """A recursive CTE ``chain(root, pid, depth, won)``: every referred prospect with the
-    first referrer of its chain (``root``: a referrer nobody referred), its depth (1 =
-    referred by the root, 2 = referred by someone the root referred, ...) and whether its
-    referral converted (1) or not (0)."""
+    first referrer of its chain (``root``: a referrer nobody referred; with ``owner``, one
+    of ``:owner``'s), its depth (1 = referred by the root, 2 = referred by someone the
+    root referred, ...) and whether its referral converted (1) or not (0)."""
     won = "CASE WHEN r.converted_at IS NULL THEN 0 ELSE 1 END"
+    by_owner = f"AND {owned_by(prefix, 'r.referrer_id')} " if owner else ""
     return (
         "RECURSIVE chain(root, pid, depth, won) AS ("
         f"SELECT r.referrer_id, r.referred_id, 1, {won} FROM {prefix}referral r "
         f"WHERE NOT EXISTS (SELECT 1 FROM {prefix}referral up "
-        "WHERE up.referred_id = r.referrer_id) "
+        f"WHERE up.referred_id = r.referrer_id) {by_owner}"
         f"UNION ALL SELECT chain.root, r.referred_id, chain.depth + 1, {won} FROM chain "
         f"JOIN {prefix}referral r ON r.referrer_id = chain.pid "
         f"WHERE chain.depth < {MAX_CHAIN_DEPTH})"
@@ -178,12 +187,11 @@ def chains_sql(prefix: str = "", *, owner: bool = False, limit: str | None = Non
     referred along the chain, how many of them were won through it, and the deepest level;
     largest chains first (at most ``:<limit>``). With ``owner``: the chains whose first
     referrer is ``:owner``'s. Chains are summed up before their first referrers are read."""
-    by_owner = " WHERE p.owner = :owner" if owner else ""
     return (
-        f"WITH {chain_tree_cte(prefix)} "
+        f"WITH {chain_tree_cte(prefix, owner=owner)} "
         "SELECT g.root, p.name, p.owner, g.referred, g.won, g.levels FROM (SELECT chain.root "
         "AS root, COUNT(*) AS referred, SUM(chain.won) AS won, MAX(chain.depth) AS levels "
-        f"FROM chain GROUP BY chain.root) g JOIN {prefix}prospect p ON p.id = g.root{by_owner} "
+        f"FROM chain GROUP BY chain.root) g JOIN {prefix}prospect p ON p.id = g.root "
         "ORDER BY g.referred DESC, g.levels DESC, g.root" + (f" LIMIT :{limit}" if limit else "")
     )
 
@@ -192,13 +200,14 @@ def referrals_in_period_sql(prefix: str = "", *, owner: bool = False) -> str:
     """Referrals made in [``:start``, ``:end``), referrals converted (the referred prospect
     won) in it, and the credits those conversions earned (minor units). ``owner`` filters
     on the referred prospect's owner."""
-    join = f" JOIN {prefix}prospect p ON p.id = r.referred_id AND p.owner = :owner" if owner else ""
+    by_owner = f" AND {owned_by(prefix, 'r.referred_id')}" if owner else ""
     made = (
-        f"SELECT COUNT(*) FROM {prefix}referral r{join} "
-        "WHERE r.created_at >= :start AND r.created_at < :end"
+        f"SELECT COUNT(*) FROM {prefix}referral r "
+        f"WHERE r.created_at >= :start AND r.created_at < :end{by_owner}"
     )
     converted = (
-        f"FROM {prefix}referral r{join} WHERE r.converted_at >= :start AND r.converted_at < :end"
+        f"FROM {prefix}referral r "
+        f"WHERE r.converted_at >= :start AND r.converted_at < :end{by_owner}"
     )
     return (
         f"SELECT ({made}), (SELECT COUNT(*) {converted}), "

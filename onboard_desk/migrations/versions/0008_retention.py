@@ -48,6 +48,7 @@ INDEXES = (
     ("ix_referralcode_code", "referralcode", ["code"], True),
     ("ix_referral_referred", "referral", ["referred_id"], True),
     ("ix_referral_referrer", "referral", ["referrer_id"], False),
+    ("ix_referral_created_at", "referral", ["created_at"], False),
     ("ix_referral_converted_at", "referral", ["converted_at"], False),
 )
 
