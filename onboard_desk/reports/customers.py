@@ -40,6 +40,8 @@ from onboard_desk.sqlite_text import timestamp_param
 #: Rows of the "purchases due soon" and "referral chains" tables (soonest / largest first).
 DUE_ROWS = 50
 CHAIN_ROWS = 20
+#: The status :func:`onboard_desk.retention.sql.cadences_sql` gives a customer.
+DUE, LAPSED = 1, 2
 
 
 def _has_customers(connection: sqlite3.Connection, schema: str) -> bool:
@@ -63,6 +65,7 @@ def customers_section(
         "start": timestamp_param(flt.start()),
         "end": timestamp_param(flt.end(now)),
         "horizon": timestamp_param(now + timedelta(days=config.due_soon_days)),
+        "now": timestamp_param(now),
         **engagement.window_params(now),
     }
     if flt.owner:
@@ -74,6 +77,7 @@ def customers_section(
             "value",
             "buying",
             "due",
+            "lapsed",
             "cadence",
             "made",
             "converted",
@@ -119,12 +123,15 @@ def customers_section(
             ):
                 bands[band] += customers
             soonest = 0
-            for pid, who, company, owned, last, interval, count, soon in connection.execute(
+            for pid, who, company, owned, last, interval, count, status in connection.execute(
                 cadences_sql(prefix, owner=owner), params
             ):
                 totals["cadence"] += 1
-                totals["due"] += soon
-                if not soon or soonest == DUE_ROWS:
+                totals["lapsed"] += status == LAPSED
+                if status != DUE:
+                    continue
+                totals["due"] += 1
+                if soonest == DUE_ROWS:
                     continue  # counted; each database lists its soonest
                 soonest += 1
                 last_at = stored_time(last)
@@ -162,6 +169,7 @@ def customers_section(
         buying_customers=totals["buying"],
         with_cadence=totals["cadence"],
         due_soon=totals["due"],
+        lapsed=totals["lapsed"],
         due_soon_days=config.due_soon_days,
         respondents=nps.respondents,
         promoters=nps.promoters,

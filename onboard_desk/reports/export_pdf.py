@@ -25,7 +25,7 @@ from reportlab.platypus import (
 )
 
 from onboard_desk.reports.model import Report
-from onboard_desk.reports.tables import Table, format_value, report_tables
+from onboard_desk.reports.tables import Column, Table, format_value, report_tables
 
 BLUE = colors.HexColor("#4472C4")
 ORANGE = colors.HexColor("#ED7D31")
@@ -109,6 +109,17 @@ def _trend(report: Report) -> Drawing:
     return drawing
 
 
+def _weight(column: Column) -> float:
+    """A column's share of the page width: text wide, numbers narrow, but dates and a
+    header's longest word (8 pt bold) never broken."""
+    if column.header == "Top lost reasons":
+        return 4.0
+    if column.kind == "text":
+        return 2.2
+    longest = max(len(word) for word in column.header.split())
+    return max(1.7 if column.kind in ("date", "datetime") else 1.0, longest / 5.5)
+
+
 def _pdf_table(table: Table, styles: Any) -> list[Any]:
     body = styles["BodyText"].clone("cell", fontSize=8, leading=10)
     header = [Paragraph(f"<b>{c.header}</b>", body) for c in table.columns]
@@ -123,10 +134,7 @@ def _pdf_table(table: Table, styles: Any) -> list[Any]:
             text = format_value(value, table.kind_at(r, c))
             cells.append(Paragraph(_escape(text), body) if c not in numeric else text)
         rows.append(cells)
-    weights = [
-        4.0 if c.header == "Top lost reasons" else 2.2 if c.kind == "text" else 1.0
-        for c in table.columns
-    ]
+    weights = [_weight(c) for c in table.columns]
     if table.row_kinds:
         weights = [2.0, 2.0]
     widths = [WIDTH * w / sum(weights) for w in weights]

@@ -150,6 +150,7 @@ class CustomersSection:
     buying_customers: int = 0
     with_cadence: int = 0
     due_soon: int = 0
+    lapsed: int = 0
     due_soon_days: int = 30
     respondents: int = 0
     promoters: int = 0

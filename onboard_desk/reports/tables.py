@@ -257,6 +257,7 @@ def customer_tables(report: Report) -> list[Table]:
         ("Customers who bought in the period", c.buying_customers, "int"),
         ("Customers with a purchase cadence", c.with_cadence, "int"),
         (f"Purchases due within {c.due_soon_days} days or overdue", c.due_soon, "int"),
+        ("Lapsed (a whole usual interval overdue)", c.lapsed, "int"),
         ("Survey respondents in the period", c.respondents, "int"),
         ("Promoters (9-10)", c.promoters, "int"),
         ("Passives (7-8)", c.passives, "int"),
@@ -321,8 +322,8 @@ def customer_tables(report: Report) -> list[Table]:
             for d in c.due
         ),
         note=(
-            f"Expected within {c.due_soon_days} days or overdue, soonest first "
-            f"(the first {len(c.due)} of {c.due_soon})."
+            f"Expected within {c.due_soon_days} days, or overdue by less than the usual "
+            f"interval; soonest first (the first {len(c.due)} of {c.due_soon})."
         ),
     )
     chains = Table(

@@ -340,10 +340,13 @@ def due_soon(
     owner: str | None = None,
     limit: int | None = None,
 ) -> list[DueCustomer]:
-    """Customers expected to buy within ``days`` (default: the setting) or overdue,
-    soonest first."""
+    """Customers expected to buy within ``days`` (default: the setting), or overdue but
+    less than a whole usual interval (beyond that they lapsed), soonest first."""
     horizon = as_utc(now) + timedelta(days=config.due_soon_days if days is None else days)
-    params: dict[str, object] = {"horizon": timestamp_param(horizon)}
+    params: dict[str, object] = {
+        "horizon": timestamp_param(horizon),
+        "now": timestamp_param(as_utc(now)),
+    }
     if owner is not None:
         params["owner"] = owner
     if limit is not None:

@@ -83,10 +83,16 @@ def expected_next_sql() -> str:
     return f"({day_number('cad_total.last_at')} + cad_median.interval_days)"
 
 
+def _lapsed(expected: str) -> str:
+    """A whole usual interval past the expected purchase at ``:now``: the customer lapsed."""
+    return f"{expected} + cad_median.interval_days < {day_number(':now')}"
+
+
 def due_soon_sql(prefix: str = "", *, owner: bool = False, limit: str | None = None) -> str:
-    """Customers whose next purchase is expected before ``:horizon`` (overdue ones too),
-    soonest first: id, name, company, owner, last purchase, interval days, purchases;
-    at most ``:<limit>`` rows when ``limit`` names a parameter."""
+    """Customers whose next purchase is expected before ``:horizon``, overdue ones too
+    unless they have lapsed (a whole interval overdue at ``:now``), soonest first: id, name,
+    company, owner, last purchase, interval days, purchases; at most ``:<limit>`` rows when
+    ``limit`` names a parameter."""
     customers = customers_sql(prefix, owner=owner)
     expected = expected_next_sql()
     return (
@@ -95,23 +101,24 @@ def due_soon_sql(prefix: str = "", *, owner: bool = False, limit: str | None = N
         "cad_median.interval_days, cad_total.purchases "
         "FROM cad_median JOIN cad_total ON cad_total.pid = cad_median.pid "
         f"JOIN {prefix}prospect p ON p.id = cad_median.pid "
-        f"WHERE {expected} < {day_number(':horizon')} "
+        f"WHERE {expected} < {day_number(':horizon')} AND NOT ({_lapsed(expected)}) "
         f"ORDER BY {expected}, p.id" + (f" LIMIT :{limit}" if limit else "")
     )
 
 
 def cadences_sql(prefix: str = "", *, owner: bool = False) -> str:
     """Every customer with a cadence, soonest expected purchase first: id, name, company,
-    owner, last purchase, interval days, purchases, and 1 when the next purchase is
-    expected before ``:horizon`` (0 otherwise). What the report's "due soon" counts and
-    lists, in one pass."""
+    owner, last purchase, interval days, purchases, and a status: 1 when the purchase is
+    due soon (as :func:`due_soon_sql` selects), 2 when the customer lapsed, else 0. What
+    the report counts and lists, in one pass."""
     customers = customers_sql(prefix, owner=owner)
     expected = expected_next_sql()
     return (
         f"WITH {cadence_ctes(prefix, customers)} "
         "SELECT p.id, p.name, p.company, p.owner, cad_total.last_at, "
         "cad_median.interval_days, cad_total.purchases, "
-        f"CASE WHEN {expected} < {day_number(':horizon')} THEN 1 ELSE 0 END "
+        f"CASE WHEN {_lapsed(expected)} THEN 2 "
+        f"WHEN {expected} < {day_number(':horizon')} THEN 1 ELSE 0 END "
         "FROM cad_median JOIN cad_total ON cad_total.pid = cad_median.pid "
         f"JOIN {prefix}prospect p ON p.id = cad_median.pid ORDER BY {expected}, p.id"
     )

@@ -165,6 +165,8 @@ def test_undo_and_delete_restore(session: Session) -> None:
 def test_sql_cadences_match_the_python_rules(session: Session) -> None:
     """Many customers with random histories: the SQL of the lists and the report gives
     what :func:`cadence_from` gives for each."""
+    from onboard_desk.retention.customers import list_customers
+
     rng = random.Random(11)
     expected = {}
     for number in range(40):
@@ -175,31 +177,32 @@ def test_sql_cadences_match_the_python_rules(session: Session) -> None:
             moments.append(moment + timedelta(hours=rng.randint(0, 23)))
             _buy(session, pid, (moments[-1] - day(0)) / timedelta(days=1))
         expected[pid] = cadence_from(moments, fraction=CONFIG.nudge_fraction)
-    due = purchases.due_soon(session, now=day(5000), days=0, config=CONFIG)
-    with_cadence = {pid: c for pid, c in expected.items() if c.known}
-    assert {d.prospect_id for d in due} == set(with_cadence)
-    for item in due:
-        want = with_cadence[item.prospect_id]
-        assert item.interval_days == want.interval_days
-        assert item.last_purchase == want.last_purchase
-        assert item.expected_next == want.expected_next
-    assert [d.expected_next for d in due] == sorted(d.expected_next for d in due)
+    rows = {row.prospect_id: row for row in list_customers(session, now=day(700))}
+    assert set(rows) == set(expected)
+    for pid, want in expected.items():
+        row = rows[pid]
+        assert (row.purchases, row.last_purchase) == (want.purchases, want.last_purchase)
+        assert row.interval_days == want.interval_days
+        assert row.expected_next == want.expected_next
+    assert sum(c.known for c in expected.values()) > 20  # the histories gave cadences
 
 
-def test_due_soon_looks_ahead_and_includes_overdue(session: Session) -> None:
-    soon = customer(session, "Soon", won=0)
-    _buy(session, soon, 30)  # expected day 60
-    late = customer(session, "Late", won=0)
-    _buy(session, late, 10)  # expected day 20: overdue at day 40
-    far = customer(session, "Far", won=0)
-    _buy(session, far, 200)  # expected day 400
-    customer(session, "Once", won=0)  # no cadence
-    names = [d.name for d in purchases.due_soon(session, now=day(40), config=CONFIG)]
+def test_due_soon_looks_ahead_includes_overdue_and_leaves_out_lapsed(session: Session) -> None:
+    """On day 70, with 30 days ahead: Soon (days 0, 45: expected on 90) and Late (days 0,
+    30: expected on 60, ten days overdue of a 30-day interval) are due; Lapsed (days 0, 10:
+    expected on 20, more than a whole interval ago) and Far (days 0, 60: expected on 120)
+    are not; Once has no cadence."""
+    for name, second in (("Soon", 45), ("Late", 30), ("Lapsed", 10), ("Far", 60)):
+        _buy(session, customer(session, name, won=0), second)
+    customer(session, "Once", won=0)
+    names = [d.name for d in purchases.due_soon(session, now=day(70), config=CONFIG)]
     assert names == ["Late", "Soon"]
-    assert [d.name for d in purchases.due_soon(session, now=day(40), days=5, config=CONFIG)] == [
+    assert [d.name for d in purchases.due_soon(session, now=day(70), days=5, config=CONFIG)] == [
         "Late"
     ]
-    assert purchases.due_soon(session, now=day(40), config=CONFIG, limit=1)[0].name == "Late"
+    assert purchases.due_soon(session, now=day(70), config=CONFIG, limit=1)[0].name == "Late"
+    # Exactly one interval overdue is still due; a moment later it lapsed.
+    assert "Lapsed" in [d.name for d in purchases.due_soon(session, now=day(30), config=CONFIG)]
 
 
 def test_refresh_nudges_applies_new_settings_to_every_customer(session: Session) -> None:

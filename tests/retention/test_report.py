@@ -103,7 +103,7 @@ def test_the_customers_section_by_hand(customers_db: Path) -> None:
     # In days 40-80: B's win (500.00), C's win (no value), A's purchase on day 61 (300.00).
     assert (c.purchases, c.purchase_value, c.buying_customers) == (3, 800.0, 3)
     # A bought on days 1, 31 and 61: every 30 days, next on day 91 (within 30 days of 90).
-    assert (c.with_cadence, c.due_soon, c.due_soon_days) == (1, 1, 30)
+    assert (c.with_cadence, c.due_soon, c.lapsed, c.due_soon_days) == (1, 1, 0, 30)
     # Latest answers in the period: A 10, B 6, C 8 (A's 3 of day 5 is before it).
     assert (c.respondents, c.promoters, c.passives, c.detractors) == (3, 1, 1, 1)
     assert c.nps == 0
@@ -244,3 +244,21 @@ def test_the_pdf_prints_the_section(
 def test_the_section_tables_in_order(customers_db: Path) -> None:
     keys = [t.key for t in report_tables(_report([customers_db]))]
     assert keys[-4:] == ["customers", "engagement", "purchases_due", "referral_chains"]
+
+
+def test_lapsed_customers_are_counted_not_listed(tmp_path: Path) -> None:
+    """G bought on days 0 and 10: expected on day 20, so on day 90 a whole interval (and
+    more) overdue: lapsed, not due."""
+    path = tmp_path / "lapsed.sqlite3"
+    engine = open_database(path)
+    with Session(engine) as session:
+        g = prospect(session, "G", at=0)
+        win(session, g, at=0)
+        purchases.record_purchase(
+            session, prospect_id=g, amount_cents=100, by="Ann", config=RetentionConfig(),
+            purchased_at=day(10), now=day(10),
+        )  # fmt: skip
+        session.commit()
+    engine.dispose()
+    c = _report([path], ReportFilter()).customers
+    assert (c.with_cadence, c.due_soon, c.lapsed, c.due) == (1, 0, 1, ())
