@@ -121,6 +121,8 @@ def put_back(session: Session, *, rows: RetentionRows) -> None:
     for row in rows.referrals:
         ends = [row["referrer_id"], row["referred_id"]]
         present = session.exec(select(Prospect.id).where(col(Prospect.id).in_(ends))).all()
-        if len(set(present)) == 2 and session.get(Referral, row["id"]) is None:
-            session.add(Referral(**row))
+        if len(set(present)) < 2:
+            continue
+        taken = session.get(Referral, row["id"]) is not None  # its id was given out again
+        session.add(Referral(**{**row, "id": None} if taken else row))
     session.flush()
