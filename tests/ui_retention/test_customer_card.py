@@ -25,6 +25,7 @@ from onboard_desk.models import Prospect, Purchase, SurveyAnswer
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention.codes import display_code
 from onboard_desk.retention.config import RetentionConfig
+from onboard_desk.retention.engagement import engagement_of
 from onboard_desk.timeutil import utcnow
 from onboard_desk.ui.context import AppContext
 from onboard_desk.ui.prospect_card import ProspectCard
@@ -100,7 +101,7 @@ def ok(dialog: QDialog) -> None:
 
 
 def test_a_customer_card_shows_the_customer_section(
-    card: ProspectCard, customer: int, engine: Any
+    qtbot: QtBot, card: ProspectCard, customer: int, engine: Any
 ) -> None:
     section = card.customer
     assert card.customer_box.isVisible()
@@ -113,7 +114,12 @@ def test_a_customer_card_shows_the_customer_section(
     assert "nudge on" in section.cadence_label.text()
     assert section.survey_label.text() == "No answer yet."
     assert section.referrals_label.text() == "None yet."
-    assert 0 <= section.engagement_bar.value() <= 100
+    # The engagement score is summed on the thread pool: the win's purchase just now.
+    with Session(card.context.engine) as session:
+        expected = engagement_of(session, customer, now=utcnow())
+    assert expected is not None and expected > 0
+    qtbot.waitUntil(lambda: section.engagement_of == customer, timeout=5000)
+    assert section.engagement_bar.value() == expected
 
 
 def test_the_section_is_only_for_customers(qtbot: QtBot, card: ProspectCard, engine: Any) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlmodel import Session
 
 from onboard_desk import checklist, contacts, settings_store, store
 from onboard_desk.db import session_scope
@@ -60,9 +61,14 @@ from onboard_desk.ui.commands import (
     push,
 )
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.guard import guarded
 from onboard_desk.ui.prospect_card.checklist_view import ChecklistView
 from onboard_desk.ui.prospect_card.customer_actions import CustomerActions
-from onboard_desk.ui.prospect_card.customer_section import CustomerSection, load_customer_details
+from onboard_desk.ui.prospect_card.customer_section import (
+    CustomerSection,
+    load_customer_details,
+    load_engagement,
+)
 from onboard_desk.ui.prospect_card.dialogs import (
     LogEmailDialog,
     LostDialog,
@@ -328,10 +334,25 @@ class ProspectCard(QWidget):
         self.customer_box.setVisible(customer is not None)
         if customer is not None:
             self.customer.set_details(customer)
+            self._request_engagement(customer.prospect_id)
         # One author (a salesperson's own prospect): the By column would only repeat them.
         self.timeline.setColumnHidden(3, len({entry.by for entry in timeline}) <= 1)
         self._show_position(prospect)
         self.sig_prospect_shown.emit(self.prospect_id)
+
+    def _request_engagement(self, prospect_id: int) -> None:
+        """Fetch the engagement score on the thread pool; shown if the card still shows
+        that customer when it arrives."""
+        now = utcnow()
+
+        def work(session: Session) -> int | None:
+            return load_engagement(session, prospect_id, now=now)
+
+        def arrived(score: int | None) -> None:
+            if self.prospect_id == prospect_id and score is not None:
+                self.customer.set_engagement(prospect_id, score)
+
+        self.context.run_task(work, guarded(self, arrived))
 
     def _show_nothing(self, message: str) -> None:
         self.name_label.setText(message)

@@ -4,9 +4,11 @@ Referral code (with a copy button), engagement score, the purchases with the cad
 give (when the next purchase is expected and when the reminder comes), the latest survey
 answer, and the referrals the customer made with their rewards. The section only shows
 and reports: the card turns its buttons into undoable commands and redraws it from the
-database afterwards. :func:`load_customer_details` reads everything in one session
-(indexed lookups for one customer, cheap enough for the GUI thread like the card's other
-reads).
+database afterwards. :func:`load_customer_details` reads the lists and the cadence in one
+session (indexed lookups for one customer, cheap enough for the GUI thread like the card's
+other reads); the engagement score sums a customer's recent activity in SQL, which can
+take longer than a frame in a large database, so the card fetches it on the thread pool
+(:func:`load_engagement`) and the bar fills in when it arrives.
 """
 
 from __future__ import annotations
@@ -60,7 +62,6 @@ class CustomerDetails:
     prospect_id: int
     now: datetime
     code: str | None
-    engagement: int | None
     purchases: list[PurchaseInfo]
     cadence: Cadence
     nudge: NudgePlan | None
@@ -87,7 +88,6 @@ def load_customer_details(
         prospect_id=prospect_id,
         now=now,
         code=referrals.code_of(session, prospect_id),
-        engagement=engagement.engagement_of(session, prospect_id, now=now),
         purchases=purchases.purchases_of(session, prospect_id),
         cadence=purchases.cadence_of(session, prospect_id, config=config),
         nudge=purchases.proposed_nudge(session, prospect_id, config=config),
@@ -98,6 +98,11 @@ def load_customer_details(
         referrals=referrals.referrals_by(session, prospect_id),
         due_soon_days=config.due_soon_days,
     )
+
+
+def load_engagement(session: Session, prospect_id: int, *, now: datetime) -> int | None:
+    """The customer's engagement score as of ``now`` (runs on the thread pool)."""
+    return engagement.engagement_of(session, prospect_id, now=now)
 
 
 def _day(moment: datetime | None) -> str:
@@ -123,6 +128,8 @@ class CustomerSection(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.details: CustomerDetails | None = None
+        #: Whose engagement the bar shows (None: nobody's yet).
+        self.engagement_of: int | None = None
 
         self.code_label = QLabel(self)
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -255,14 +262,20 @@ class CustomerSection(QWidget):
     def set_details(self, details: CustomerDetails) -> None:
         self.details = details
         self._show_code(details.code)
-        score = details.engagement or 0
-        self.engagement_bar.setValue(score)
+        if self.engagement_of != details.prospect_id:
+            self.set_engagement(details.prospect_id, None)  # another customer: not known yet
         self.cadence_label.setText(self.cadence_text(details))
         kind = self.cadence_kind(details)
         self.cadence_label.setStyleSheet(text_style(kind) if kind else "")
         self._show_purchases(details.purchases)
         self._show_survey(details)
         self._show_referrals(details)
+
+    def set_engagement(self, prospect_id: int, score: int | None) -> None:
+        """Show ``prospect_id``'s engagement score (None: being computed)."""
+        self.engagement_of = prospect_id if score is not None else None
+        self.engagement_bar.setValue(score or 0)
+        self.engagement_bar.setFormat(self.tr("%v / 100") if score is not None else "…")
 
     def _show_code(self, code: str | None) -> None:
         self.code_label.setText(display_code(code) if code else self.tr("none yet"))
