@@ -60,3 +60,14 @@ def test_double_click_and_enter_open_the_card(window: Any, engine: Any, qtbot: Q
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: card.prospect_id == ada, timeout=5000)
     assert opened == [bob, ada]
+
+
+def test_the_empty_state_leads_to_the_pipeline(window: Any, qtbot: QtBot) -> None:
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("customers")
+    view = window.screen_widget("customers")
+    assert isinstance(view, CustomersView)
+    qtbot.waitUntil(view.is_empty_state_shown, timeout=5000)
+    qtbot.mouseClick(view.empty_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen_key() == "board"
