@@ -165,7 +165,26 @@ def main(argv: list[str] | None = None) -> int:
         if column is not None and column.model.rowCount():
             window.open_prospect(column.model.card_at(0).prospect_id)
 
+    def open_customer() -> None:
+        """The Customers screen with the card of a customer who has bought more than once
+        and referred someone (the busiest card the demo has)."""
+        from onboard_desk.db import session_scope
+        from onboard_desk.retention.customers import list_customers
+        from onboard_desk.timeutil import utcnow
+
+        assert window.context is not None
+        window.show_screen("customers")
+        with session_scope(window.context.engine) as session:
+            rows = list_customers(session, now=utcnow(), sort="referrals", descending=True)
+        rows = [r for r in rows if r.interval_days is not None] or rows
+        if rows:
+            best = max(
+                rows, key=lambda r: (r.referred > 0, r.latest_score is not None, r.purchases)
+            )
+            window.open_prospect(best.prospect_id)
+
     steps += [(1500, open_card), (300, shoot("board-with-card"))]
+    steps += [(1500, open_customer), (300, shoot("customer-card"))]
     steps += [(500, settings), (900, switcher), (1200, done_dialog), (800, app.quit)]
 
     def run(index: int = 0) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand
 
 from onboard_desk import checklist, store
 from onboard_desk.pipeline import Stage
+from onboard_desk.retention.config import load_retention_config
 from onboard_desk.ui.context import AppContext
 
 
@@ -239,7 +240,13 @@ class LogActivityCommand(_ProspectCommand):
 
 
 class CreateProspectCommand(QUndoCommand):
-    """Add a prospect; undo deletes it again and redo brings it back with the same id."""
+    """Add a prospect; undo deletes it again and redo brings it back with the same id.
+
+    With ``referral_code`` the new prospect is linked to the code's customer (channel
+    Referral, rewards from the retention settings) in the same transaction; a code nobody
+    has fails before anything is written. Undo and redo carry the referral with the
+    prospect.
+    """
 
     def __init__(
         self,
@@ -248,12 +255,14 @@ class CreateProspectCommand(QUndoCommand):
         *,
         stage: Stage = Stage.OUTREACH,
         region: str | None = None,
+        referral_code: str | None = None,
     ) -> None:
         super().__init__(f"Add {fields.get('name', '')}".strip())
         self.context = context
         self.fields = dict(fields)
         self.stage = stage
         self.region = region
+        self.referral_code = referral_code
         self.prospect_id: int | None = None
         self.snapshot: store.ProspectSnapshot | None = None
 
@@ -270,6 +279,8 @@ class CreateProspectCommand(QUndoCommand):
                     stage=self.stage,
                     config=self.context.config,
                     region=self.region,
+                    referral_code=self.referral_code,
+                    retention=load_retention_config(session) if self.referral_code else None,
                 )
                 self.prospect_id = prospect.id
         self.context.prospects_changed([self.prospect_id] if self.prospect_id else [])

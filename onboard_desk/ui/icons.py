@@ -27,6 +27,7 @@ IconName = Literal[
     "board",
     "calendar",
     "call",
+    "customers",
     "done",
     "email",
     "export",

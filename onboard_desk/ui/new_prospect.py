@@ -3,8 +3,10 @@
 Before saving, the dialog looks for likely duplicates with the same rules the importer
 uses (:mod:`onboard_desk.duplicates`): same email, same phone, or a close name at the
 same company. It shows them and offers to open the existing prospect instead; saving
-anyway is one more click. The new prospect is created through an undoable command, so
-Ctrl+Z removes it again.
+anyway is one more click. A customer's referral code links the new prospect to that
+customer (their channel becomes Referral); the dialog names the customer as soon as the
+code is complete, or says why it is not a code. The new prospect is created through an
+undoable command, so Ctrl+Z removes it again (with its referral).
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ from onboard_desk import contacts, settings_store, store
 from onboard_desk.db import session_scope
 from onboard_desk.duplicates import LikelyDuplicate, find_likely_duplicates
 from onboard_desk.errors import UserError
-from onboard_desk.pipeline import CHANNEL_LABELS, Stage
+from onboard_desk.pipeline import CHANNEL_LABELS, Channel, Stage
+from onboard_desk.retention.codes import CODE_LENGTH
+from onboard_desk.retention.referrals import CodeHolder, find_code
 from onboard_desk.ui.commands import CreateProspectCommand, push
 from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.status_colors import banner_style, text_style
+from onboard_desk.ui.status_colors import banner_style, invalid_edit_style, text_style
 
 
 class NewProspectDialog(QDialog):
@@ -93,6 +97,19 @@ class NewProspectDialog(QDialog):
             self.channel_combo.addItem(label, channel.value)
         self.channel_combo.setCurrentIndex(self.channel_combo.findData("other"))
         form.insertRow(5, self.tr("Channel"), self.channel_combo)
+        self.referral_edit = QLineEdit(self)
+        self.referral_edit.setObjectName("new_referral_code")
+        self.referral_edit.setPlaceholderText(
+            self.tr("Optional: the code of the customer who sent them")
+        )
+        self.referral_edit.setMaxLength(40)
+        self.referral_edit.textChanged.connect(self._referral_changed)
+        self.referral_edit.editingFinished.connect(lambda: self.check_referral_code(complete=True))
+        self.referral_hint = QLabel(self)
+        self.referral_hint.setWordWrap(True)
+        self.referral_hint.setVisible(False)
+        form.addRow(self.tr("Referral code"), self.referral_edit)
+        form.addRow("", self.referral_hint)
 
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
@@ -170,6 +187,47 @@ class NewProspectDialog(QDialog):
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
 
+    # -- referral code -------------------------------------------------------------------
+
+    @Slot()
+    def _referral_changed(self) -> None:
+        self.check_referral_code(complete=False)
+
+    def check_referral_code(self, *, complete: bool = True) -> str | None:
+        """Check the typed referral code and say whose it is or why it is not one; returns
+        its stored form (None when the field is empty or the code is not valid).
+
+        While the code is being typed (``complete`` False) a code too short to judge is
+        not called wrong yet.
+        """
+        typed = self.referral_edit.text().strip()
+        compact = "".join(typed.split()).replace("-", "")
+        if not typed or (not complete and len(compact) < CODE_LENGTH):
+            self.referral_hint.setVisible(False)
+            self.referral_edit.setStyleSheet("")
+            return None
+        try:
+            with session_scope(self.context.engine) as session:  # one indexed read
+                holder = find_code(session, typed)
+        except UserError as exc:
+            self._show_referral(str(exc), ok=False)
+            return None
+        self._show_referral(self._referred_by(holder), ok=True)
+        referral = self.channel_combo.findData(Channel.REFERRAL.value)
+        if referral >= 0:
+            self.channel_combo.setCurrentIndex(referral)
+        return holder.code
+
+    def _referred_by(self, holder: CodeHolder) -> str:
+        company = f" ({holder.company})" if holder.company else ""
+        return self.tr("Referred by %s%s: the channel is Referral.") % (holder.name, company)
+
+    def _show_referral(self, message: str, *, ok: bool) -> None:
+        self.referral_hint.setText(message)
+        self.referral_hint.setStyleSheet(text_style("success" if ok else "error"))
+        self.referral_hint.setVisible(True)
+        self.referral_edit.setStyleSheet("" if ok else invalid_edit_style())
+
     # -- duplicates ----------------------------------------------------------------------
 
     @Slot()
@@ -227,10 +285,17 @@ class NewProspectDialog(QDialog):
         except UserError as exc:
             self.show_error(str(exc))
             return False
+        code = self.check_referral_code(complete=True)
+        if code is None and self.referral_edit.text().strip():
+            self.show_error(self.referral_hint.text())
+            self.referral_edit.setFocus()
+            return False
         self.show_error("")
         if self._checked_key != self._key() and self.check_duplicates():
             return False  # warned; a second click adds anyway
-        command = CreateProspectCommand(self.context, fields, region=self.region)
+        command = CreateProspectCommand(
+            self.context, fields, region=self.region, referral_code=code
+        )
         try:
             push(self.context, command)
         except UserError as exc:

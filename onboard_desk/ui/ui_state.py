@@ -67,6 +67,10 @@ MAIN_SPLITTER: Key[QByteArray] = Key("window/main_splitter", QByteArray, QByteAr
 LAST_SCREEN: Key[str] = Key("window/last_screen", str, "today")
 BOARD_SHOW_WON: Key[bool] = Key("board/show_won", bool, False)
 BOARD_SHOW_LOST: Key[bool] = Key("board/show_lost", bool, False)
+CUSTOMERS_SORT: Key[str] = Key("customers/sort", str, "name")
+CUSTOMERS_DESCENDING: Key[bool] = Key("customers/descending", bool, False)
+CUSTOMERS_OWNER: Key[str] = Key("customers/owner", str, "")
+CUSTOMERS_HEADER: Key[QByteArray] = Key("customers/header", QByteArray, QByteArray())
 
 
 def to_bool(value: Any) -> bool:

@@ -42,6 +42,14 @@ def register_screens(window: MainWindow) -> None:
         assert window.context is not None
         return ProspectsView(window.context)
 
+    def customers() -> QWidget:
+        from onboard_desk.ui.customers_view import CustomersView
+
+        assert window.context is not None
+        screen = CustomersView(window.context)
+        screen.sig_show_pipeline.connect(lambda: window.show_screen("board"))
+        return screen
+
     def reports() -> QWidget:
         from onboard_desk.ui.reports_view import ReportsView
 
@@ -51,6 +59,7 @@ def register_screens(window: MainWindow) -> None:
     window.add_screen("today", window.tr("Today"), today, "today")
     window.add_screen("board", window.tr("Pipeline"), board, "board")
     window.add_screen("prospects", window.tr("Prospects"), prospects, "prospects")
+    window.add_screen("customers", window.tr("Customers"), customers, "customers")
     window.add_screen("reports", window.tr("Reports"), reports, "reports")
     # Ctrl+F on a screen without its own search goes to the Prospects search.
     window.search_screen_key = "prospects"

@@ -259,7 +259,7 @@ def test_window_sidebar_and_every_menu_entry_have_drawn_icons(window):
     wired window shows them: its own icon, each screen's, each menu entry's."""
     assert _drawn(window.windowIcon())
     items = [window.sidebar.item(row) for row in range(window.sidebar.count())]
-    assert len(items) == 4 and all(_drawn(item.icon()) for item in items)
+    assert len(items) == 5 and all(_drawn(item.icon()) for item in items)
     actions = [
         action
         for menu in window.menuBar().actions()

@@ -1,11 +1,12 @@
 """The prospect card: one prospect's details, position, next action and history.
 
 Everything the salesperson changes here goes through the undo commands in
-:mod:`onboard_desk.ui.commands`, so Ctrl+Z works the same for an edit, a move or a logged
-call. Validation and the pipeline rules live below the UI (store, pipeline); the card
-asks them and shows their messages. Reads are single indexed lookups, cheap enough for
-the GUI thread; the card refreshes whenever the context announces a change to its
-prospect.
+:mod:`onboard_desk.ui.commands` (and :mod:`onboard_desk.ui.retention_commands` for a
+customer's purchases and survey answers), so Ctrl+Z works the same for an edit, a move, a
+logged call or a recorded purchase. Validation and the pipeline rules live below the UI
+(store, pipeline, retention); the card asks them and shows their messages. Reads are
+single indexed lookups, cheap enough for the GUI thread; the card refreshes whenever the
+context announces a change to its prospect.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlmodel import Session
 
 from onboard_desk import checklist, contacts, settings_store, store
 from onboard_desk.db import session_scope
@@ -48,6 +50,7 @@ from onboard_desk.pipeline import (
     flags_for,
     plan_move,
 )
+from onboard_desk.retention.config import load_retention_config
 from onboard_desk.timeutil import as_utc, format_local, utcnow
 from onboard_desk.ui.commands import (
     EditProspectCommand,
@@ -58,7 +61,14 @@ from onboard_desk.ui.commands import (
     push,
 )
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.guard import guarded
 from onboard_desk.ui.prospect_card.checklist_view import ChecklistView
+from onboard_desk.ui.prospect_card.customer_actions import CustomerActions
+from onboard_desk.ui.prospect_card.customer_section import (
+    CustomerSection,
+    load_customer_details,
+    load_engagement,
+)
 from onboard_desk.ui.prospect_card.dialogs import (
     LogEmailDialog,
     LostDialog,
@@ -194,6 +204,15 @@ class ProspectCard(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(60)
+        self.customer = CustomerSection(self)
+        self.customer_box = QGroupBox(self.tr("Customer"), self)
+        QVBoxLayout(self.customer_box).addWidget(self.customer)
+        self.customer_box.setVisible(False)
+        self.customer_actions = CustomerActions(self)
+        self.customer.sig_record_purchase.connect(self.customer_actions.record_purchase)
+        self.customer.sig_record_survey.connect(self.customer_actions.record_survey)
+        self.customer.sig_delete_purchase.connect(self.customer_actions.delete_purchase)
+        self.customer.sig_open_prospect.connect(self.show_prospect)
         timeline_box = QGroupBox(self.tr("Timeline (newest first)"), self)
         QVBoxLayout(timeline_box).addWidget(self.timeline)
 
@@ -201,6 +220,7 @@ class ProspectCard(QWidget):
         right_layout = QVBoxLayout(right_pane)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(next_box)
+        right_layout.addWidget(self.customer_box)
         right_layout.addWidget(timeline_box, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(scroll)
@@ -292,6 +312,14 @@ class ProspectCard(QWidget):
                 stage=checklist.checklist_stage(prospect),
                 config=self.context.config,
             )
+            customer = None
+            if prospect.stage == Stage.WON.value:
+                customer = load_customer_details(
+                    session,
+                    self.prospect_id,
+                    now=utcnow(),
+                    config=load_retention_config(session),
+                )
             if self._region is None:
                 region = settings_store.get_setting(session, settings_store.PHONE_REGION)
                 self._region = region if isinstance(region, str) and region else None
@@ -303,10 +331,28 @@ class ProspectCard(QWidget):
         self.next_action.setEnabled(True)
         self.fields.set_prospect(prospect, keep_unsaved=keep_unsaved)
         self.timeline_model.set_entries(timeline)
+        self.customer_box.setVisible(customer is not None)
+        if customer is not None:
+            self.customer.set_details(customer)
+            self._request_engagement(customer.prospect_id)
         # One author (a salesperson's own prospect): the By column would only repeat them.
         self.timeline.setColumnHidden(3, len({entry.by for entry in timeline}) <= 1)
         self._show_position(prospect)
         self.sig_prospect_shown.emit(self.prospect_id)
+
+    def _request_engagement(self, prospect_id: int) -> None:
+        """Fetch the engagement score on the thread pool; shown if the card still shows
+        that customer when it arrives."""
+        now = utcnow()
+
+        def work(session: Session) -> int | None:
+            return load_engagement(session, prospect_id, now=now)
+
+        def arrived(score: int | None) -> None:
+            if self.prospect_id == prospect_id and score is not None:
+                self.customer.set_engagement(prospect_id, score)
+
+        self.context.run_task(work, guarded(self, arrived))
 
     def _show_nothing(self, message: str) -> None:
         self.name_label.setText(message)
@@ -435,7 +481,7 @@ class ProspectCard(QWidget):
     def _name(self) -> str:
         return self.prospect.name if self.prospect else ""
 
-    def _run(self, command: Any) -> bool:
+    def run_command(self, command: Any) -> bool:
         """Run an undoable command; a refusal is shown and nothing changes."""
         try:
             push(self.context, command)
@@ -478,7 +524,7 @@ class ProspectCard(QWidget):
     def set_next_action(self, text: str | None, due: datetime | None) -> bool:
         if self.prospect_id is None:
             return False
-        return self._run(
+        return self.run_command(
             SetNextActionCommand(self.context, self.prospect_id, text, due, name=self._name())
         )
 
@@ -490,7 +536,7 @@ class ProspectCard(QWidget):
         command = TickChecklistCommand(
             self.context, self.prospect_id, self._checklist.stage, item, ticked, name=self._name()
         )
-        if not self._run(command):
+        if not self.run_command(command):
             self._load(keep_unsaved=True)  # the box shows what is stored, not the refused click
             return False
         return True
@@ -523,7 +569,7 @@ class ProspectCard(QWidget):
         except PipelineError as exc:
             self.show_message(str(exc))
             return False
-        moved = self._run(
+        moved = self.run_command(
             MoveProspectCommand(self.context, self.prospect_id, target, reason, name=self._name())
         )
         if moved:
@@ -600,7 +646,7 @@ class ProspectCard(QWidget):
     def record_email(self, subject: str, text: str = "") -> bool:
         if self.prospect_id is None:
             return False
-        return self._run(
+        return self.run_command(
             LogActivityCommand(self.context, self.prospect_id, "email", subject=subject, text=text)
         )
 
@@ -614,4 +660,5 @@ class ProspectCard(QWidget):
     def record_note(self, text: str) -> bool:
         if self.prospect_id is None:
             return False
-        return self._run(LogActivityCommand(self.context, self.prospect_id, "note", text=text))
+        command = LogActivityCommand(self.context, self.prospect_id, "note", text=text)
+        return self.run_command(command)
