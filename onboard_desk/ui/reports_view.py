@@ -70,6 +70,10 @@ TABS: tuple[tuple[str, Any], ...] = (
 )
 
 
+#: The Customers tab: its tables, each under its own heading, one above the other.
+CUSTOMER_TABLES: tuple[str, ...] = ("customers", "engagement", "purchases_due", "referral_chains")
+
+
 def _to_date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
@@ -114,6 +118,45 @@ class _Section(QWidget):
             self.chart_view.setChart(chart)
             if old is not None:
                 old.deleteLater()
+
+
+class _StackedSection(QWidget):
+    """One tab holding several small tables (the Customers tab), each with its title,
+    in a vertical splitter so the user can give room to the one they read."""
+
+    def __init__(self, keys: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.titles: dict[str, QLabel] = {}
+        self.models: dict[str, ReportTableModel] = {}
+        self.views: dict[str, QTableView] = {}
+        for key in keys:
+            part = QWidget(splitter)
+            box = QVBoxLayout(part)
+            box.setContentsMargins(0, 4, 0, 0)
+            title = QLabel(part)
+            title.setStyleSheet("font-weight: bold;")
+            model = ReportTableModel(parent=self)
+            view = QTableView(part)
+            view.setModel(model)
+            view.setAlternatingRowColors(True)
+            view.verticalHeader().setVisible(False)
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            box.addWidget(title)
+            box.addWidget(view, 1)
+            splitter.addWidget(part)
+            self.titles[key], self.models[key], self.views[key] = title, model, view
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def show_tables(self, tables: dict[str, Table]) -> None:
+        for key, model in self.models.items():
+            table = tables[key]
+            self.titles[key].setText(table.title)
+            model.set_table(table)
+            last_is_text = bool(table.columns) and table.columns[-1].kind == "text"
+            self.views[key].horizontalHeader().setStretchLastSection(last_is_text)
 
 
 class ReportsView(QWidget):
@@ -202,6 +245,8 @@ class ReportsView(QWidget):
             section = _Section(chart is not None, self.tabs)
             self.sections[key] = section
             self.tabs.addTab(section, titles[key])
+        self.customers_section = _StackedSection(CUSTOMER_TABLES, self.tabs)
+        self.tabs.addTab(self.customers_section, self.tr("Customers"))
 
         exports = QHBoxLayout()
         exports.addWidget(QLabel(self.tr("Export:"), self))
@@ -359,6 +404,7 @@ class ReportsView(QWidget):
         for key, chart_builder in TABS:
             chart = chart_builder(report) if chart_builder else None
             self.sections[key].show_table(tables[key], chart)
+        self.customers_section.show_tables(tables)
         self._update_owners(report)
         conversion = (
             "—" if report.overall_conversion is None else f"{report.overall_conversion:.1%}"

@@ -132,3 +132,25 @@ def test_export_buttons_write_the_report_on_screen(
         data = json.loads(target.read_text())
         assert data["total_prospects"] == report.total_prospects
         assert [f["reached"] for f in data["funnel"]] == _column(view, "funnel", 1)
+
+
+def test_the_customers_tab_shows_the_reports_customer_tables(qtbot, view: ReportsView) -> None:
+    from onboard_desk.reports.tables import report_tables
+    from onboard_desk.ui.reports_view import CUSTOMER_TABLES
+
+    report = _compute(qtbot, view, view.show)
+    tables = {t.key: t for t in report_tables(report)}
+    tab_titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    assert tab_titles[-1] == "Customers"
+    section = view.customers_section
+    for key in CUSTOMER_TABLES:
+        model = section.models[key]
+        assert section.titles[key].text() == tables[key].title
+        assert model.rowCount() == len(tables[key].rows)
+        assert model.columnCount() == len(tables[key].columns)
+        shown = [
+            [model.index(r, c).data(RAW_ROLE) for c in range(model.columnCount())]
+            for r in range(model.rowCount())
+        ]
+        assert shown == [list(row) for row in tables[key].rows]
+    assert section.models["customers"].rowCount() > 0
