@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from onboard_desk import queries
 from onboard_desk.agenda import Agenda, AgendaItem, GroupKind, Snooze, snooze_until
 from onboard_desk.errors import UserError
-from onboard_desk.pipeline import Flag, propose_next_action
+from onboard_desk.pipeline import Flag, NextActionProposal, Stage, propose_next_action
 from onboard_desk.timeutil import to_local, utcnow
 from onboard_desk.ui import dialogs
 from onboard_desk.ui.board_delegate import format_value
@@ -390,7 +390,10 @@ class TodayScreen(QWidget):
         # Imported on first use: the store and its validators are not needed to show the day.
         from onboard_desk.ui.done_dialog import DoneDialog
 
-        proposal = propose_next_action(item.stage, utcnow(), self.context.config)
+        if item.stage is Stage.WON:
+            proposal = self._customer_proposal(item.prospect_id)
+        else:
+            proposal = propose_next_action(item.stage, utcnow(), self.context.config)
         dialog = DoneDialog(name=item.name, action=item.next_action, proposal=proposal, parent=self)
         self.done_dialog = dialog
 
@@ -406,6 +409,19 @@ class TodayScreen(QWidget):
 
         dialog.finished.connect(finished)
         dialog.open()
+
+    def _customer_proposal(self, prospect_id: int) -> NextActionProposal | None:
+        """After a contact with a customer, the next action is the repeat-purchase nudge
+        (their cadence, moved by the contact cap counting this contact), not Won's
+        thank-you again; without a cadence yet, nothing is proposed."""
+        from onboard_desk.retention import cadence, purchases
+        from onboard_desk.retention.config import load_retention_config
+
+        with self.context.session() as session:
+            config = load_retention_config(session)
+            rhythm = purchases.cadence_of(session, prospect_id, config=config)
+        plan = cadence.plan_nudge(rhythm, last_contact=utcnow(), cap_days=config.contact_cap_days)
+        return NextActionProposal(plan.text, plan.due) if plan is not None else None
 
     def apply_done(self, item: AgendaItem, answer: DoneAnswer) -> None:
         """Log the activity and set the next action as one undoable step."""
