@@ -56,24 +56,37 @@ ICON_NAMES: tuple[IconName, ...] = get_args(IconName)
 #: The application icon, next to the ``icons`` folder.
 APP_ICON_FILE = "onboard-desk.svg"
 
-_cache: dict[tuple[str, str], QIcon] = {}
+_cache: dict[str, QIcon] = {}
 
 
 class _SvgEngine(QIconEngine):
-    """Renders one SVG (already coloured) at any size; disabled icons are drawn faded."""
+    """Renders one SVG at any size; disabled icons are drawn faded.
 
-    def __init__(self, data: bytes) -> None:
+    A themed icon's ``currentColor`` becomes the palette's text colour when it is drawn,
+    not when it is made: icons built before a theme change (the desktop switching to dark,
+    say) are drawn in the new colour at their next paint.
+    """
+
+    def __init__(self, data: bytes, *, themed: bool) -> None:
         super().__init__()
         self._data = data
-        self._renderer: QSvgRenderer | None = None  # parsed on first paint
+        self._themed = themed
+        self._renderers: dict[str, QSvgRenderer] = {}  # per colour, parsed on first paint
+
+    def _renderer(self) -> QSvgRenderer:
+        colour = _text_colour() if self._themed else ""
+        renderer = self._renderers.get(colour)
+        if renderer is None:
+            data = self._data.replace(b"currentColor", colour.encode()) if colour else self._data
+            renderer = self._renderers[colour] = QSvgRenderer(QByteArray(data))
+        return renderer
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        if self._renderer is None:
-            self._renderer = QSvgRenderer(QByteArray(self._data))
+        renderer = self._renderer()
         painter.save()
         if mode == QIcon.Mode.Disabled:
             painter.setOpacity(0.4)
-        self._renderer.render(painter, rect)
+        renderer.render(painter, rect)
         painter.restore()
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
@@ -85,7 +98,7 @@ class _SvgEngine(QIconEngine):
         return pixmap
 
     def clone(self) -> QIconEngine:
-        return _SvgEngine(self._data)
+        return _SvgEngine(self._data, themed=self._themed)
 
 
 def _text_colour() -> str:
@@ -95,24 +108,19 @@ def _text_colour() -> str:
 
 def icon(name: IconName) -> QIcon:
     """The icon ``icons/<name>.svg`` in the palette's text colour (empty if missing)."""
-    colour = _text_colour()
-    key = (name, colour)
-    cached = _cache.get(key)
+    cached = _cache.get(name)
     if cached is not None:
         return cached
     data = _read("icons", f"{name}.svg")
-    if data is None:
-        result = QIcon()
-    else:
-        result = QIcon(_SvgEngine(data.replace(b"currentColor", colour.encode())))
-    _cache[key] = result
+    result = QIcon() if data is None else QIcon(_SvgEngine(data, themed=True))
+    _cache[name] = result
     return result
 
 
 def app_icon() -> QIcon:
     """The application icon (window, task bar, tray), in its own colours."""
     data = _read(APP_ICON_FILE)
-    return QIcon() if data is None else QIcon(_SvgEngine(data))
+    return QIcon() if data is None else QIcon(_SvgEngine(data, themed=False))
 
 
 def icon_names() -> list[str]:
