@@ -277,8 +277,10 @@ class TodayScreen(QWidget):
                     "The Pipeline and Prospects screens show them all."
                 )
             )
-        # A wrapped label inside a centring layout does not grow by itself.
-        self.empty_text.setMinimumHeight(self.empty_text.heightForWidth(self.empty_text.width()))
+        # A wrapped label inside a centring layout does not grow by itself. (With no text,
+        # as when the agenda has rows, Qt answers -1: there is no height to keep.)
+        height = self.empty_text.heightForWidth(self.empty_text.width())
+        self.empty_text.setMinimumHeight(max(0, height))
         for button in (self.empty_new_button, self.empty_import_button):
             button.setVisible(not self.has_prospects)
         self.stack.setCurrentWidget(self.empty_state if empty else self.view)
