@@ -371,6 +371,13 @@ class ResultPage(QWizardPage):
                 result.skipped, result.rejected
             ),
         ]
+        if result.referrals_linked or result.referral_codes_unmatched:
+            lines.append(
+                self.tr(
+                    "Referral codes: {0:,} linked to their customer, {1:,} matching no "
+                    "customer (imported without a referral)."
+                ).format(result.referrals_linked, result.referral_codes_unmatched)
+            )
         if result.batch_id is not None:
             lines.append(
                 self.tr(

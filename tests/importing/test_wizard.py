@@ -196,3 +196,29 @@ def test_dropping_a_file_on_the_first_page(qtbot, context: AppContext, data_dir:
         wizard.file_page.dropEvent(event)
     assert wizard.file_page.isComplete()
     assert wizard.state.headers[0] == "Full Name"
+
+
+def test_the_summary_counts_referral_codes(
+    qtbot, context: AppContext, engine: Engine, tmp_path: Path
+) -> None:
+    from onboard_desk.db import session_scope
+    from onboard_desk.retention import referrals
+    from tests.retention.conftest import customer
+
+    with session_scope(engine) as session:
+        code = referrals.code_of(session, customer(session, "Ann", won=0))
+    assert code is not None
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        f"Name,Email,Referral Code\nBen,ben@x.example,{code}\nDan,dan@x.example,ZZZZ-ZZZZ\n",
+        encoding="utf-8",
+    )
+    wizard = open_wizard(qtbot, context, path)
+    to_duplicates(qtbot, wizard)
+    wizard.next()
+    with qtbot.waitSignal(wizard.sig_import_finished, timeout=TIMEOUT):
+        wizard.next()
+    assert (
+        "Referral codes: 1 linked to their customer, 1 matching no customer"
+        in wizard.result_page.summary.text()
+    )
