@@ -27,30 +27,15 @@ from onboard_desk.retention.customers import CustomerRow, CustomerSort, list_cus
 from onboard_desk.retention.nps import NpsCategory
 from onboard_desk.retention.sql import customers_sql
 from onboard_desk.timeutil import as_utc, format_local, utcnow
+from onboard_desk.ui import paged_table_model
 from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.paged_table_model import (
-    PAGE_SIZE,
-    Column,
-    PagedTableModel,
-    ProspectIdRole,
-    SortValueRole,
-)
+from onboard_desk.ui.paged_table_model import Column, PagedTableModel
 from onboard_desk.ui.status_colors import Kind, status_color
 
-# Imported by the view and tests from here, the module of the customer table.
-__all__ = [
-    "COLUMNS",
-    "COLUMN_KEYS",
-    "PAGE_SIZE",
-    "Column",
-    "CustomerPage",
-    "CustomerQuery",
-    "CustomerTableModel",
-    "ProspectIdRole",
-    "SortValueRole",
-    "count_customers",
-    "fetch_page",
-]
+#: Shared by every paged table; importable from here as well.
+PAGE_SIZE = paged_table_model.PAGE_SIZE
+ProspectIdRole = paged_table_model.ProspectIdRole
+SortValueRole = paged_table_model.SortValueRole
 
 COLUMNS: tuple[Column[CustomerSort], ...] = (
     Column("name", "Name", CustomerSort.NAME),

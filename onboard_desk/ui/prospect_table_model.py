@@ -33,29 +33,15 @@ from onboard_desk.pipeline import (
 )
 from onboard_desk.queries import ProspectFilter
 from onboard_desk.timeutil import format_local, utcnow
+from onboard_desk.ui import paged_table_model
 from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.paged_table_model import (
-    PAGE_SIZE,
-    Column,
-    PagedTableModel,
-    ProspectIdRole,
-    SortValueRole,
-)
+from onboard_desk.ui.paged_table_model import Column, PagedTableModel
 from onboard_desk.ui.status_colors import status_color
 
-# Imported by the view and tests from here, the module of the prospect table.
-__all__ = [
-    "COLUMNS",
-    "COLUMN_KEYS",
-    "PAGE_SIZE",
-    "Column",
-    "ProspectIdRole",
-    "ProspectRow",
-    "ProspectTableModel",
-    "SortValueRole",
-    "fetch_page",
-    "fetch_rows_by_id",
-]
+#: Shared by every paged table; importable from here as well.
+PAGE_SIZE = paged_table_model.PAGE_SIZE
+ProspectIdRole = paged_table_model.ProspectIdRole
+SortValueRole = paged_table_model.SortValueRole
 
 COLUMNS: tuple[Column[str], ...] = (
     Column("name", "Name", "name"),
