@@ -1,10 +1,8 @@
 """The customer table's item model: a lazy window over the customer list's SQL.
 
 Like the prospect table, the model holds only the rows scrolled into view and asks for
-more page by page (``canFetchMore``/``fetchMore``) on the thread pool; sorting and the
-owner filter run in SQL (:func:`onboard_desk.retention.customers.list_customers`). Each
-request carries a generation number so a page that arrives after the sort or filter
-changed is dropped instead of being mixed into the new list.
+more page by page, with the machinery of :class:`PagedTableModel`; sorting and the owner
+filter run in SQL (:func:`onboard_desk.retention.customers.list_customers`).
 
 ``list_customers`` takes a limit but no offset: the statement aggregates every customer
 to sort them anyway, so a page asks for the rows up to its end and keeps the last
@@ -13,19 +11,13 @@ to sort them anyway, so a page asks for the rows up to its end and keeps the las
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QBrush
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -35,28 +27,17 @@ from onboard_desk.retention.customers import CustomerRow, CustomerSort, list_cus
 from onboard_desk.retention.nps import NpsCategory
 from onboard_desk.retention.sql import customers_sql
 from onboard_desk.timeutil import as_utc, format_local, utcnow
+from onboard_desk.ui import paged_table_model
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.paged_table_model import Column, PagedTableModel
 from onboard_desk.ui.status_colors import Kind, status_color
 
-#: Rows fetched per page.
-PAGE_SIZE = 200
-#: The role under which every cell returns its row's prospect id.
-ProspectIdRole = Qt.ItemDataRole.UserRole + 1
-#: The role under which every cell returns a value to compare (tests, the engagement bar).
-SortValueRole = Qt.ItemDataRole.UserRole + 2
+#: Shared by every paged table; importable from here as well.
+PAGE_SIZE = paged_table_model.PAGE_SIZE
+ProspectIdRole = paged_table_model.ProspectIdRole
+SortValueRole = paged_table_model.SortValueRole
 
-
-@dataclass(frozen=True)
-class Column:
-    """One column: its key, title, the SQL sort it maps to (None: not sortable)."""
-
-    key: str
-    title: str
-    sort: CustomerSort | None
-    numeric: bool = False
-
-
-COLUMNS: tuple[Column, ...] = (
+COLUMNS: tuple[Column[CustomerSort], ...] = (
     Column("name", "Name", CustomerSort.NAME),
     Column("company", "Company", None),
     Column("owner", "Owner", None),
@@ -124,195 +105,48 @@ def count_customers(session: Session, *, owner: str | None = None) -> int:
     return int(session.execute(text(statement), params).scalar_one())
 
 
-class CustomerTableModel(QAbstractTableModel):
+class CustomerTableModel(PagedTableModel[CustomerRow, CustomerQuery, CustomerPage]):
     """The customers a :class:`CustomerQuery` asks for, loaded page by page."""
 
-    #: The number of customers matching the query is known (or changed).
-    sig_count_changed = Signal(int)
-    #: A page arrived (the number of rows now loaded).
-    sig_page_loaded = Signal(int)
-    #: Loading started (True) or finished (False).
-    sig_loading_changed = Signal(bool)
+    columns = COLUMNS
 
     def __init__(
         self, context: AppContext, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.page_size = page_size
-        self._query = CustomerQuery()
-        self._rows: list[CustomerRow] = []
-        self._row_of_id: dict[int, int] = {}
+        super().__init__(context, CustomerQuery(), parent, page_size=page_size)
         self._now = utcnow()
         self._due_soon = timedelta(days=30)
-        self._exhausted = False
-        self._loading = False
-        self._generation = 0
-        self._count: int | None = None
-        self._started = False
-
-    # -- what is shown -------------------------------------------------------------------
-
-    @property
-    def query(self) -> CustomerQuery:
-        return self._query
-
-    @property
-    def total_count(self) -> int | None:
-        """Customers matching the query, or None while they are being counted."""
-        return self._count
-
-    @property
-    def is_loading(self) -> bool:
-        return self._loading
-
-    def set_query(self, query: CustomerQuery) -> None:
-        """List what ``query`` asks for, from the first page."""
-        if query == self._query and self._started:
-            return
-        self._query = query
-        self.reload()
-
-    def reload(self, keep_loaded: bool = False) -> None:
-        """Query again from the top; ``keep_loaded`` fetches as many rows as are shown now
-        and swaps them in at once (an edit elsewhere keeps the user's place)."""
-        self._started = True
-        self._generation += 1
-        generation = self._generation
-        wanted = max(self.page_size, len(self._rows)) if keep_loaded else self.page_size
-        if not keep_loaded:
-            self.beginResetModel()
-            self._rows = []
-            self._row_of_id = {}
-            self._exhausted = False
-            self.endResetModel()
-        self._count = None
-        self._request_count(generation)
-        self._request_page(generation, 0, wanted, replace=keep_loaded)
-
-    def prospect_id(self, row: int) -> int | None:
-        if 0 <= row < len(self._rows):
-            return self._rows[row].prospect_id
-        return None
-
-    def row_of(self, prospect_id: int) -> int | None:
-        """The row showing ``prospect_id`` if it is loaded."""
-        return self._row_of_id.get(prospect_id)
-
-    def row_data(self, row: int) -> CustomerRow:
-        return self._rows[row]
-
-    def column_index(self, key: str) -> int:
-        return COLUMN_KEYS.index(key)
-
-    def sort_column(self) -> int:
-        """The column the current sort is on."""
-        for index, column in enumerate(COLUMNS):
-            if column.sort is self._query.sort:
-                return index
-        return -1
 
     # -- loading -------------------------------------------------------------------------
 
-    def _set_loading(self, loading: bool) -> None:
-        if loading != self._loading:
-            self._loading = loading
-            self.sig_loading_changed.emit(loading)
-
-    def _request_page(self, generation: int, offset: int, limit: int, *, replace: bool) -> None:
-        self._set_loading(True)
-        query = self._query
-
+    def _page_work(
+        self, query: CustomerQuery, offset: int, limit: int
+    ) -> Callable[[Session], CustomerPage]:
         def work(session: Session) -> CustomerPage:
             return fetch_page(session, query, offset, limit, now=utcnow())
 
-        self.context.run_task(
-            work,
-            lambda page: self._page_arrived(generation, offset, limit, page, replace),
-            lambda message: self._page_failed(generation, message),
-        )
+        return work
 
-    def _request_count(self, generation: int) -> None:
-        owner = self._query.owner
+    def _count_work(self, query: CustomerQuery) -> Callable[[Session], int]:
+        owner = query.owner
 
         def work(session: Session) -> int:
             return count_customers(session, owner=owner)
 
-        self.context.run_task(work, lambda count: self._count_arrived(generation, count))
+        return work
 
-    def _count_arrived(self, generation: int, count: int) -> None:
-        if generation != self._generation:
-            return
-        self._count = int(count)
-        self.sig_count_changed.emit(self._count)
-
-    def _page_failed(self, generation: int, message: str) -> None:
-        if generation != self._generation:
-            return
-        self._exhausted = True
-        self._set_loading(False)
-        self.context.sig_error.emit(message)
-
-    def _page_arrived(
-        self, generation: int, offset: int, limit: int, page: CustomerPage, replace: bool
-    ) -> None:
-        if generation != self._generation:
-            return  # the sort or filter changed while this page was on its way
+    def _take_page(self, page: CustomerPage) -> list[CustomerRow]:
+        """The page's rows; its moment and "due soon" setting decide the highlighting."""
         self._now = page.now
         self._due_soon = timedelta(days=page.due_soon_days)
-        rows = page.rows
-        if replace:
-            self.beginResetModel()
-            self._rows = list(rows)
-            self._row_of_id = {r.prospect_id: i for i, r in enumerate(self._rows)}
-            self.endResetModel()
-        elif rows and offset == len(self._rows):
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
-            for index, row in enumerate(rows, start=first):
-                self._row_of_id[row.prospect_id] = index
-            self.endInsertRows()
-        self._exhausted = len(rows) < limit
-        self._set_loading(False)
-        self.sig_page_loaded.emit(len(self._rows))
+        return page.rows
 
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid():
-            return False
-        return self._started and not self._exhausted and not self._loading
+    def _row_id(self, row: CustomerRow) -> int:
+        return row.prospect_id
 
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        self._request_page(self._generation, len(self._rows), self.page_size, replace=False)
+    # -- cells ---------------------------------------------------------------------------
 
-    # -- Qt model interface --------------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        column = COLUMNS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(column.title)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = (
-                Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
-            )
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._header_tip(column)
-        return None
-
-    def _header_tip(self, column: Column) -> str | None:
+    def _header_tip(self, column: Column[Any]) -> str | None:
         tips = {
             "engagement": self.tr(
                 "0-100 from the last 90 days: purchases, surveys, calls, emails and meetings"
@@ -323,36 +157,7 @@ class CustomerTableModel(QAbstractTableModel):
         }
         if column.key in tips:
             return tips[column.key]
-        return self.tr("Not sortable") if column.sort is None else None
-
-    def data(
-        self,
-        index: QModelIndex | QPersistentModelIndex,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        key = column.key
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, key)
-        if role == ProspectIdRole:
-            return row.prospect_id
-        if role == SortValueRole:
-            return self._sort_value(row, key)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            kind = self.highlight(row, key)
-            return QBrush(status_color(kind)) if kind else None
-        if role == Qt.ItemDataRole.FontRole and key == "name":
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, key)
-        return None
+        return super()._header_tip(column)
 
     def _display(self, row: CustomerRow, key: str) -> str:
         if key == "code":
@@ -425,13 +230,6 @@ class CustomerTableModel(QAbstractTableModel):
             return self.tr("Next action: %s") % row.next_action
         return None
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort in SQL; columns without a SQL sort are left as they are."""
-        if not 0 <= column < len(COLUMNS):
-            return
-        sort = COLUMNS[column].sort
-        if sort is None:
-            return
-        self.set_query(
-            self._query.sorted_by(sort, descending=order == Qt.SortOrder.DescendingOrder)
-        )
+    def _foreground(self, row: CustomerRow, key: str) -> QBrush | None:
+        kind = self.highlight(row, key)
+        return QBrush(status_color(kind)) if kind else None

@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +41,7 @@ from onboard_desk.ui.customer_table_model import (
 )
 from onboard_desk.ui.guard import guarded
 from onboard_desk.ui.icons import icon
+from onboard_desk.ui.list_widgets import fill_owner_combo, make_list_table
 from onboard_desk.ui.status_colors import text_style
 
 #: Pixels of the engagement bar's width per cell (the number is drawn beside it).
@@ -165,27 +164,12 @@ class CustomersView(QWidget):
     # -- construction --------------------------------------------------------------------
 
     def _build_table(self) -> None:
-        self.table = QTableView(self)
+        self.table = make_list_table(self, self.model)
         self.table.setObjectName("CustomerTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setItemDelegateForColumn(
             self.model.column_index("engagement"), EngagementDelegate(self.table)
         )
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSortIndicatorShown(True)
-        header.setSectionsClickable(True)
-        header.setSectionsMovable(True)
         widths = {"name": 165, "company": 145, "owner": 105, "code": 100, "engagement": 105}
         widths.update({"score": 105, "last_purchase": 100, "next_purchase": 100})
         widths.update({"purchases": 75, "total": 100, "referrals": 85})
@@ -360,16 +344,7 @@ class CustomersView(QWidget):
         self.context.run_task(work, guarded(self, self._owners_loaded))
 
     def _owners_loaded(self, names: list[str]) -> None:
-        current = self.owner_combo.currentData()
-        self.owner_combo.blockSignals(True)
-        self.owner_combo.clear()
-        self.owner_combo.addItem(self.tr("All owners"), None)
-        for name in names:
-            self.owner_combo.addItem(name, name)
-        if current and self.owner_combo.findData(current) < 0:
-            self.owner_combo.addItem(current, current)
-        self.owner_combo.setCurrentIndex(max(self.owner_combo.findData(current), 0))
-        self.owner_combo.blockSignals(False)
+        fill_owner_combo(self.owner_combo, names, self.tr("All owners"))
 
     # -- state ---------------------------------------------------------------------------
 

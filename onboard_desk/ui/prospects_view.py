@@ -15,7 +15,6 @@ from dataclasses import replace
 from PySide6.QtCore import QByteArray, QCoreApplication, QPoint, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +35,7 @@ from onboard_desk.pipeline import CHANNEL_LABELS, WORKING_STAGES, Flag, Stage
 from onboard_desk.queries import ProspectFilter
 from onboard_desk.saved_views import SavedView
 from onboard_desk.ui.context import AppContext
+from onboard_desk.ui.list_widgets import fill_owner_combo, make_list_table
 from onboard_desk.ui.prospect_table_model import COLUMNS, ProspectTableModel
 
 #: Milliseconds of typing pause before the search runs.
@@ -174,24 +173,9 @@ class ProspectsView(QWidget):
         self._filter_row.addWidget(self.count_label)
 
     def _build_table(self) -> None:
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table = make_list_table(self, self.model)
         header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSortIndicatorShown(True)
         header.setSortIndicatorClearable(True)
-        header.setSectionsClickable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.sortIndicatorChanged.connect(self._sort_changed)
@@ -473,16 +457,7 @@ class ProspectsView(QWidget):
         self.context.run_task(work, self._owners_loaded)
 
     def _owners_loaded(self, names: list[str]) -> None:
-        current = self.owner_combo.currentData()
-        self.owner_combo.blockSignals(True)
-        self.owner_combo.clear()
-        self.owner_combo.addItem(self.tr("All owners"), None)
-        for name in names:
-            self.owner_combo.addItem(name, name)
-        if current and self.owner_combo.findData(current) < 0:
-            self.owner_combo.addItem(current, current)
-        self.owner_combo.setCurrentIndex(max(self.owner_combo.findData(current), 0))
-        self.owner_combo.blockSignals(False)
+        fill_owner_combo(self.owner_combo, names, self.tr("All owners"))
 
     @Slot(int)
     def _show_count(self, count: int) -> None:

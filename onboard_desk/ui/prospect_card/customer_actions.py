@@ -7,8 +7,9 @@ Kept apart from :mod:`.card` so the card stays about the pipeline; the card buil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QDialog
@@ -26,6 +27,8 @@ from onboard_desk.ui.retention_commands import (
 if TYPE_CHECKING:
     from onboard_desk.ui.prospect_card.card import ProspectCard
 
+CommandT = TypeVar("CommandT")
+
 
 class CustomerActions(QObject):
     """The Customer section's buttons, run against the card's prospect."""
@@ -39,6 +42,15 @@ class CustomerActions(QObject):
         if card.prospect_id is None or card.prospect is None:
             return None
         return card.prospect_id, card.prospect.name
+
+    def _run(self, make: Callable[[int, str], CommandT]) -> CommandT | None:
+        """Run the command ``make(prospect_id, name)`` builds for the card's customer; None
+        when the card shows nobody or the command was refused (the card says why)."""
+        customer = self._customer()
+        if customer is None:
+            return None
+        command = make(*customer)
+        return command if self.card.run_command(command) else None
 
     # -- purchases -----------------------------------------------------------------------
 
@@ -67,20 +79,18 @@ class CustomerActions(QObject):
         note: str = "",
     ) -> bool:
         """Record a purchase (undoable) and say what it did to the cadence and reminder."""
-        customer = self._customer()
-        if customer is None:
-            return False
-        prospect_id, name = customer
-        command = RecordPurchaseCommand(
-            self.card.context,
-            prospect_id,
-            amount_cents=amount_cents,
-            currency=currency,
-            purchased_at=purchased_at,
-            note=note,
-            name=name,
+        command = self._run(
+            lambda prospect_id, name: RecordPurchaseCommand(
+                self.card.context,
+                prospect_id,
+                amount_cents=amount_cents,
+                currency=currency,
+                purchased_at=purchased_at,
+                note=note,
+                name=name,
+            )
         )
-        if not self.card.run_command(command) or command.change is None:
+        if command is None or command.change is None:
             return False
         change = command.change
         bought = change.purchase
@@ -100,12 +110,12 @@ class CustomerActions(QObject):
     @Slot(int)
     def delete_purchase(self, purchase_id: int) -> bool:
         """Delete a mistaken purchase (undoable)."""
-        customer = self._customer()
-        if customer is None:
-            return False
-        prospect_id, name = customer
-        command = DeletePurchaseCommand(self.card.context, prospect_id, purchase_id, name=name)
-        if not self.card.run_command(command):
+        command = self._run(
+            lambda prospect_id, name: DeletePurchaseCommand(
+                self.card.context, prospect_id, purchase_id, name=name
+            )
+        )
+        if command is None:
             return False
         self.card.show_message(
             self.tr("Purchase deleted.") + " " + self.tr("Ctrl+Z undoes it."), error=False
@@ -133,19 +143,17 @@ class CustomerActions(QObject):
         self, score: int, *, comment: str = "", answered_at: datetime | None = None
     ) -> bool:
         """Record a survey answer (undoable)."""
-        customer = self._customer()
-        if customer is None:
-            return False
-        prospect_id, name = customer
-        command = RecordSurveyCommand(
-            self.card.context,
-            prospect_id,
-            score=score,
-            comment=comment,
-            answered_at=answered_at,
-            name=name,
+        command = self._run(
+            lambda prospect_id, name: RecordSurveyCommand(
+                self.card.context,
+                prospect_id,
+                score=score,
+                comment=comment,
+                answered_at=answered_at,
+                name=name,
+            )
         )
-        if not self.card.run_command(command):
+        if command is None:
             return False
         self.card.show_message(
             self.tr("Survey answer recorded: %d (%s).") % (score, self.tr(category(score).value))
