@@ -90,6 +90,23 @@ CHANNEL_LABELS: Mapping[Channel, str] = {
 }
 
 
+def stage_label(value: str) -> str:
+    """The label of a stored stage value; a value this version does not know (from a newer
+    database or another team member's snapshot) is shown as it is rather than failing."""
+    try:
+        return STAGE_LABELS[Stage(value)]
+    except ValueError:
+        return value
+
+
+def channel_label(value: str) -> str:
+    """The label of a stored channel value; unknown values are shown as they are."""
+    try:
+        return CHANNEL_LABELS[Channel(value)]
+    except ValueError:
+        return value
+
+
 class Flag(enum.StrEnum):
     """Why an open prospect needs attention."""
 

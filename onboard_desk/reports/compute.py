@@ -23,12 +23,11 @@ from typing import Any
 
 from onboard_desk import journey
 from onboard_desk.pipeline import (
-    CHANNEL_LABELS,
-    STAGE_LABELS,
     WORKING_STAGES,
-    Channel,
     PipelineConfig,
     Stage,
+    channel_label,
+    stage_label,
 )
 from onboard_desk.reports import sql
 from onboard_desk.reports.definitions import (
@@ -274,20 +273,6 @@ def _with_seconds(report: Report, seconds: float) -> Report:
     return replace(report, seconds=seconds)
 
 
-def _stage_label(value: str) -> str:
-    try:
-        return STAGE_LABELS[Stage(value)]
-    except ValueError:
-        return value
-
-
-def _channel_label(value: str) -> str:
-    try:
-        return CHANNEL_LABELS[Channel(value)]
-    except ValueError:
-        return value
-
-
 def _money(cents: int | float) -> float:
     return round(cents / 100, 2)
 
@@ -365,7 +350,7 @@ def _assemble(
     channels = [
         ChannelRow(
             channel=name,
-            label=_channel_label(name),
+            label=channel_label(name),
             prospects=row[0],
             won=row[1],
             conversion=ratio(row[1], row[0]),
@@ -426,7 +411,7 @@ def _assemble(
             ForecastRow(
                 month=month,
                 stage=stage,
-                label=_stage_label(stage),
+                label=stage_label(stage),
                 prospects=count,
                 open_value=_money(value),
                 probability=probability,

@@ -34,7 +34,7 @@ from onboard_desk import contacts, settings_store, store
 from onboard_desk.db import session_scope
 from onboard_desk.duplicates import LikelyDuplicate, find_likely_duplicates
 from onboard_desk.errors import UserError
-from onboard_desk.pipeline import CHANNEL_LABELS, Channel, Stage
+from onboard_desk.pipeline import CHANNEL_LABELS, Channel, stage_label
 from onboard_desk.retention.codes import CODE_LENGTH
 from onboard_desk.retention.referrals import CodeHolder, find_code
 from onboard_desk.ui.commands import CreateProspectCommand, push
@@ -246,7 +246,7 @@ class NewProspectDialog(QDialog):
         self._checked_key = self._key()
         self.duplicates_list.clear()
         for duplicate in found:
-            stage = _stage_label(duplicate.stage)
+            stage = stage_label(duplicate.stage)
             company = f" · {duplicate.company}" if duplicate.company else ""
             owner = duplicate.owner or self.tr("no owner")
             contact = " · ".join(p for p in (duplicate.email, duplicate.phone) if p)
@@ -306,10 +306,3 @@ class NewProspectDialog(QDialog):
             self.sig_prospect_created.emit(self.created_id)
         self.accept()
         return True
-
-
-def _stage_label(value: str) -> str:
-    try:
-        return Stage(value).label
-    except ValueError:
-        return value

@@ -23,13 +23,13 @@ from onboard_desk import queries
 from onboard_desk.contacts import format_money
 from onboard_desk.models import Prospect
 from onboard_desk.pipeline import (
-    CHANNEL_LABELS,
     WORKING_STAGES,
-    Channel,
     Flag,
     PipelineConfig,
     Stage,
+    channel_label,
     flags_for,
+    stage_label,
 )
 from onboard_desk.queries import ProspectFilter
 from onboard_desk.timeutil import format_local, utcnow
@@ -187,20 +187,6 @@ def fetch_rows_by_id(
     }
 
 
-def _stage_label(value: str) -> str:
-    try:
-        return Stage(value).label
-    except ValueError:
-        return value
-
-
-def _channel_label(value: str) -> str:
-    try:
-        return CHANNEL_LABELS[Channel(value)]
-    except ValueError:
-        return value
-
-
 class ProspectTableModel(PagedTableModel[ProspectRow, ProspectFilter, list[ProspectRow]]):
     """Prospects matching a :class:`ProspectFilter`, loaded page by page as the view scrolls."""
 
@@ -293,9 +279,9 @@ class ProspectTableModel(PagedTableModel[ProspectRow, ProspectFilter, list[Prosp
 
     def _display(self, row: ProspectRow, key: str) -> str:
         if key == "stage":
-            return _stage_label(row.stage)
+            return stage_label(row.stage)
         if key == "channel":
-            return _channel_label(row.channel)
+            return channel_label(row.channel)
         if key == "value":
             return format_money(row.value_cents, row.currency)
         if key == "next_action_due":

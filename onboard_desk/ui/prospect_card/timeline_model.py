@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from onboard_desk import store
 from onboard_desk.models import Activity, StageChange
-from onboard_desk.pipeline import MoveKind, Stage
+from onboard_desk.pipeline import MoveKind, stage_label
 from onboard_desk.timeutil import as_utc, format_local
 from onboard_desk.ui.status_colors import link_color
 
@@ -38,12 +38,7 @@ class TimelineEntry:
 
 
 def _label(stage: str | None) -> str:
-    if not stage:
-        return ""
-    try:
-        return Stage(stage).label
-    except ValueError:
-        return stage
+    return stage_label(stage) if stage else ""
 
 
 def move_entry(change: StageChange) -> TimelineEntry:
