@@ -19,7 +19,9 @@ from onboard_desk.retention.config import load_retention_config
 from onboard_desk.ui.context import AppContext
 
 
-class _ProspectCommand(QUndoCommand):
+class ProspectCommand(QUndoCommand):
+    """An undoable change to one prospect; tells every screen when it is done or undone."""
+
     def __init__(self, context: AppContext, prospect_id: int, text: str) -> None:
         super().__init__(text)
         self.context = context
@@ -29,7 +31,7 @@ class _ProspectCommand(QUndoCommand):
         self.context.prospects_changed([self.prospect_id])
 
 
-class MoveProspectCommand(_ProspectCommand):
+class MoveProspectCommand(ProspectCommand):
     """Move a prospect to another stage; undo restores the stage, dates and next action."""
 
     def __init__(
@@ -68,7 +70,7 @@ class MoveProspectCommand(_ProspectCommand):
         self._changed()
 
 
-class EditProspectCommand(_ProspectCommand):
+class EditProspectCommand(ProspectCommand):
     """Edit fields of a prospect; undo writes the previous values back."""
 
     def __init__(
@@ -95,7 +97,7 @@ class EditProspectCommand(_ProspectCommand):
         self._changed()
 
 
-class SetNextActionCommand(_ProspectCommand):
+class SetNextActionCommand(ProspectCommand):
     """Set or clear the next action; undo restores the previous one."""
 
     def __init__(
@@ -128,7 +130,7 @@ class SetNextActionCommand(_ProspectCommand):
         self._changed()
 
 
-class TickChecklistCommand(_ProspectCommand):
+class TickChecklistCommand(ProspectCommand):
     """Tick or untick an item of a stage's checklist; undo puts the previous state back.
 
     Undoing an untick restores the tick as it was (its author and time), and redoing a
@@ -187,7 +189,7 @@ class TickChecklistCommand(_ProspectCommand):
         self._changed()
 
 
-class DeleteProspectCommand(_ProspectCommand):
+class DeleteProspectCommand(ProspectCommand):
     """Delete a prospect with its history (and checklist ticks); undo puts everything back
     with the same id."""
 
@@ -209,7 +211,7 @@ class DeleteProspectCommand(_ProspectCommand):
         self._changed()
 
 
-class LogActivityCommand(_ProspectCommand):
+class LogActivityCommand(ProspectCommand):
     """Log a call, email, meeting or note; undo removes it from the timeline."""
 
     def __init__(self, context: AppContext, prospect_id: int, kind: str, **fields: Any) -> None:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtGui import QUndoCommand
-
 from onboard_desk.retention.config import load_retention_config
 from onboard_desk.retention.purchases import (
     PurchaseChange,
@@ -28,20 +26,11 @@ from onboard_desk.retention.surveys import (
     record_survey,
     restore_survey,
 )
+from onboard_desk.ui.commands import ProspectCommand
 from onboard_desk.ui.context import AppContext
 
 
-class _CustomerCommand(QUndoCommand):
-    def __init__(self, context: AppContext, prospect_id: int, text: str) -> None:
-        super().__init__(text)
-        self.context = context
-        self.prospect_id = prospect_id
-
-    def _changed(self) -> None:
-        self.context.prospects_changed([self.prospect_id])
-
-
-class RecordPurchaseCommand(_CustomerCommand):
+class RecordPurchaseCommand(ProspectCommand):
     """Record a purchase; undo removes it and restores the next action it replaced.
 
     Redo records it again at the same moment (the first run fixes "now"), so going back
@@ -91,7 +80,7 @@ class RecordPurchaseCommand(_CustomerCommand):
         self._changed()
 
 
-class DeletePurchaseCommand(_CustomerCommand):
+class DeletePurchaseCommand(ProspectCommand):
     """Delete a mistaken purchase (the cadence and nudge follow); undo puts it back with
     its id and the next action as it was."""
 
@@ -118,7 +107,7 @@ class DeletePurchaseCommand(_CustomerCommand):
         self._changed()
 
 
-class RecordSurveyCommand(_CustomerCommand):
+class RecordSurveyCommand(ProspectCommand):
     """Record a survey answer (0-10); undo removes it, redo puts the same answer back."""
 
     def __init__(
