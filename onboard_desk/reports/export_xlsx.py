@@ -145,22 +145,28 @@ def _trend_chart(book: Any, sheet_name: str, rows: int) -> Any:
     return chart
 
 
-def write_xlsx(
-    report: Report,
-    path: Path,
-    prospects: Iterable[ProspectTuple] = (),
-) -> int:
-    """Write the workbook; returns the number of prospect rows written."""
-    book = xlsxwriter.Workbook(
+def _workbook(path: Path, **options: object) -> xlsxwriter.Workbook:
+    """A workbook written row by row (memory flat in the rows), in which text stays text:
+    no cell becomes a formula, a link or a number because of what it says."""
+    return xlsxwriter.Workbook(
         str(path),
         {
             "constant_memory": True,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
-            "default_date_format": "yyyy-mm-dd",
+            **options,
         },
     )
+
+
+def write_xlsx(
+    report: Report,
+    path: Path,
+    prospects: Iterable[ProspectTuple] = (),
+) -> int:
+    """Write the workbook; returns the number of prospect rows written."""
+    book = _workbook(path, default_date_format="yyyy-mm-dd")
     book.set_properties({"title": report.title, "comments": f"{report.period}"})
     fmt = _Formats(book)
     try:
@@ -214,15 +220,7 @@ def _prospect_sheet(book: Any, fmt: _Formats, prospects: Iterable[ProspectTuple]
 
 def write_prospect_list_xlsx(path: Path, prospects: Iterable[ProspectTuple]) -> int:
     """A workbook holding only the prospect list (``onboard-desk export``)."""
-    book = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    book = _workbook(path)
     try:
         return _prospect_sheet(book, _Formats(book), prospects)
     finally:
