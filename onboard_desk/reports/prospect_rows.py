@@ -88,23 +88,8 @@ def report_prospects(
             cursor = connection.execute(statement, params)
             while batch := cursor.fetchmany(2000):
                 for row in batch:
-                    yield (
-                        name,
-                        row[0],
-                        row[1],
-                        row[2],
-                        row[3],
-                        row[4],
-                        row[5],
-                        row[6],
-                        row[7],
-                        None if row[8] is None else row[8] / 100,
-                        row[9],
-                        _stamp(row[10]),
-                        row[11],
-                        _stamp(row[12]),
-                        row[13].rstrip(","),
-                        row[14],
+                    yield _prospect_tuple(
+                        name, row, _stamp(row[10]), _stamp(row[12]), row[13].rstrip(",")
                     )
 
 
@@ -148,24 +133,29 @@ def filtered_prospects(
             now=now,
             config=config,
         )
-        yield (
+        yield _prospect_tuple(
             database,
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            row[6],
-            row[7],
-            None if row[8] is None else row[8] / 100,
-            row[9],
+            row,
             _naive(row[10]),
-            row[11],
             _naive(row[12]),
             ",".join(sorted(f.value for f in flags)),
-            row[14],
         )
+
+
+def _prospect_tuple(database: str, row: Any, created: Any, due: Any, flags: str) -> ProspectTuple:
+    """One prospect row in :data:`PROSPECT_COLUMNS` order, from a row selected in that
+    order (id … lost reason), with its times and flags already converted."""
+    return (
+        database,
+        *row[:8],
+        None if row[8] is None else row[8] / 100,
+        row[9],
+        created,
+        row[11],
+        due,
+        flags,
+        row[14],
+    )
 
 
 def _naive(moment: datetime | None) -> datetime | None:
