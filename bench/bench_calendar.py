@@ -53,10 +53,10 @@ def _best_of(function: Any, repeat: int = 3) -> tuple[float, Any]:
 
 
 def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
-    from onboard_desk import store
-    from onboard_desk.calendar_export import EventCache, export_calendar
-    from onboard_desk.db import open_database, session_scope
-    from onboard_desk.timeutil import utcnow
+    from onboard_desk.domain.timeutil import utcnow
+    from onboard_desk.outreach.calendar_export import EventCache, export_calendar
+    from onboard_desk.storage import store
+    from onboard_desk.storage.db import open_database, session_scope
 
     path = demo_database(workdir, prospects)
     engine = open_database(path)

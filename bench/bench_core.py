@@ -22,11 +22,11 @@ PAGE = 50
 
 
 def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
-    from onboard_desk import queries, store
-    from onboard_desk.db import open_database, session_scope
     from onboard_desk.pipeline import Stage
-    from onboard_desk.queries import ProspectFilter
-    from onboard_desk.sqlite_specific import fts_query
+    from onboard_desk.storage import queries, store
+    from onboard_desk.storage.db import open_database, session_scope
+    from onboard_desk.storage.dialects.sqlite import fts_query
+    from onboard_desk.storage.queries import ProspectFilter
 
     path = demo_database(workdir, prospects)
     results = [figure("demo data generation", demo_build_seconds(path), "s", None)]

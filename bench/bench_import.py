@@ -58,7 +58,7 @@ _CHILD = (
     + """
 import json, resource, sys, time
 from pathlib import Path
-from onboard_desk.db import open_database
+from onboard_desk.storage.db import open_database
 from onboard_desk.importing import ImportOptions, run_import
 engine = open_database(Path(sys.argv[1]))
 started = time.perf_counter()
@@ -78,7 +78,8 @@ print(json.dumps({
 _RAW = """
 import csv, json, sqlite3, sys, time
 from pathlib import Path
-from onboard_desk import journey, sqlite_specific
+from onboard_desk.storage import journey
+from onboard_desk.storage.dialects import sqlite as sqlite_specific
 from onboard_desk.pipeline import Stage
 db, csv_path = Path(sys.argv[1]), Path(sys.argv[2])
 connection = sqlite3.connect(db, isolation_level=None)
@@ -132,7 +133,7 @@ print(json.dumps({"seconds": time.perf_counter() - started, "rows": next_id - fi
 
 def write_csv(path: Path, rows: int, existing_emails: list[str], seed: int = 7) -> None:
     """A CRM-like export of ``rows`` rows (see the module docstring for its make-up)."""
-    from onboard_desk import demo
+    from onboard_desk.demo import fill as demo
 
     rng = random.Random(seed)
     recent: list[list[str]] = []

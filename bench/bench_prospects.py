@@ -30,13 +30,13 @@ PAGE = 200
 def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
     from PySide6.QtWidgets import QApplication
 
-    from onboard_desk.db import open_database, session_scope
-    from onboard_desk.duplicates import find_likely_duplicates
     from onboard_desk.pipeline import Stage
-    from onboard_desk.queries import ProspectFilter
-    from onboard_desk.sqlite_specific import fts_query
-    from onboard_desk.ui.context import AppContext
-    from onboard_desk.ui.prospect_table_model import ProspectTableModel
+    from onboard_desk.storage.db import open_database, session_scope
+    from onboard_desk.storage.dialects.sqlite import fts_query
+    from onboard_desk.storage.duplicates import find_likely_duplicates
+    from onboard_desk.storage.queries import ProspectFilter
+    from onboard_desk.ui.common.context import AppContext
+    from onboard_desk.ui.prospects.model import ProspectTableModel
 
     app = QApplication.instance() or QApplication([])
     path = demo_database(workdir, prospects)
@@ -125,7 +125,7 @@ def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
     )
 
     # A deep page: what scrolling far down a by-name list costs (offset paging).
-    from onboard_desk import queries
+    from onboard_desk.storage import queries
 
     deep = min(50_000, max(prospects // 2, 0))
     name_filter = ProspectFilter(sort="name")

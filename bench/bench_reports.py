@@ -34,12 +34,12 @@ GROUP BY furthest ORDER BY furthest
 
 
 def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
+    from onboard_desk.domain.timeutil import utcnow
     from onboard_desk.reports import ReportFilter, ReportSources, build_report
     from onboard_desk.reports.export_xlsx import write_xlsx
     from onboard_desk.reports.prospect_rows import report_prospects
     from onboard_desk.reports.settings import read_report_settings
-    from onboard_desk.sqlite_text import timestamp_param
-    from onboard_desk.timeutil import utcnow
+    from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 
     path = demo_database(workdir, prospects)
     flt = ReportFilter()

@@ -78,9 +78,9 @@ def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
 def _board_paging(path: Path) -> list[dict[str, Any]]:
     """A deep page of the biggest board column costs what the first page costs
     (keyset paging), which is what keeps a 10,000-card column smooth to scroll."""
-    from onboard_desk import queries
-    from onboard_desk.db import open_database, session_scope
     from onboard_desk.pipeline import Stage
+    from onboard_desk.storage import queries
+    from onboard_desk.storage.db import open_database, session_scope
 
     engine = open_database(path)
     with session_scope(engine) as session:

@@ -13,9 +13,9 @@ def demo_database(workdir: Path, prospects: int, seed: int = 1) -> Path:
     """A demo database of ``prospects`` prospects, built once per work folder and size
     (and again when the schema has changed since, so that no figure is measured on an
     older schema)."""
-    from onboard_desk.db import check_schema, open_database
-    from onboard_desk.demo import fill_demo
-    from onboard_desk.migrations import HEAD_REVISION
+    from onboard_desk.demo.fill import fill_demo
+    from onboard_desk.storage.db import check_schema, open_database
+    from onboard_desk.storage.migrations import HEAD_REVISION
 
     path = workdir / f"demo-{prospects}-{seed}.sqlite3"
     ready = path.with_suffix(".ready")

@@ -25,8 +25,8 @@ if str(ROOT) not in sys.path:
 
 
 def build_demo(path: Path, prospects: int) -> None:
-    from onboard_desk.db import open_database
-    from onboard_desk.demo import fill_demo
+    from onboard_desk.demo.fill import fill_demo
+    from onboard_desk.storage.db import open_database
 
     engine = open_database(path)
     fill_demo(engine, prospects=prospects, seed=1)
@@ -92,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from onboard_desk.pipeline import Stage
     from onboard_desk.ui.app import launch
-    from onboard_desk.ui.board import BoardScreen
-    from onboard_desk.ui.today import TodayScreen
+    from onboard_desk.ui.board.view import BoardScreen
+    from onboard_desk.ui.today.view import TodayScreen
 
     started = launch(args.db, [sys.argv[0]], single_instance=False)
     window = started.window
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         return lambda: save(window, key)
 
     def settings() -> None:
-        from onboard_desk.ui.settings_dialog import SettingsDialog
+        from onboard_desk.ui.settings.dialog import SettingsDialog
 
         assert window.context is not None
         dialog = SettingsDialog(window.context, window)
@@ -168,9 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     def open_customer() -> None:
         """The Customers screen with the card of a customer who has bought more than once
         and referred someone (the busiest card the demo has)."""
-        from onboard_desk.db import session_scope
+        from onboard_desk.domain.timeutil import utcnow
         from onboard_desk.retention.customers import list_customers
-        from onboard_desk.timeutil import utcnow
+        from onboard_desk.storage.db import session_scope
 
         assert window.context is not None
         window.show_screen("customers")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from onboard_desk.ui.context import AppContext
+    from onboard_desk.ui.common.context import AppContext
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -25,21 +25,23 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
     from sqlmodel import col, select
 
-    from onboard_desk import calls, mail, store
-    from onboard_desk.db import open_database, session_scope
-    from onboard_desk.demo import fill_demo
-    from onboard_desk.models import Prospect
+    from onboard_desk import mail
+    from onboard_desk.demo.fill import fill_demo
+    from onboard_desk.domain.timeutil import utcnow
+    from onboard_desk.outreach import calls
     from onboard_desk.pipeline import Stage
-    from onboard_desk.settings_store import USER_NAME, set_setting
+    from onboard_desk.storage import store
+    from onboard_desk.storage.db import open_database, session_scope
+    from onboard_desk.storage.models import Prospect
+    from onboard_desk.storage.settings_store import USER_NAME, set_setting
     from onboard_desk.templates.fields import SIGNATURES_SETTING
-    from onboard_desk.timeutil import utcnow
-    from onboard_desk.ui.bulk_send import BulkSendDialog
-    from onboard_desk.ui.calendar_feed import CalendarExportDialog, CalendarFeedUpdater
-    from onboard_desk.ui.compose import ComposeDialog
-    from onboard_desk.ui.context import AppContext
-    from onboard_desk.ui.log_call import LogCallDialog
-    from onboard_desk.ui.mail_settings import MailSettingsPage
-    from onboard_desk.ui.template_editor import TemplateEditor
+    from onboard_desk.ui.common.context import AppContext
+    from onboard_desk.ui.outreach.bulk_send import BulkSendDialog
+    from onboard_desk.ui.outreach.calendar_feed import CalendarExportDialog, CalendarFeedUpdater
+    from onboard_desk.ui.outreach.compose import ComposeDialog
+    from onboard_desk.ui.outreach.log_call import LogCallDialog
+    from onboard_desk.ui.outreach.mail_settings import MailSettingsPage
+    from onboard_desk.ui.outreach.template_editor import TemplateEditor
 
     out = ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -151,7 +153,7 @@ def shot_bulk_results(context: AppContext, ids: list[int], out: Path) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from onboard_desk import mail
-    from onboard_desk.ui.bulk_send import BulkSendDialog
+    from onboard_desk.ui.outreach.bulk_send import BulkSendDialog
 
     class Handler:
         async def handle_RCPT(self, server, session, envelope, address, options):

@@ -38,14 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from onboard_desk.db import open_database
     from onboard_desk.pipeline import Stage
-    from onboard_desk.ui.context import AppContext
-    from onboard_desk.ui.log_call import LogCallDialog
-    from onboard_desk.ui.new_prospect import NewProspectDialog
-    from onboard_desk.ui.prospect_card import ProspectCard
-    from onboard_desk.ui.prospect_card.dialogs import LostDialog
-    from onboard_desk.ui.prospects_view import ProspectsView
+    from onboard_desk.storage.db import open_database
+    from onboard_desk.ui.card import ProspectCard
+    from onboard_desk.ui.card.dialogs import LostDialog
+    from onboard_desk.ui.common.context import AppContext
+    from onboard_desk.ui.outreach.log_call import LogCallDialog
+    from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
+    from onboard_desk.ui.prospects.view import ProspectsView
 
     app = QApplication([])
     workdir = Path(tempfile.mkdtemp(prefix="onboard-shots-"))

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk.db import open_database
+from onboard_desk.storage.db import open_database
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from onboard_desk import checklist, store
-from onboard_desk.models import ChecklistTick, Prospect
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import DEFAULT_CHECKLISTS, PipelineConfig, Stage
-from onboard_desk.timeutil import utcnow
+from onboard_desk.storage import checklist, store
+from onboard_desk.storage.models import ChecklistTick, Prospect
 
 CONFIG = PipelineConfig()
 RESEARCH, MESSAGE, PROPOSE = DEFAULT_CHECKLISTS[Stage.OUTREACH]

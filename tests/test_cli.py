@@ -74,9 +74,9 @@ def test_add_list_move_show_roundtrip(db_path: Path, capsys: pytest.CaptureFixtu
 def test_show_lists_the_checklist_with_its_ticks(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from onboard_desk import checklist
-    from onboard_desk.db import open_database, session_scope
     from onboard_desk.pipeline import DEFAULT_CHECKLISTS, PipelineConfig, Stage
+    from onboard_desk.storage import checklist
+    from onboard_desk.storage.db import open_database, session_scope
 
     run(db_path, "add", "--name", "Ana", capsys=capsys)
     research, message, propose = DEFAULT_CHECKLISTS[Stage.OUTREACH]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from onboard_desk import contacts, settings_store
+from onboard_desk.domain import contacts
 from onboard_desk.pipeline import PipelineConfig, PipelineError, Stage
+from onboard_desk.storage import settings_store
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from onboard_desk import db
-from onboard_desk.migrations import HEAD_REVISION, KNOWN_REVISIONS
+from onboard_desk.storage import db
+from onboard_desk.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
 
 def test_known_revisions_match_the_alembic_scripts() -> None:
@@ -97,7 +97,7 @@ def test_current_database_opens_without_importing_alembic(tmp_path: Path) -> Non
     path = tmp_path / "current.sqlite3"
     db.open_database(path).dispose()
     code = (
-        "import sys; from pathlib import Path; from onboard_desk.db import open_database; "
+        "import sys; from pathlib import Path; from onboard_desk.storage.db import open_database; "
         f"open_database(Path({str(path)!r})).dispose(); sys.exit('alembic' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
@@ -234,7 +234,7 @@ def test_the_checklist_ticks_model_matches_its_migration(tmp_path: Path) -> None
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import onboard_desk.models  # noqa: F401  (the tables on SQLModel.metadata)
+    import onboard_desk.storage.models  # noqa: F401  (the tables on SQLModel.metadata)
 
     engine = db.open_database(tmp_path / "compare.sqlite3")
     with engine.connect() as connection:

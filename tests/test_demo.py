@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from onboard_desk.demo import fill_demo
+from onboard_desk.demo.fill import fill_demo
 from onboard_desk.pipeline import Position, Stage, plan_move
 
 
@@ -43,7 +43,7 @@ def test_demo_histories_follow_the_rules(engine: Engine) -> None:
 
 
 def test_demo_is_repeatable_per_seed(tmp_path: Path) -> None:
-    from onboard_desk.db import open_database
+    from onboard_desk.storage.db import open_database
 
     names = []
     for index in range(2):
@@ -61,8 +61,8 @@ def test_large_loads_simulate_in_workers_with_the_same_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Worker processes change the speed, never the data: the same seed gives the same rows."""
-    from onboard_desk import demo
-    from onboard_desk.db import open_database
+    from onboard_desk.demo import fill as demo
+    from onboard_desk.storage.db import open_database
 
     def snapshot(parallel: bool, name: str) -> list[tuple[object, ...]]:
         monkeypatch.setattr(demo, "PARALLEL_THRESHOLD", 0 if parallel else 10**9)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from onboard_desk import launcher
 from onboard_desk.cli import main
+from onboard_desk.desktop import launcher
 from onboard_desk.resource_files import resource
 
 

@@ -55,7 +55,7 @@ def test_the_package_resolves_resources_inside_itself():
 
 
 def test_every_icon_name_ships_in_the_package_as_an_svg():
-    from onboard_desk.ui.icons import ICON_NAMES, icon_names
+    from onboard_desk.ui.common.icons import ICON_NAMES, icon_names
 
     assert len(ICON_NAMES) == len(set(ICON_NAMES))
     # The names the code may use (mypy holds call sites to IconName) are exactly the files.
@@ -106,9 +106,11 @@ def test_a_copy_of_what_a_wheel_holds_has_its_icons_templates_and_launcher(tmp_p
         from PySide6.QtGui import QGuiApplication, QImage
 
         import onboard_desk
-        from onboard_desk.launcher import desktop_entry
+        from onboard_desk.desktop.launcher import desktop_entry
         from onboard_desk.templates.library import starter_templates
-        from onboard_desk.ui.icons import ICON_NAMES, app_icon, icon
+        from onboard_desk.ui.common.icons import ICON_NAMES
+        from onboard_desk.ui.common.icons import app_icon
+        from onboard_desk.ui.common.icons import icon
 
         site = Path(sys.argv[1])
         assert Path(onboard_desk.__file__).is_relative_to(site), onboard_desk.__file__

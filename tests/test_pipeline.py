@@ -212,10 +212,10 @@ def test_every_forward_move_beyond_one_needs_a_reason(start: Stage, target: Stag
     "module",
     [
         "onboard_desk.pipeline",
-        "onboard_desk.store",
-        "onboard_desk.checklist",
-        "onboard_desk.queries",
-        "onboard_desk.demo",
+        "onboard_desk.storage.store",
+        "onboard_desk.storage.checklist",
+        "onboard_desk.storage.queries",
+        "onboard_desk.demo.fill",
         "onboard_desk.cli",
     ],
 )

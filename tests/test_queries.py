@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from onboard_desk import queries, store
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Flag, Stage
-from onboard_desk.queries import ProspectFilter
-from onboard_desk.timeutil import utcnow
+from onboard_desk.storage import queries, store
+from onboard_desk.storage.queries import ProspectFilter
 
 
 @pytest.fixture

@@ -7,10 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from onboard_desk import store
-from onboard_desk.models import Activity, Prospect, StageChange
-from onboard_desk.pipeline import PipelineConfig, PipelineError, Stage, replay
-from onboard_desk.timeutil import utcnow
+from onboard_desk.domain.timeutil import utcnow
+from onboard_desk.pipeline import (
+    PipelineConfig,
+    PipelineError,
+    Stage,
+    replay,
+)
+from onboard_desk.storage import store
+from onboard_desk.storage.models import Activity, Prospect, StageChange
 
 
 def _new(session: Session, **fields: object) -> Prospect:

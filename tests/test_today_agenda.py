@@ -14,11 +14,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from onboard_desk import queries
-from onboard_desk.agenda import Agenda, AgendaGroup, AgendaItem, GroupKind
-from onboard_desk.models import Prospect
+from onboard_desk.domain.agenda import Agenda, AgendaGroup, AgendaItem, GroupKind
 from onboard_desk.pipeline import Flag, PipelineConfig, Stage
-from onboard_desk.queries import ProspectFilter
+from onboard_desk.storage import queries
+from onboard_desk.storage.models import Prospect
+from onboard_desk.storage.queries import ProspectFilter
 
 OWNERS = ("Alex", "Sam", "")
 #: Shorter limits than the defaults for two stages, so both kinds of limit are exercised.

@@ -15,12 +15,12 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-    from onboard_desk.queries import ProspectFilter
+    from onboard_desk.storage.queries import ProspectFilter
 
 
 def db_path(args: argparse.Namespace) -> Path:
     """The one database a command works on (the last ``--db`` if several were given)."""
-    from onboard_desk.db import resolve_db_path
+    from onboard_desk.storage.db import resolve_db_path
 
     paths = args.db or []
     return resolve_db_path(paths[-1] if paths else None)
@@ -28,14 +28,14 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def db_paths(args: argparse.Namespace) -> list[Path]:
     """Every ``--db`` given (for commands that read several databases), else the default."""
-    from onboard_desk.db import resolve_db_path
+    from onboard_desk.storage.db import resolve_db_path
 
     return [resolve_db_path(p) for p in args.db] if args.db else [resolve_db_path(None)]
 
 
 @contextmanager
 def open_engine(args: argparse.Namespace) -> Iterator[Engine]:
-    from onboard_desk.db import open_database
+    from onboard_desk.storage.db import open_database
 
     engine = open_database(db_path(args))
     try:
@@ -47,7 +47,7 @@ def open_engine(args: argparse.Namespace) -> Iterator[Engine]:
 @contextmanager
 def open_session(args: argparse.Namespace) -> Iterator[Session]:
     """A committed-on-success session on the command's database."""
-    from onboard_desk.db import session_scope
+    from onboard_desk.storage.db import session_scope
 
     with open_engine(args) as engine, session_scope(engine) as session:
         yield session
@@ -61,7 +61,7 @@ def refresh_calendar_feed(args: argparse.Namespace) -> None:
     command, or a script would retry a change that was saved. The window writes the file
     again at its next change or start.
     """
-    from onboard_desk.calendar_feed import refresh_feed
+    from onboard_desk.outreach.calendar_feed import refresh_feed
 
     try:
         with open_engine(args) as engine:
@@ -134,9 +134,9 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def filter_from_arguments(args: argparse.Namespace) -> ProspectFilter:
-    """The :class:`~onboard_desk.queries.ProspectFilter` the filter arguments ask for."""
-    from onboard_desk import queries
+    """The :class:`~onboard_desk.storage.queries.ProspectFilter` the filter arguments ask for."""
     from onboard_desk.pipeline import Flag, Stage
+    from onboard_desk.storage import queries
 
     if args.sort and args.sort not in {*queries.SORT_COLUMNS, "stage"}:
         known = ", ".join(sorted({*queries.SORT_COLUMNS, "stage"}))

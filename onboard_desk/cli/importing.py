@@ -109,14 +109,15 @@ def _describe_source(result: ImportResult) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from onboard_desk import importing, settings_store
+    from onboard_desk import importing
     from onboard_desk.pipeline import parse_channel, parse_stage
+    from onboard_desk.storage import settings_store
 
     stage = parse_stage(args.stage)
     channel = parse_channel(args.channel) if args.channel else None
     action = importing.DuplicateAction(args.on_duplicate)
     with open_engine(args) as engine:
-        from onboard_desk.db import session_scope
+        from onboard_desk.storage.db import session_scope
 
         with session_scope(engine) as session:
             by = settings_store.user_name(session)
@@ -203,8 +204,8 @@ def cmd_import_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_import_batches(args: argparse.Namespace) -> int:
+    from onboard_desk.domain.timeutil import format_local
     from onboard_desk.importing import list_batches
-    from onboard_desk.timeutil import format_local
 
     columns = ("id", "imported_at", "source", "created", "updated", "skipped", "rejected", "undone")
     with open_session(args) as session:

@@ -21,8 +21,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def cmd_install_launcher(args: argparse.Namespace) -> int:
+    from onboard_desk.desktop.launcher import install_launcher
     from onboard_desk.errors import UserError
-    from onboard_desk.launcher import install_launcher
 
     try:
         installed = install_launcher()

@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
-    from onboard_desk.demo import fill_demo
+    from onboard_desk.demo.fill import fill_demo
 
     started = time.perf_counter()
     with open_engine(args) as engine:

@@ -77,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
-    from onboard_desk.calendar_export import export_calendar
+    from onboard_desk.outreach.calendar_export import export_calendar
 
     with open_engine(args) as engine:
         count = export_calendar(engine, args.output, owner=args.owner, days=args.days)
@@ -99,7 +99,7 @@ def cmd_templates_list(args: argparse.Namespace) -> int:
 
 
 def cmd_templates_show(args: argparse.Namespace) -> int:
-    from onboard_desk import settings_store
+    from onboard_desk.storage import settings_store
     from onboard_desk.templates import find_template, render_template
 
     with open_session(args) as session:
@@ -159,7 +159,7 @@ def cmd_templates_check(args: argparse.Namespace) -> int:
 def _recipients(args: argparse.Namespace) -> list[int]:
     from sqlmodel import col, select
 
-    from onboard_desk.models import Prospect
+    from onboard_desk.storage.models import Prospect
 
     if args.prospect:
         return list(dict.fromkeys(args.prospect))
@@ -170,7 +170,7 @@ def _recipients(args: argparse.Namespace) -> list[int]:
         if args.due:
             from datetime import datetime, time, timedelta
 
-            from onboard_desk.timeutil import as_utc
+            from onboard_desk.domain.timeutil import as_utc
 
             tomorrow = datetime.combine(datetime.now().date() + timedelta(days=1), time())
             statement = statement.where(col(Prospect.next_action_due) < as_utc(tomorrow))
@@ -185,14 +185,15 @@ def _print_item(item: BulkItem, status: str, message: str = "") -> None:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    from onboard_desk import mail, settings_store
+    from onboard_desk import mail
+    from onboard_desk.storage import settings_store
     from onboard_desk.templates import find_template
 
     ids = _recipients(args)
     if not ids:
         raise UserError("No prospects match; nothing to send.")
     with open_engine(args) as engine:
-        from onboard_desk.db import session_scope
+        from onboard_desk.storage.db import session_scope
 
         with session_scope(engine) as session:
             template = mail.TemplateText.of(find_template(session, args.template))

@@ -17,7 +17,7 @@ from onboard_desk.errors import UserError
 from onboard_desk.pipeline import Channel, Flag, Stage
 
 if TYPE_CHECKING:
-    from onboard_desk.models import Prospect
+    from onboard_desk.storage.models import Prospect
 
 LIST_COLUMNS = (
     "id",
@@ -112,7 +112,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from onboard_desk import contacts, settings_store, store
+    from onboard_desk.domain import contacts
+    from onboard_desk.storage import settings_store, store
 
     with open_session(args) as session:
         by = settings_store.user_name(session)
@@ -149,7 +150,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def prospect_row(prospect: Prospect, flags: frozenset[Flag]) -> dict[str, Any]:
     """The public, stable representation of a prospect for CSV and JSON output."""
-    from onboard_desk.timeutil import as_utc
+    from onboard_desk.domain.timeutil import as_utc
 
     def iso(moment: Any) -> str | None:
         return None if moment is None else as_utc(moment).isoformat().replace("+00:00", "Z")
@@ -178,8 +179,8 @@ def prospect_row(prospect: Prospect, flags: frozenset[Flag]) -> dict[str, Any]:
 
 
 def _table_row(prospect: Prospect) -> dict[str, Any]:
-    from onboard_desk.contacts import format_money
-    from onboard_desk.timeutil import format_local
+    from onboard_desk.domain.contacts import format_money
+    from onboard_desk.domain.timeutil import format_local
 
     return {
         "id": prospect.id,
@@ -199,9 +200,9 @@ def _table_row(prospect: Prospect) -> dict[str, Any]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from onboard_desk import queries, settings_store
+    from onboard_desk.domain.timeutil import utcnow
     from onboard_desk.pipeline import flags_for
-    from onboard_desk.timeutil import utcnow
+    from onboard_desk.storage import queries, settings_store
 
     flt = filter_from_arguments(args)
     now = utcnow()
@@ -231,11 +232,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     import json
 
-    from onboard_desk import checklist, settings_store, store
     from onboard_desk.cli.retention import customer_details, customer_lines
-    from onboard_desk.contacts import format_money
+    from onboard_desk.domain.contacts import format_money
+    from onboard_desk.domain.timeutil import format_local, utcnow
     from onboard_desk.pipeline import flags_for
-    from onboard_desk.timeutil import format_local, utcnow
+    from onboard_desk.storage import checklist, settings_store, store
 
     with open_session(args) as session:
         prospect = store.get_prospect(session, args.id)
@@ -358,8 +359,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_move(args: argparse.Namespace) -> int:
-    from onboard_desk import settings_store, store
     from onboard_desk.pipeline import parse_stage
+    from onboard_desk.storage import settings_store, store
 
     target = parse_stage(args.stage)
     with open_session(args) as session:
@@ -375,7 +376,7 @@ def cmd_move(args: argparse.Namespace) -> int:
         move = result.transition
         print(f"#{args.id} {prospect.name}: {move.from_stage.label} -> {move.to_stage.label}")
         if prospect.next_action:
-            from onboard_desk.timeutil import format_local
+            from onboard_desk.domain.timeutil import format_local
 
             due = format_local(prospect.next_action_due)
             print(f"Next action: {prospect.next_action} (due {due})")
@@ -383,7 +384,7 @@ def cmd_move(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from onboard_desk import settings_store, store
+    from onboard_desk.storage import settings_store, store
 
     with open_session(args) as session:
         activity = store.log_activity(
@@ -401,8 +402,8 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_next(args: argparse.Namespace) -> int:
-    from onboard_desk import store
-    from onboard_desk.timeutil import parse_user_datetime
+    from onboard_desk.domain.timeutil import parse_user_datetime
+    from onboard_desk.storage import store
 
     if args.clear:
         action, due = None, None
@@ -420,7 +421,7 @@ def cmd_next(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from onboard_desk import store
+    from onboard_desk.storage import store
 
     with open_session(args) as session:
         prospect = store.get_prospect(session, args.id)

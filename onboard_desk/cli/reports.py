@@ -83,8 +83,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def report_paths(args: argparse.Namespace) -> list[Path]:
     """Every database the report reads: --db (anywhere) and the team folder's files."""
-    from onboard_desk.db import resolve_db_path
     from onboard_desk.reports import team_folder_files
+    from onboard_desk.storage.db import resolve_db_path
 
     given = _all_db_args(args)
     paths = [resolve_db_path(p) for p in given]
@@ -125,9 +125,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from onboard_desk import settings_store
-    from onboard_desk.db import open_database, session_scope
     from onboard_desk.reports.prospect_rows import filtered_prospects
+    from onboard_desk.storage import settings_store
+    from onboard_desk.storage.db import open_database, session_scope
 
     flt = filter_from_arguments(args)
     path = _single_db(args)
@@ -154,8 +154,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from onboard_desk.db import check_schema
-    from onboard_desk.sqlite_specific import snapshot_database
+    from onboard_desk.storage.db import check_schema
+    from onboard_desk.storage.dialects.sqlite import snapshot_database
 
     source = _single_db(args)
     target: Path = args.output.expanduser()

@@ -116,7 +116,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _when(text: str | None) -> datetime | None:
-    from onboard_desk.timeutil import parse_user_datetime
+    from onboard_desk.domain.timeutil import parse_user_datetime
 
     if not text:
         return None
@@ -127,15 +127,16 @@ def _when(text: str | None) -> datetime | None:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    from onboard_desk.timeutil import as_utc
+    from onboard_desk.domain.timeutil import as_utc
 
     return None if moment is None else as_utc(moment).isoformat().replace("+00:00", "Z")
 
 
 def cmd_purchase(args: argparse.Namespace) -> int:
-    from onboard_desk import contacts, settings_store, store
+    from onboard_desk.domain import contacts
     from onboard_desk.retention.config import load_retention_config
     from onboard_desk.retention.purchases import record_purchase
+    from onboard_desk.storage import settings_store, store
 
     try:
         amount = contacts.parse_money(args.amount)
@@ -162,8 +163,8 @@ def cmd_purchase(args: argparse.Namespace) -> int:
 
 def purchase_lines(change: PurchaseChange, name: str) -> list[str]:
     """What ``purchase`` prints: the purchase, the cadence, and what became of the nudge."""
-    from onboard_desk.contacts import format_money
-    from onboard_desk.timeutil import format_local
+    from onboard_desk.domain.contacts import format_money
+    from onboard_desk.domain.timeutil import format_local
 
     bought = change.purchase
     amount = format_money(bought.amount_cents, bought.currency) or "an unknown amount"
@@ -197,8 +198,8 @@ def _every(days: float) -> str:
 
 
 def cmd_survey(args: argparse.Namespace) -> int:
-    from onboard_desk import settings_store, store
     from onboard_desk.retention.surveys import record_survey
+    from onboard_desk.storage import settings_store, store
 
     when = _when(args.date)
     with open_session(args) as session:
@@ -245,7 +246,7 @@ def customer_row(row: CustomerRow) -> dict[str, Any]:
 
 
 def _table_row(row: CustomerRow) -> dict[str, Any]:
-    from onboard_desk.timeutil import format_local
+    from onboard_desk.domain.timeutil import format_local
 
     return {
         "id": row.prospect_id,
@@ -261,8 +262,8 @@ def _table_row(row: CustomerRow) -> dict[str, Any]:
 
 
 def cmd_customers(args: argparse.Namespace) -> int:
+    from onboard_desk.domain.timeutil import utcnow
     from onboard_desk.retention.customers import list_customers
-    from onboard_desk.timeutil import utcnow
 
     with open_session(args) as session:
         rows = list_customers(
@@ -282,9 +283,9 @@ def cmd_customers(args: argparse.Namespace) -> int:
 
 
 def cmd_referral(args: argparse.Namespace) -> int:
-    from onboard_desk.contacts import format_money
+    from onboard_desk.domain.contacts import format_money
+    from onboard_desk.domain.timeutil import format_local
     from onboard_desk.retention import referrals
-    from onboard_desk.timeutil import format_local
 
     with open_session(args) as session:
         holder = referrals.find_code(session, args.code)
@@ -365,7 +366,12 @@ def cmd_referral(args: argparse.Namespace) -> int:
 def customer_details(session: Session, prospect_id: int, *, now: datetime) -> dict[str, Any] | None:
     """What ``show`` adds about a customer (or a former one): code, purchases, cadence,
     engagement, survey answers, referrals; None for a prospect with none of these."""
-    from onboard_desk.retention import engagement, purchases, referrals, surveys
+    from onboard_desk.retention import (
+        engagement,
+        purchases,
+        referrals,
+        surveys,
+    )
     from onboard_desk.retention.config import load_retention_config
 
     config = load_retention_config(session)
@@ -413,11 +419,11 @@ def customer_details(session: Session, prospect_id: int, *, now: datetime) -> di
 
 def customer_lines(details: dict[str, Any]) -> list[str]:
     """``show``'s text for :func:`customer_details`."""
-    from onboard_desk.contacts import format_money
+    from onboard_desk.domain.contacts import format_money
+    from onboard_desk.domain.timeutil import format_local
     from onboard_desk.retention.codes import display_code
     from onboard_desk.retention.nps import category
     from onboard_desk.retention.sql import stored_time
-    from onboard_desk.timeutil import format_local
 
     def day(iso: str | None) -> str:
         return format_local(stored_time(iso.replace("Z", "+00:00")), with_time=False) if iso else ""

@@ -14,11 +14,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.importing.writer import UPDATE_COLUMNS
-from onboard_desk.models import ImportBatch
-from onboard_desk.sqlite_text import timestamp_param
-from onboard_desk.timeutil import utcnow
+from onboard_desk.storage.dialects.sqlite_text import timestamp_param
+from onboard_desk.storage.models import ImportBatch
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from onboard_desk.timeutil import as_utc
+from onboard_desk.domain.timeutil import as_utc
 
 #: Dates read, kept per column (exports repeat dates; bounded for huge files).
 CACHE_SIZE = 20_000

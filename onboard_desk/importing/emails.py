@@ -15,7 +15,7 @@ this plain shape (which covers nearly every address in real contact lists):
 It then returns the local part unchanged and the domain lower-cased, which is what
 email_validator returns for such an address. Anything else (quoted local parts,
 international addresses, odd characters, errors) goes to
-:func:`onboard_desk.contacts.normalize_email`, so the verdict and the stored form are
+:func:`onboard_desk.domain.contacts.normalize_email`, so the verdict and the stored form are
 always the store's. A test compares both paths on generated addresses.
 """
 
@@ -25,7 +25,7 @@ import re
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
-from onboard_desk import contacts
+from onboard_desk.domain import contacts
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _PLAIN = re.compile(

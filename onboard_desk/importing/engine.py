@@ -5,7 +5,7 @@ files, see :mod:`.worker`) and written here in chunks, so memory does not grow w
 file (beyond the planner's duplicate keys of the rows imported, a few dozen bytes each).
 Writing is :mod:`.writer`'s part, ids assigned in order from the current maximum.
 The whole import is one transaction, recorded as an
-:class:`~onboard_desk.models.ImportBatch`: a cancel, an error or a crash before the
+:class:`~onboard_desk.storage.models.ImportBatch`: a cancel, an error or a crash before the
 commit leaves the database exactly as it was, and :mod:`.batches` undoes a committed
 import as a whole.
 """
@@ -22,8 +22,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from onboard_desk import journey, sqlite_specific, sqlite_text
-from onboard_desk.bulk import placeholders
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.importing.duplicates import DuplicateIndex
 from onboard_desk.importing.mapping import (
@@ -46,7 +45,10 @@ from onboard_desk.importing.validation import RowValidator
 from onboard_desk.importing.worker import WORKER_MIN_BYTES, PlanningWorker, PlanRequest
 from onboard_desk.importing.writer import ChunkWriter
 from onboard_desk.pipeline import Stage
-from onboard_desk.timeutil import utcnow
+from onboard_desk.storage import journey
+from onboard_desk.storage.bulk import placeholders
+from onboard_desk.storage.dialects import sqlite as sqlite_specific
+from onboard_desk.storage.dialects import sqlite_text
 
 ProgressCallback = Callable[[float, int], None]
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.importing.fields import MULTI_COLUMN_FIELDS, Field, field_for_header
-from onboard_desk.models import ImportMapping
-from onboard_desk.timeutil import utcnow
+from onboard_desk.storage.models import ImportMapping
 
 ColumnMapping = dict[str, Field]
 

@@ -2,7 +2,7 @@
 
 ``phonenumbers`` costs about 18 microseconds a number here; CRM exports increasingly
 write E.164 (``+14155550100``), which needs no parsing: its key is itself. Other texts
-are parsed with :mod:`onboard_desk.contacts` rules and the result is cached, since lists
+are parsed with :mod:`onboard_desk.domain.contacts` rules and the result is cached, since lists
 repeat switchboard numbers. A number that cannot be read is kept as typed, with no
 duplicate key, rather than losing the row.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from onboard_desk import contacts
+from onboard_desk.domain import contacts
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 #: Parsed numbers kept; bounded so a huge file does not grow the cache without end.

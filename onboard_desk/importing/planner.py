@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onboard_desk.importing.duplicates import DuplicateAction, DuplicateIndex
-from onboard_desk.importing.results import KEEP_DUPLICATES, Duplicate, PreviewRow, Reject
+from onboard_desk.importing.results import (
+    KEEP_DUPLICATES,
+    Duplicate,
+    PreviewRow,
+    Reject,
+)
 from onboard_desk.importing.rows import RowBuilder
 from onboard_desk.importing.sources.base import Table
 from onboard_desk.importing.validation import CleanRow, RowRejectedError, RowValidator

@@ -10,11 +10,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from onboard_desk import contacts, journey
+from onboard_desk.domain import contacts
 from onboard_desk.importing.options import ImportOptions
 from onboard_desk.importing.validation import CleanRow
-from onboard_desk.pipeline import DEFAULT_NEXT_ACTIONS, Channel, Stage, propose_next_action
-from onboard_desk.sqlite_text import timestamp_param
+from onboard_desk.pipeline import (
+    DEFAULT_NEXT_ACTIONS,
+    Channel,
+    Stage,
+    propose_next_action,
+)
+from onboard_desk.storage import journey
+from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 
 PROSPECT_COLUMNS = (
     "id",
@@ -45,7 +51,7 @@ PROSPECT_COLUMNS = (
 
 
 def _display(moment: datetime | None) -> str:
-    from onboard_desk.timeutil import format_local
+    from onboard_desk.domain.timeutil import format_local
 
     return format_local(moment) if moment else ""
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from onboard_desk import contacts
+from onboard_desk.domain import contacts
 from onboard_desk.importing.dates import DateReader
 from onboard_desk.importing.emails import normalize_email
 from onboard_desk.importing.fields import Field

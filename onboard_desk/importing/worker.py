@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from onboard_desk.errors import UserError
-from onboard_desk.importing.duplicates import DuplicateAction, DuplicateIndex, Match, MatchKind
+from onboard_desk.importing.duplicates import (
+    DuplicateAction,
+    DuplicateIndex,
+    Match,
+    MatchKind,
+)
 from onboard_desk.importing.fields import Field
 from onboard_desk.importing.options import ImportOptions
 from onboard_desk.importing.planner import Chunk, plan

@@ -23,13 +23,15 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from onboard_desk import contacts, journey, sqlite_specific
-from onboard_desk.bulk import placeholders
+from onboard_desk.domain import contacts
 from onboard_desk.importing.rows import PROSPECT_COLUMNS, RowBuilder
 from onboard_desk.importing.validation import CleanRow
 from onboard_desk.pipeline import MoveKind, Stage
 from onboard_desk.retention.codes import unique_code
 from onboard_desk.retention.config import SETTING_KEY, RetentionConfig, config_from_setting
+from onboard_desk.storage import journey
+from onboard_desk.storage.bulk import placeholders
+from onboard_desk.storage.dialects import sqlite as sqlite_specific
 
 #: Where a prospect row holds the values its journey row copies.
 _ID, _OWNER, _CREATED = (PROSPECT_COLUMNS.index(c) for c in ("id", "owner", "created_at"))
@@ -108,7 +110,7 @@ class ChunkWriter:
         then updates.
 
         The caller suspends the insert triggers of the search index and of the journeys
-        (see :func:`onboard_desk.journey.insert_trigger_suspended`), since this writes
+        (see :func:`onboard_desk.storage.journey.insert_trigger_suspended`), since this writes
         what they would.
         """
         if self.dry_run:

@@ -6,7 +6,12 @@ by the app itself. Nothing here imports Qt.
 
 from __future__ import annotations
 
-from onboard_desk.mail.message import AddressError, Draft, build_message, mailto_url
+from onboard_desk.mail.message import (
+    AddressError,
+    Draft,
+    build_message,
+    mailto_url,
+)
 from onboard_desk.mail.outbox import (
     BulkItem,
     DoNotContactError,

@@ -13,8 +13,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from urllib.parse import quote
 
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
-from onboard_desk.timeutil import utcnow
 
 
 class AddressError(UserError, ValueError):

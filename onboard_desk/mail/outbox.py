@@ -18,17 +18,22 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk import store
-from onboard_desk.db import session_scope
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.mail.message import Draft, build_message
 from onboard_desk.mail.secrets import read_password
 from onboard_desk.mail.settings import MailSettings
 from onboard_desk.mail.smtp import MailError, SmtpConnection
-from onboard_desk.models import EmailTemplate, Prospect
-from onboard_desk.pipeline import NextActionProposal, PipelineConfig, Stage, propose_next_action
+from onboard_desk.pipeline import (
+    NextActionProposal,
+    PipelineConfig,
+    Stage,
+    propose_next_action,
+)
+from onboard_desk.storage import store
+from onboard_desk.storage.db import session_scope
+from onboard_desk.storage.models import EmailTemplate, Prospect
 from onboard_desk.templates import render_for_prospect
-from onboard_desk.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from onboard_desk.errors import UserError
-from onboard_desk.settings_store import get_setting, set_setting
+from onboard_desk.storage.settings_store import get_setting, set_setting
 
 MAIL_SETTINGS = "mail"
 

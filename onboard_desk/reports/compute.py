@@ -3,7 +3,7 @@
 SQL does the aggregating (see :mod:`onboard_desk.reports.sql`); Python only folds a few
 hundred grouped rows into sections; percentiles read the one or two values they need
 from an index in value order.
-The cohort sections read each prospect's kept journey (:mod:`onboard_desk.journey`), not
+The cohort sections read each prospect's kept journey (:mod:`onboard_desk.storage.journey`), not
 its history. The activity count and the other statements about people's work run on
 read-only connections of their own while the cohort is built, so a report uses both
 processor cores.
@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from typing import Any
 
-from onboard_desk import journey
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import (
     WORKING_STAGES,
     PipelineConfig,
@@ -50,8 +50,8 @@ from onboard_desk.reports.model import (
 )
 from onboard_desk.reports.sources import ReportSources
 from onboard_desk.retention.config import RetentionConfig
-from onboard_desk.sqlite_text import timestamp_param
-from onboard_desk.timeutil import utcnow
+from onboard_desk.storage import journey
+from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 
 DURATION_LABELS: Mapping[str, str] = {
     **{s.value: s.label for s in WORKING_STAGES},

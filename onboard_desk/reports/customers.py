@@ -35,7 +35,7 @@ from onboard_desk.retention.sql import (
     stored_time,
     team_nps_sql,
 )
-from onboard_desk.sqlite_text import timestamp_param
+from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 
 #: Rows of the "purchases due soon" and "referral chains" tables (soonest / largest first).
 DUE_ROWS = 50

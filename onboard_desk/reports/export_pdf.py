@@ -25,7 +25,12 @@ from reportlab.platypus import (
 )
 
 from onboard_desk.reports.model import Report
-from onboard_desk.reports.tables import Column, Table, format_value, report_tables
+from onboard_desk.reports.tables import (
+    Column,
+    Table,
+    format_value,
+    report_tables,
+)
 
 BLUE = colors.HexColor("#4472C4")
 ORANGE = colors.HexColor("#ED7D31")

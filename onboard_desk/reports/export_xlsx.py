@@ -20,7 +20,12 @@ import xlsxwriter
 from onboard_desk.reports.model import Report
 from onboard_desk.reports.prospect_rows import PROSPECT_COLUMNS, ProspectTuple
 from onboard_desk.reports.safety import FORMULA_PREFIXES
-from onboard_desk.reports.tables import Column, Kind, Table, report_tables
+from onboard_desk.reports.tables import (
+    Column,
+    Kind,
+    Table,
+    report_tables,
+)
 
 #: Column widths (characters) by kind, and for text columns by header.
 WIDTHS: dict[str, float] = {

@@ -10,18 +10,24 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from onboard_desk.pipeline import WORKING_STAGES, Flag, PipelineConfig, Stage, flags_for
+from onboard_desk.domain.timeutil import as_utc, utcnow
+from onboard_desk.pipeline import (
+    WORKING_STAGES,
+    Flag,
+    PipelineConfig,
+    Stage,
+    flags_for,
+)
 from onboard_desk.reports import sql
 from onboard_desk.reports.compute import _idle_params, _params
 from onboard_desk.reports.definitions import ReportFilter
 from onboard_desk.reports.sources import ReportSources
 from onboard_desk.reports.tables import Column
-from onboard_desk.timeutil import as_utc, utcnow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from onboard_desk.queries import ProspectFilter
+    from onboard_desk.storage.queries import ProspectFilter
 
 PROSPECT_COLUMNS: tuple[Column, ...] = (
     Column("database", "Database"),
@@ -102,8 +108,8 @@ def filtered_prospects(
     now: datetime | None = None,
 ) -> Iterator[ProspectTuple]:
     """The prospects a ``list`` with the same filters shows, in the same order."""
-    from onboard_desk import queries
-    from onboard_desk.models import Prospect
+    from onboard_desk.storage import queries
+    from onboard_desk.storage.models import Prospect
 
     now = now or utcnow()
     config = config or PipelineConfig()

@@ -16,7 +16,6 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from onboard_desk import settings_store
 from onboard_desk.pipeline import Stage
 from onboard_desk.reports.compute import ReportSettings
 from onboard_desk.reports.definitions import (
@@ -25,6 +24,7 @@ from onboard_desk.reports.definitions import (
     validate_probabilities,
 )
 from onboard_desk.retention.config import load_retention_config
+from onboard_desk.storage import settings_store
 
 
 def load_probabilities(session: Session) -> dict[Stage, float]:

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from onboard_desk import sqlite_specific
-from onboard_desk.db import check_schema
 from onboard_desk.reports.definitions import ReportError
+from onboard_desk.storage.db import check_schema
+from onboard_desk.storage.dialects import sqlite as sqlite_specific
 
 #: File names a team folder is searched for.
 SNAPSHOT_PATTERNS: tuple[str, ...] = ("*.sqlite3", "*.sqlite", "*.db")

@@ -3,18 +3,18 @@
 Every statement is written once per attached database (``schema``) and returns a few
 grouped rows, except the duration values (one narrow row per cohort prospect, for the
 percentiles). The funnel, drop-offs, channels, owners and durations read each prospect's
-kept journey (:mod:`onboard_desk.journey`), not its history. The only SQLite-specific
-pieces (months, the unindexed date) come from :mod:`onboard_desk.sqlite_specific`.
+kept journey (:mod:`onboard_desk.storage.journey`), not its history. The only SQLite-specific
+pieces (months, the unindexed date) come from :mod:`onboard_desk.storage.dialects.sqlite`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from onboard_desk import journey
 from onboard_desk.pipeline import WORKING_STAGES, Stage
 from onboard_desk.reports.definitions import FUNNEL_STAGES
-from onboard_desk.sqlite_specific import month_of, not_for_index
+from onboard_desk.storage import journey
+from onboard_desk.storage.dialects.sqlite import month_of, not_for_index
 
 #: The duration figures, in the order of the journey's duration columns.
 DURATION_KEYS: tuple[str, ...] = (*(s.value for s in WORKING_STAGES), "to_payment", "to_won")

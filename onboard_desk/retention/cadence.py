@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from onboard_desk.timeutil import as_utc, format_local
+from onboard_desk.domain.timeutil import as_utc, format_local
 
 #: Purchase days needed before there is an interval to speak of.
 MIN_PURCHASE_DAYS = 2

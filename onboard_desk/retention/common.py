@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from onboard_desk.models import Prospect
+from onboard_desk.domain.timeutil import as_utc
 from onboard_desk.pipeline import Stage
-from onboard_desk.store import ValidationError, get_prospect
-from onboard_desk.timeutil import as_utc
+from onboard_desk.storage.models import Prospect
+from onboard_desk.storage.store import ValidationError, get_prospect
 
 #: How far past ``now`` a recorded time may lie: a date typed for today means 09:00 local,
 #: which may still be ahead.

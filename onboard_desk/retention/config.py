@@ -75,13 +75,13 @@ def config_from_setting(value: Any) -> RetentionConfig:
 
 
 def load_retention_config(session: Session) -> RetentionConfig:
-    from onboard_desk.settings_store import get_setting
+    from onboard_desk.storage.settings_store import get_setting
 
     return config_from_setting(get_setting(session, SETTING_KEY))
 
 
 def save_retention_config(session: Session, config: RetentionConfig) -> None:
     """Store ``config``; RetentionConfigError (nothing stored) when a value is out of range."""
-    from onboard_desk.settings_store import set_setting
+    from onboard_desk.storage.settings_store import set_setting
 
     set_setting(session, SETTING_KEY, asdict(config.check()))

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from onboard_desk.sqlite_specific import day_number, indexed_by
-from onboard_desk.sqlite_text import timestamp_param
-from onboard_desk.timeutil import as_utc
+from onboard_desk.domain.timeutil import as_utc
+from onboard_desk.storage.dialects.sqlite import day_number, indexed_by
+from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 
 if TYPE_CHECKING:
     from sqlmodel import Session

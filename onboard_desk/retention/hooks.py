@@ -1,10 +1,11 @@
 """What the store does for retention when a prospect is won, when that win is undone,
 and when a prospect is deleted and restored.
 
-:mod:`onboard_desk.store` calls these from :func:`~onboard_desk.store.move_prospect`,
-:func:`~onboard_desk.store.revert_move`, :func:`~onboard_desk.store.create_prospect`,
-:func:`~onboard_desk.store.delete_prospect` and
-:func:`~onboard_desk.store.restore_prospect`, so every path (the window, the command
+:mod:`onboard_desk.storage.store` calls these from
+:func:`~onboard_desk.storage.store.move_prospect`, :func:`~onboard_desk.storage.store.revert_move`,
+:func:`~onboard_desk.storage.store.create_prospect`,
+:func:`~onboard_desk.storage.store.delete_prospect` and
+:func:`~onboard_desk.storage.store.restore_prospect`, so every path (the window, the command
 line, undo) keeps purchases, codes and referrals in step with the stage history.
 """
 
@@ -16,9 +17,9 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, or_, select
 
-from onboard_desk.models import Prospect, Purchase, Referral, ReferralCode, SurveyAnswer
 from onboard_desk.retention import referrals
 from onboard_desk.retention.purchases import SOURCE_WIN
+from onboard_desk.storage.models import Prospect, Purchase, Referral, ReferralCode, SurveyAnswer
 
 
 def on_won(session: Session, *, prospect: Prospect, change_id: int, now: datetime, by: str) -> None:

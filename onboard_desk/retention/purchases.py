@@ -2,7 +2,7 @@
 
 Recording a purchase recomputes the customer's cadence (:mod:`.cadence` states the rules)
 and, where the rules allow, makes the nudge the customer's next action. Every write
-returns what undoes it and leaves committing to the caller, like :mod:`onboard_desk.store`.
+returns what undoes it and leaves committing to the caller, like :mod:`onboard_desk.storage.store`.
 The win's own purchase is written by :mod:`.hooks` when the stage changes, not here.
 
 Many customers' cadences come from SQL (:mod:`onboard_desk.retention.sql`), shared with
@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from onboard_desk.models import Activity, Prospect, Purchase
+from onboard_desk.domain.timeutil import as_utc, utcnow
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention.cadence import (
     NUDGE_PREFIX,
@@ -40,9 +40,9 @@ from onboard_desk.retention.sql import (
     due_soon_sql,
     stored_time,
 )
-from onboard_desk.sqlite_text import timestamp_param
-from onboard_desk.store import NotFoundError, ValidationError, get_prospect
-from onboard_desk.timeutil import as_utc, utcnow
+from onboard_desk.storage.dialects.sqlite_text import timestamp_param
+from onboard_desk.storage.models import Activity, Prospect, Purchase
+from onboard_desk.storage.store import NotFoundError, ValidationError, get_prospect
 
 #: ``Purchase.source`` values.
 SOURCE_WIN = "win"
@@ -210,7 +210,7 @@ def _apply_plan(session: Session, prospect: Prospect, plan: NudgePlan | None) ->
 
 def refresh_nudge(session: Session, *, prospect_id: int, config: RetentionConfig) -> NudgeOutcome:
     """Recompute one customer's nudge and apply it where the rules allow; returns what
-    happened (``previous`` undoes it through :func:`onboard_desk.store.set_next_action`)."""
+    happened (``previous`` undoes it through :func:`onboard_desk.storage.store.set_next_action`)."""
     prospect = get_prospect(session, prospect_id)
     plan = proposed_nudge(session, prospect_id, config=config) if is_customer(prospect) else None
     outcome = _apply_plan(session, prospect, plan)

@@ -28,8 +28,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from onboard_desk import settings_store
-from onboard_desk.models import Prospect, Referral, ReferralCode
+from onboard_desk.domain.timeutil import as_utc, utcnow
 from onboard_desk.pipeline import Channel, Stage
 from onboard_desk.retention.codes import display_code, new_code, normalize_code
 from onboard_desk.retention.common import is_customer
@@ -40,9 +39,10 @@ from onboard_desk.retention.sql import (
     customers_at_sql,
     referrals_in_period_sql,
 )
-from onboard_desk.sqlite_text import timestamp_param
-from onboard_desk.store import NotFoundError, ValidationError, get_prospect
-from onboard_desk.timeutil import as_utc, utcnow
+from onboard_desk.storage import settings_store
+from onboard_desk.storage.dialects.sqlite_text import timestamp_param
+from onboard_desk.storage.models import Prospect, Referral, ReferralCode
+from onboard_desk.storage.store import NotFoundError, ValidationError, get_prospect
 
 CREDIT_STATUSES = ("pending", "earned", "redeemed")
 DISCOUNT_STATUSES = ("pending", "granted", "used")

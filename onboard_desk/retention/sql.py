@@ -3,8 +3,8 @@
 Each builder returns the text of one statement with named parameters (``:owner``,
 ``:start``...), for a session's connection (``prefix=""``) or for a report database
 attached as a schema (``prefix="src0."``). Timestamps are compared as stored (UTC text,
-see :func:`onboard_desk.sqlite_text.timestamp_param`); the SQLite-only pieces (day
-numbers, calendar days) come from :mod:`onboard_desk.sqlite_specific`.
+see :func:`onboard_desk.storage.dialects.sqlite_text.timestamp_param`); the SQLite-only pieces (day
+numbers, calendar days) come from :mod:`onboard_desk.storage.dialects.sqlite`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from onboard_desk.pipeline import ORDERED_STAGES, Stage
 from onboard_desk.retention.nps import DETRACTOR_MAX, PROMOTER_MIN
-from onboard_desk.sqlite_specific import day_number, day_of
+from onboard_desk.storage.dialects.sqlite import day_number, day_of
 
 #: How deep a referral chain is followed (a guard; links are made so they cannot loop).
 MAX_CHAIN_DEPTH = 100

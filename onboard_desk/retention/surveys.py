@@ -13,13 +13,18 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from onboard_desk.models import SurveyAnswer
+from onboard_desk.domain.timeutil import as_utc, utcnow
 from onboard_desk.retention.common import past_moment, require_customer
-from onboard_desk.retention.nps import NpsCategory, NpsSummary, category, check_score
+from onboard_desk.retention.nps import (
+    NpsCategory,
+    NpsSummary,
+    category,
+    check_score,
+)
 from onboard_desk.retention.sql import team_nps_sql
-from onboard_desk.sqlite_text import timestamp_param
-from onboard_desk.store import NotFoundError, ValidationError
-from onboard_desk.timeutil import as_utc, utcnow
+from onboard_desk.storage.dialects.sqlite_text import timestamp_param
+from onboard_desk.storage.models import SurveyAnswer
+from onboard_desk.storage.store import NotFoundError, ValidationError
 
 COMMENT_LIMIT = 2000
 #: The bounds of "all time" (stored as text that compares correctly with stored times).

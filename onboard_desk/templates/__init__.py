@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from onboard_desk.models import EmailTemplate
 from onboard_desk.pipeline import PipelineConfig
-from onboard_desk.store import get_prospect
+from onboard_desk.storage.models import EmailTemplate
+from onboard_desk.storage.store import get_prospect
 from onboard_desk.templates.fields import (
     KNOWN_FIELDS,
     MERGE_FIELDS,

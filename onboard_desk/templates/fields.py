@@ -14,10 +14,10 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from onboard_desk.contacts import format_money
-from onboard_desk.models import Prospect, StageChange
+from onboard_desk.domain.contacts import format_money
+from onboard_desk.domain.timeutil import to_local, utcnow
 from onboard_desk.pipeline import PipelineConfig, Stage
-from onboard_desk.timeutil import to_local, utcnow
+from onboard_desk.storage.models import Prospect, StageChange
 
 #: Setting key: signatures per owner name (JSON object owner -> text).
 SIGNATURES_SETTING = "email_signatures"
@@ -139,7 +139,7 @@ def field_values(
     now: datetime | None = None,
 ) -> dict[str, str]:
     """Every merge field's value for ``prospect`` (empty string where it has none)."""
-    from onboard_desk.settings_store import get_setting
+    from onboard_desk.storage.settings_store import get_setting
 
     now = now or utcnow()
     first, last = split_name(prospect.name)

@@ -15,13 +15,13 @@ from functools import cache
 
 from sqlmodel import Session, col, select
 
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
-from onboard_desk.models import Activity, EmailTemplate
 from onboard_desk.pipeline import ORDERED_STAGES, Stage, parse_stage
 from onboard_desk.resource_files import resource
-from onboard_desk.settings_store import get_setting, set_setting
+from onboard_desk.storage.models import Activity, EmailTemplate
+from onboard_desk.storage.settings_store import get_setting, set_setting
 from onboard_desk.templates.render import TemplateCheckError, check_template
-from onboard_desk.timeutil import utcnow
 
 #: Setting key remembering that the starter set was installed in this database.
 STARTERS_SETTING = "starter_templates_installed"

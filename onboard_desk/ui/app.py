@@ -4,7 +4,7 @@ The window is on screen before the database is touched. Opening the database (sc
 check, Alembic migrations when needed) and importing SQLAlchemy/SQLModel, which alone
 costs about half a second, happen in a worker thread; the window gets its
 :class:`AppContext` when that is done. A second launch on the same database brings the
-running window forward and exits (:mod:`onboard_desk.ui.single_instance`).
+running window forward and exits (:mod:`onboard_desk.ui.window.single_instance`).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
-from onboard_desk.locations import resolve_db_path
-from onboard_desk.ui import ui_state
-from onboard_desk.ui.icons import app_icon
-from onboard_desk.ui.main_window import MainWindow
-from onboard_desk.ui.single_instance import InstanceServer, forward_to_running
+from onboard_desk.storage.locations import resolve_db_path
+from onboard_desk.ui.common import ui_state
+from onboard_desk.ui.common.icons import app_icon
+from onboard_desk.ui.window.main_window import MainWindow
+from onboard_desk.ui.window.single_instance import InstanceServer, forward_to_running
 
 #: Start opening the database even if no paint event came (a hidden or odd platform).
 FIRST_PAINT_FALLBACK_MS = 400
@@ -56,8 +56,8 @@ class DatabaseOpener(QObject):
 
     def _run(self) -> None:
         try:
-            from onboard_desk.db import open_database
             from onboard_desk.errors import UserError
+            from onboard_desk.storage.db import open_database
 
             try:
                 engine = open_database(self.path)
@@ -65,8 +65,8 @@ class DatabaseOpener(QObject):
                 self.sig_failed.emit(str(exc))
                 return
             # Warm what the first screens need, here rather than on the GUI thread.
-            from onboard_desk import queries, settings_store  # noqa: F401
-            from onboard_desk.ui import context, today  # noqa: F401
+            from onboard_desk.storage import settings_store  # noqa: F401
+            from onboard_desk.ui.today import view as today  # noqa: F401
 
             with engine.connect() as connection:
                 connection.exec_driver_sql("SELECT 1 FROM prospect LIMIT 1").fetchall()
@@ -125,7 +125,7 @@ def launch(
         print(f"Onboard Desk is already open on {path}; brought it forward.", file=sys.stderr)
         return Launch(app, None, 0)
     window = MainWindow(path)
-    from onboard_desk.ui.wiring import register_screens
+    from onboard_desk.ui.window.wiring import register_screens
 
     register_screens(window)
     window.show()
@@ -134,8 +134,8 @@ def launch(
 
     @Slot(object)
     def opened(engine: Any) -> None:
-        from onboard_desk.ui.context import AppContext
-        from onboard_desk.ui.wiring import connect_context
+        from onboard_desk.ui.common.context import AppContext
+        from onboard_desk.ui.window.wiring import connect_context
 
         context = AppContext(engine, path, window)
         app.aboutToQuit.connect(lambda: _shut_down(context))
@@ -144,7 +144,7 @@ def launch(
 
     @Slot(str)
     def failed(message: str) -> None:
-        from onboard_desk.ui.dialogs import show_error
+        from onboard_desk.ui.common.dialogs import show_error
 
         window.show_opening_failed(message)
         show_error(window, window.tr("Cannot open the database"), message)

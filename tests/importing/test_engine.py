@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk import queries, store
 from onboard_desk.importing import (
     DuplicateAction,
     Field,
@@ -22,7 +21,8 @@ from onboard_desk.importing import (
 )
 from onboard_desk.importing.emails import _plain
 from onboard_desk.pipeline import Channel, Stage
-from onboard_desk.queries import ProspectFilter
+from onboard_desk.storage import queries, store
+from onboard_desk.storage.queries import ProspectFilter
 from tests.importing.conftest import count, prospect_rows
 
 EXPECTED = {
@@ -358,12 +358,12 @@ def test_busy_database_is_a_clear_message(do_import, engine: Engine, db_path: Pa
     other = sqlite3.connect(db_path, timeout=0)
     other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
     try:
-        import onboard_desk.sqlite_specific as specific
+        import onboard_desk.storage.dialects.sqlite as specific
 
         original = specific.BUSY_TIMEOUT_MS
         specific.BUSY_TIMEOUT_MS = 100
         try:
-            from onboard_desk.db import make_engine
+            from onboard_desk.storage.db import make_engine
 
             quick = make_engine(db_path)
             with pytest.raises(UserError, match="database is busy"):
@@ -384,7 +384,7 @@ def test_busy_database_is_a_clear_message(do_import, engine: Engine, db_path: Pa
 
 def test_imported_prospects_have_journeys_like_any_other(do_import, engine: Engine) -> None:
     """Imports into a database with history: every journey, old and new, matches it."""
-    from onboard_desk.demo import fill_demo
+    from onboard_desk.demo.fill import fill_demo
     from tests.importing.test_journeys import furthest_mismatches, kept_and_computed
 
     fill_demo(engine, prospects=40, seed=3)

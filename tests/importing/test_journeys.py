@@ -1,5 +1,5 @@
 """An import writes its new prospects' journeys directly (no trigger, no rebuild); they
-must equal what :func:`onboard_desk.journey.select_sql` computes from the history, for
+must equal what :func:`onboard_desk.storage.journey.select_sql` computes from the history, for
 every starting stage, in one process or with the planning worker, after in-file updates
 and after the import is undone."""
 
@@ -12,10 +12,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk import journey, store
-from onboard_desk.demo import fill_demo
-from onboard_desk.importing import DuplicateAction, ImportOptions, run_import, undo_batch
+from onboard_desk.demo.fill import fill_demo
+from onboard_desk.importing import (
+    DuplicateAction,
+    ImportOptions,
+    run_import,
+    undo_batch,
+)
 from onboard_desk.pipeline import Stage
+from onboard_desk.storage import journey, store
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 START_STAGES = [stage for stage in Stage if stage is not Stage.LOST]
@@ -128,7 +133,7 @@ def test_undone_import_leaves_the_journeys_it_found(engine: Engine) -> None:
 
 def test_import_gives_back_its_larger_page_cache(do_import, engine: Engine) -> None:
     """The import's connection returns to the pool with the everyday cache size."""
-    from onboard_desk import sqlite_specific
+    from onboard_desk.storage.dialects import sqlite as sqlite_specific
 
     seen: list[int] = []
     with engine.connect() as connection:

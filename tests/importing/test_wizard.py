@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk import store
 from onboard_desk.importing import DuplicateAction, Field, mapping_names
 from onboard_desk.pipeline import Stage
-from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.import_wizard import ImportWizard
+from onboard_desk.storage import store
+from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.importing.wizard import ImportWizard
 from tests.importing.conftest import count, prospect_rows
 
 TIMEOUT = 10_000
@@ -201,8 +201,8 @@ def test_dropping_a_file_on_the_first_page(qtbot, context: AppContext, data_dir:
 def test_the_summary_counts_referral_codes(
     qtbot, context: AppContext, engine: Engine, tmp_path: Path
 ) -> None:
-    from onboard_desk.db import session_scope
     from onboard_desk.retention import referrals
+    from onboard_desk.storage.db import session_scope
     from tests.retention.conftest import customer
 
     with session_scope(engine) as session:

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk import store
 from onboard_desk.importing import (
     DuplicateAction,
     ImportCancelledError,
@@ -17,6 +16,7 @@ from onboard_desk.importing import (
     MatchKind,
     run_import,
 )
+from onboard_desk.storage import store
 from tests.importing.conftest import count, prospect_rows
 
 

@@ -230,7 +230,7 @@ def app_context(engine: Any, db_path: Path, qtbot: Any) -> Iterator[Any]:
     """An AppContext on the test database, with the real thread pool."""
     from PySide6.QtCore import QThreadPool
 
-    from onboard_desk.ui.context import AppContext
+    from onboard_desk.ui.common.context import AppContext
 
     pool = QThreadPool()
     context = AppContext(engine, db_path, thread_pool=pool)

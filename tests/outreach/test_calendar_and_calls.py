@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from onboard_desk import calls, store
-from onboard_desk.calendar_export import export_calendar, write_atomically
-from onboard_desk.db import session_scope
-from onboard_desk.models import Activity
-from onboard_desk.timeutil import utcnow
+from onboard_desk.domain.timeutil import utcnow
+from onboard_desk.outreach import calls
+from onboard_desk.outreach.calendar_export import export_calendar, write_atomically
+from onboard_desk.storage import store
+from onboard_desk.storage.db import session_scope
+from onboard_desk.storage.models import Activity
 
 
 def _prospect(engine: Engine, name: str = "Zoë Müller", **fields: object) -> int:
@@ -185,7 +186,7 @@ def test_interrupted_write_keeps_old_file_and_leaves_no_temporary(
     def interrupted(_fd: int) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("onboard_desk.calendar_export.os.fsync", interrupted)
+    monkeypatch.setattr("onboard_desk.outreach.calendar_export.os.fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_atomically(path, b"new")
     assert [p.name for p in tmp_path.iterdir()] == ["a.ics"] and path.read_bytes() == b"old"
@@ -194,7 +195,7 @@ def test_interrupted_write_keeps_old_file_and_leaves_no_temporary(
 def test_cached_rewrite_serialises_only_changes_and_matches_full_export(
     engine: Engine, tmp_path: Path
 ) -> None:
-    from onboard_desk.calendar_export import EventCache
+    from onboard_desk.outreach.calendar_export import EventCache
 
     ids = [_prospect(engine, f"P{i}") for i in range(5)]
     cache = EventCache()

@@ -19,9 +19,9 @@ import icalendar
 import pytest
 
 from onboard_desk import mail
-from onboard_desk.calendar_feed import FeedOptions
 from onboard_desk.cli import main
-from onboard_desk.db import open_database, session_scope
+from onboard_desk.outreach.calendar_feed import FeedOptions
+from onboard_desk.storage.db import open_database, session_scope
 from tests.outreach.conftest import SmtpServer
 
 
@@ -154,7 +154,7 @@ def test_interrupted_rewrite_warns_and_the_command_still_succeeds(
     def interrupted(*_args: Any, **_kwargs: Any) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("onboard_desk.calendar_feed.export_calendar", interrupted)
+    monkeypatch.setattr("onboard_desk.outreach.calendar_feed.export_calendar", interrupted)
     code, out, err = run(db_path, "add", "--name", "Ann", capsys=capsys)
     assert code == 0 and out == "1\n"
     assert "calendar file was not updated: interrupted. The change itself is saved." in err

@@ -10,7 +10,7 @@ import pytest
 
 from onboard_desk import mail
 from onboard_desk.cli import main
-from onboard_desk.db import open_database, session_scope
+from onboard_desk.storage.db import open_database, session_scope
 from tests.outreach.conftest import SmtpServer
 
 
@@ -83,7 +83,7 @@ def test_send_dry_run_then_real(
     c = _add(db_path, capsys, "Cem", "cem@example.org")
     engine = open_database(db_path)
     with session_scope(engine) as session:
-        from onboard_desk import store
+        from onboard_desk.storage import store
 
         store.update_prospect(session, prospect_id=int(c), changes={"do_not_contact": True})
     code, out, _ = _run(

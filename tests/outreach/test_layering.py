@@ -13,9 +13,9 @@ import pytest
     [
         "onboard_desk.templates",
         "onboard_desk.mail",
-        "onboard_desk.calls",
-        "onboard_desk.calendar_export",
-        "onboard_desk.calendar_feed",
+        "onboard_desk.outreach.calls",
+        "onboard_desk.outreach.calendar_export",
+        "onboard_desk.outreach.calendar_feed",
         "onboard_desk.cli.outreach",
     ],
 )

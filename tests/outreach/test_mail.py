@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from onboard_desk import mail, store
-from onboard_desk.db import session_scope
+from onboard_desk import mail
 from onboard_desk.mail import (
     AuthenticationError,
     Draft,
@@ -26,8 +25,10 @@ from onboard_desk.mail import (
     TemplateText,
     TlsError,
 )
-from onboard_desk.models import Activity
 from onboard_desk.pipeline import PipelineConfig, Stage
+from onboard_desk.storage import store
+from onboard_desk.storage.db import session_scope
+from onboard_desk.storage.models import Activity
 from tests.outreach.conftest import (
     GOOD_PASSWORD,
     GOOD_USER,

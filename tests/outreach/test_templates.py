@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from onboard_desk import store, templates
-from onboard_desk.models import EmailTemplate
+from onboard_desk import templates
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import PipelineConfig, Stage
+from onboard_desk.storage import store
+from onboard_desk.storage.models import EmailTemplate
 from onboard_desk.templates.fields import parse_referral_code, referral_code
 from onboard_desk.templates.library import parse_template_file
-from onboard_desk.timeutil import utcnow
 
 
 def _trial_prospect(session: Session, name: str = "Zoë Müller") -> int:

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from onboard_desk import mail, store
+from onboard_desk import mail
 from onboard_desk.mail import MailRoute, MailSettings, Security
-from onboard_desk.models import Activity
 from onboard_desk.pipeline import Stage
-from onboard_desk.ui.compose import ComposeDialog
+from onboard_desk.storage import store
+from onboard_desk.storage.models import Activity
+from onboard_desk.ui.outreach.compose import ComposeDialog
 from tests.outreach.conftest import SmtpServer, free_port
 
 
@@ -112,7 +113,7 @@ def test_mail_program_route_logs_only_when_confirmed(
         opened.append(url)
         return True
 
-    monkeypatch.setattr("onboard_desk.ui.compose.open_url", open_url)
+    monkeypatch.setattr("onboard_desk.ui.outreach.compose.open_url", open_url)
     prospect_id = _trial_prospect(app_context)
     dialog = ComposeDialog(app_context, prospect_id)
     qtbot.addWidget(dialog)

@@ -15,15 +15,16 @@ from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QMessageBox
 from sqlmodel import Session, select
 
-from onboard_desk import mail, store, templates
-from onboard_desk.calendar_feed import FeedOptions
+from onboard_desk import mail, templates
 from onboard_desk.mail import MailRoute, MailSettings, Security
-from onboard_desk.models import Activity, EmailTemplate
-from onboard_desk.ui.bulk_send import BulkSendDialog
-from onboard_desk.ui.calendar_feed import CalendarFeedUpdater
-from onboard_desk.ui.log_call import LogCallDialog
-from onboard_desk.ui.mail_settings import MailSettingsPage
-from onboard_desk.ui.template_editor import TemplateEditor
+from onboard_desk.outreach.calendar_feed import FeedOptions
+from onboard_desk.storage import store
+from onboard_desk.storage.models import Activity, EmailTemplate
+from onboard_desk.ui.outreach.bulk_send import BulkSendDialog
+from onboard_desk.ui.outreach.calendar_feed import CalendarFeedUpdater
+from onboard_desk.ui.outreach.log_call import LogCallDialog
+from onboard_desk.ui.outreach.mail_settings import MailSettingsPage
+from onboard_desk.ui.outreach.template_editor import TemplateEditor
 from tests.outreach.conftest import GOOD_PASSWORD, KeyringHandle, SmtpServer
 
 
@@ -274,7 +275,7 @@ def test_calendar_feed_rewrites_file_after_changes(
 def test_calendar_export_dialog_exports_and_remembers(
     qtbot: Any, app_context: Any, tmp_path: Path
 ) -> None:
-    from onboard_desk.ui.calendar_feed import CalendarExportDialog
+    from onboard_desk.ui.outreach.calendar_feed import CalendarExportDialog
 
     _prospect(app_context, owner="Kim")
     _prospect(app_context, "Ben", owner="Lee")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from onboard_desk.db import open_database
 from onboard_desk.reports import ReportSources
+from onboard_desk.storage.db import open_database
 from tests.reports import fixture
 
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk import store
 from onboard_desk.pipeline import Stage
+from onboard_desk.storage import store
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)
 NOW = T0 + timedelta(days=56.5)

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from onboard_desk.reports import ReportError, ReportFilter, ReportSources, build_report
+from onboard_desk.reports import (
+    ReportError,
+    ReportFilter,
+    ReportSources,
+    build_report,
+)
 from onboard_desk.reports.definitions import percentile
 from onboard_desk.reports.model import Report
 from tests.reports.fixture import NOW

@@ -171,8 +171,8 @@ def test_neutralise() -> None:
 
 @pytest.fixture
 def hostile_db(tmp_path: Path) -> Path:
-    from onboard_desk import store
-    from onboard_desk.db import open_database, session_scope
+    from onboard_desk.storage import store
+    from onboard_desk.storage.db import open_database, session_scope
 
     path = tmp_path / "hostile.sqlite3"
     engine = open_database(path)

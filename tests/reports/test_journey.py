@@ -18,12 +18,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from onboard_desk import journey, store
-from onboard_desk.db import open_database, upgrade
-from onboard_desk.demo import fill_demo
-from onboard_desk.models import ProspectJourney, StageChange
+from onboard_desk.demo.fill import fill_demo
 from onboard_desk.pipeline import WORKING_STAGES, PipelineError, Stage
 from onboard_desk.reports.definitions import FUNNEL_STAGES
+from onboard_desk.storage import journey, store
+from onboard_desk.storage.db import open_database, upgrade
+from onboard_desk.storage.models import ProspectJourney, StageChange
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 DAY = 86_400.0

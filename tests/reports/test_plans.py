@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from onboard_desk import journey
 from onboard_desk.reports import sql
+from onboard_desk.storage import journey
 
 
 def _plan(path: Path, statement: str, params: dict[str, object]) -> list[str]:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCharts import QAbstractSeries, QHorizontalBarSeries, QLineSeries
 
-from onboard_desk.db import open_database
 from onboard_desk.reports import Report, ReportSources, build_report
-from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.report_table_model import RAW_ROLE
-from onboard_desk.ui.reports_view import PERIODS, ReportsView
+from onboard_desk.storage.db import open_database
+from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.reports.model import RAW_ROLE
+from onboard_desk.ui.reports.view import PERIODS, ReportsView
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_export_buttons_write_the_report_on_screen(
 
 def test_the_customers_tab_shows_the_reports_customer_tables(qtbot, view: ReportsView) -> None:
     from onboard_desk.reports.tables import report_tables
-    from onboard_desk.ui.reports_view import CUSTOMER_TABLES
+    from onboard_desk.ui.reports.view import CUSTOMER_TABLES
 
     report = _compute(qtbot, view, view.show)
     tables = {t.key: t for t in report_tables(report)}

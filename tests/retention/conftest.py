@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from onboard_desk import store
 from onboard_desk.pipeline import Stage
+from onboard_desk.storage import store
 
 #: A Monday, 09:00 UTC; day ``d`` is ``T0 + d days``.
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)

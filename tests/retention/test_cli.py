@@ -12,8 +12,8 @@ import pytest
 from sqlmodel import Session, select
 
 from onboard_desk.cli import build_parser, main
-from onboard_desk.db import open_database
-from onboard_desk.models import Purchase, SurveyAnswer
+from onboard_desk.storage.db import open_database
+from onboard_desk.storage.models import Purchase, SurveyAnswer
 
 
 def run(db: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -8,11 +8,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk.db import open_database
-from onboard_desk.demo import fill_demo
+from onboard_desk.demo.fill import fill_demo
 from onboard_desk.retention import purchases
 from onboard_desk.retention.cadence import is_nudge
 from onboard_desk.retention.config import RetentionConfig
+from onboard_desk.storage.db import open_database
 
 
 def test_demo_customers_follow_the_rules(engine: Engine) -> None:

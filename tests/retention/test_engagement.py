@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from onboard_desk import store
 from onboard_desk.retention import engagement, purchases, surveys
 from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.retention.engagement import Event, points_from_events, score_from_points
+from onboard_desk.storage import store
 from tests.retention.conftest import customer, day, prospect
 
 

@@ -9,12 +9,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk import db
 from onboard_desk.importing import ImportOptions, run_import, undo_batch
 from onboard_desk.importing.fields import Field, field_for_header
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention import referrals
 from onboard_desk.retention.config import RetentionConfig, save_retention_config
+from onboard_desk.storage import db
 from tests.retention.conftest import customer
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from alembic.config import Config
 
-from onboard_desk import db, store
 from onboard_desk.pipeline import WORKING_STAGES, Stage
 from onboard_desk.retention.codes import ALPHABET, CODE_LENGTH
+from onboard_desk.storage import db, store
 
 TABLES = {"purchase", "surveyanswer", "referralcode", "referral"}
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -163,7 +163,7 @@ def test_the_retention_models_match_their_migration(tmp_path: Path) -> None:
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import onboard_desk.models  # noqa: F401  (the tables on SQLModel.metadata)
+    import onboard_desk.storage.models  # noqa: F401  (the tables on SQLModel.metadata)
 
     engine = db.open_database(tmp_path / "compare.sqlite3")
     with engine.connect() as connection:

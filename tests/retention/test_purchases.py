@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from onboard_desk import settings_store, store
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention import purchases
 from onboard_desk.retention.cadence import cadence_from, is_nudge
@@ -19,7 +18,8 @@ from onboard_desk.retention.config import (
     load_retention_config,
     save_retention_config,
 )
-from onboard_desk.store import NotFoundError, ValidationError
+from onboard_desk.storage import settings_store, store
+from onboard_desk.storage.store import NotFoundError, ValidationError
 from tests.retention.conftest import customer, day, prospect, win
 
 CONFIG = RetentionConfig()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from onboard_desk import settings_store, store
-from onboard_desk.models import Prospect, ReferralCode
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention import referrals
 from onboard_desk.retention.codes import ReferralCodeError
 from onboard_desk.retention.config import RetentionConfig
-from onboard_desk.store import NotFoundError
+from onboard_desk.storage import settings_store, store
+from onboard_desk.storage.models import Prospect, ReferralCode
+from onboard_desk.storage.store import NotFoundError
 from tests.retention.conftest import customer, day, prospect, win
 
 CONFIG = RetentionConfig(referral_credit_cents=2_500, friend_discount_percent=15)

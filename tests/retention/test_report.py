@@ -13,15 +13,20 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk import store
-from onboard_desk.db import open_database
 from onboard_desk.pipeline import Stage
-from onboard_desk.reports import ReportFilter, ReportSettings, ReportSources, build_report
+from onboard_desk.reports import (
+    ReportFilter,
+    ReportSettings,
+    ReportSources,
+    build_report,
+)
 from onboard_desk.reports.exporters import export_report
 from onboard_desk.reports.model import Report
 from onboard_desk.reports.tables import report_tables
 from onboard_desk.retention import purchases, referrals, surveys
 from onboard_desk.retention.config import RetentionConfig
+from onboard_desk.storage import store
+from onboard_desk.storage.db import open_database
 from tests.retention.conftest import day, prospect, win
 
 NOW = day(90)
@@ -162,7 +167,7 @@ def test_a_team_report_adds_databases_up_and_old_ones_add_nothing(
     from alembic import command
     from alembic.config import Config
 
-    from onboard_desk import db
+    from onboard_desk.storage import db
 
     copy = tmp_path / "copy.sqlite3"
     with sqlite3.connect(customers_db) as source, sqlite3.connect(copy) as target:

@@ -8,11 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from onboard_desk.retention import cadence, codes, nps
-from onboard_desk.retention.config import (
-    RetentionConfig,
-    RetentionConfigError,
-    config_from_setting,
-)
+from onboard_desk.retention.config import RetentionConfig, RetentionConfigError, config_from_setting
 
 T = datetime(2026, 1, 1, 10, tzinfo=UTC)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from onboard_desk import store
-from onboard_desk.models import Purchase, Referral, ReferralCode, SurveyAnswer
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention import purchases, referrals, surveys
 from onboard_desk.retention.config import RetentionConfig
+from onboard_desk.storage import store
+from onboard_desk.storage.models import Purchase, Referral, ReferralCode, SurveyAnswer
 from tests.retention.conftest import customer, day, prospect, win
 
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from onboard_desk.retention import surveys
 from onboard_desk.retention.common import NotACustomerError
 from onboard_desk.retention.nps import NpsCategory, SurveyError
-from onboard_desk.store import NotFoundError, ValidationError
+from onboard_desk.storage.store import NotFoundError, ValidationError
 from tests.retention.conftest import customer, day, prospect
 
 

@@ -12,15 +12,15 @@ import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 from sqlalchemy.engine import Engine
 
-from onboard_desk import store
-from onboard_desk.db import session_scope
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Stage
-from onboard_desk.timeutil import utcnow
+from onboard_desk.storage import store
+from onboard_desk.storage.db import session_scope
 
 
 @pytest.fixture(autouse=True)
 def _qsettings_in_tmp(tmp_path: Path, qapp: Any) -> None:
-    from onboard_desk.ui import ui_state
+    from onboard_desk.ui.common import ui_state
 
     ui_state.configure_application()
     folder = tmp_path / "qsettings"
@@ -33,7 +33,7 @@ def _qsettings_in_tmp(tmp_path: Path, qapp: Any) -> None:
 @pytest.fixture(autouse=True)
 def _no_modal_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Message boxes are recorded instead of blocking the test."""
-    from onboard_desk.ui import dialogs
+    from onboard_desk.ui.common import dialogs
 
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(dialogs, "show_error", lambda _p, title, msg: shown.append((title, msg)))
@@ -48,7 +48,7 @@ def shown_errors(_no_modal_boxes: list[tuple[str, str]]) -> list[tuple[str, str]
 
 @pytest.fixture
 def context(engine: Engine, db_path: Path, qtbot: Any) -> Iterator[Any]:
-    from onboard_desk.ui.context import AppContext
+    from onboard_desk.ui.common.context import AppContext
 
     pool = QThreadPool()
     ctx = AppContext(engine, db_path, thread_pool=pool)
@@ -59,8 +59,8 @@ def context(engine: Engine, db_path: Path, qtbot: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def window(context: Any, db_path: Path, qtbot: Any) -> Any:
-    from onboard_desk.ui.main_window import MainWindow
-    from onboard_desk.ui.wiring import connect_context, register_screens
+    from onboard_desk.ui.window.main_window import MainWindow
+    from onboard_desk.ui.window.wiring import connect_context, register_screens
 
     win = MainWindow(db_path)
     qtbot.addWidget(win)

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from onboard_desk import store
-from onboard_desk.db import session_scope
 from onboard_desk.pipeline import Stage
-from onboard_desk.ui import move_dialogs
-from onboard_desk.ui.board import BoardScreen
-from onboard_desk.ui.board_model import BoardColumnModel
+from onboard_desk.storage import store
+from onboard_desk.storage.db import session_scope
+from onboard_desk.ui.board.model import BoardColumnModel
+from onboard_desk.ui.board.view import BoardScreen
+from onboard_desk.ui.common import move_flow as move_dialogs
 from tests.ui.conftest import add_prospect, stage_of
 
 
@@ -105,7 +105,7 @@ def test_drop_on_lost_asks_the_lost_reason(context, engine, qtbot, monkeypatch):
     assert not column.unfolded
     source = board.columns[Stage.FIRST_CALL].model
     mime = source.mimeData([source.index(_row(source, ada), 0)])
-    from onboard_desk.ui.board_model import dropped_from_mime
+    from onboard_desk.ui.board.model import dropped_from_mime
 
     column.sig_card_dropped.emit(dropped_from_mime(mime, Stage.LOST))
     assert "No budget" in offered[0]

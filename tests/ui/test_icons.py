@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from onboard_desk.ui.icons import icon
+from onboard_desk.ui.common.icons import icon
 
 
 def _drawn_colours(made: QIcon) -> set[str]:

@@ -14,12 +14,12 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from onboard_desk import settings_store
-from onboard_desk.db import session_scope
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Stage
-from onboard_desk.timeutil import utcnow
-from onboard_desk.ui import ui_state
-from onboard_desk.ui.main_window import MainWindow
+from onboard_desk.storage import settings_store
+from onboard_desk.storage.db import session_scope
+from onboard_desk.ui.common import ui_state
+from onboard_desk.ui.window.main_window import MainWindow
 from tests.ui.conftest import add_prospect
 
 
@@ -112,7 +112,7 @@ def test_geometry_and_last_screen_are_remembered(window, context, db_path, qtbot
     assert ui_state.LAST_SCREEN.get() == "board"
     again = MainWindow(db_path)
     qtbot.addWidget(again)
-    from onboard_desk.ui.wiring import register_screens
+    from onboard_desk.ui.window.wiring import register_screens
 
     register_screens(again)
     again.set_context(context)
@@ -121,7 +121,7 @@ def test_geometry_and_last_screen_are_remembered(window, context, db_path, qtbot
 
 
 def test_settings_are_saved(window, context, engine, qtbot):
-    from onboard_desk.ui.settings_dialog import SettingsDialog
+    from onboard_desk.ui.settings.dialog import SettingsDialog
 
     changes: list[bool] = []
     context.sig_settings_changed.connect(lambda: changes.append(True))
@@ -144,7 +144,7 @@ def test_settings_are_saved(window, context, engine, qtbot):
 
 
 def test_invalid_settings_are_refused_and_nothing_saved(window, context, engine):
-    from onboard_desk.ui.settings_dialog import SettingsDialog
+    from onboard_desk.ui.settings.dialog import SettingsDialog
 
     dialog = SettingsDialog(context, window)
     dialog.check_in_delay.setValue(9)
@@ -170,7 +170,7 @@ def test_quick_switcher_jumps_to_a_prospect(window, context, engine, qtbot):
 
 
 def test_reminder_for_a_due_action_without_tray(window, context, engine, qtbot):
-    from onboard_desk.ui.reminders import Reminders
+    from onboard_desk.ui.window.reminders import Reminders
 
     start = utcnow() - timedelta(minutes=1)
     ada = add_prospect(
@@ -188,8 +188,8 @@ def test_reminder_for_a_due_action_without_tray(window, context, engine, qtbot):
 
 
 def test_clicking_a_tray_reminder_opens_the_prospect(window, context, engine, qtbot):
-    from onboard_desk.queries import DueReminder
-    from onboard_desk.ui.reminders import Reminders
+    from onboard_desk.storage.queries import DueReminder
+    from onboard_desk.ui.window.reminders import Reminders
 
     reminders = Reminders(context, window, use_tray=True)
     reminders.sig_open_prospect.connect(window.open_prospect)
@@ -201,7 +201,7 @@ def test_clicking_a_tray_reminder_opens_the_prospect(window, context, engine, qt
 
 
 def test_single_instance_forwards_to_the_running_window(qtbot, tmp_path):
-    from onboard_desk.ui.single_instance import InstanceServer, forward_to_running
+    from onboard_desk.ui.window.single_instance import InstanceServer, forward_to_running
 
     db = tmp_path / "a.sqlite3"
     assert forward_to_running(db) is False
@@ -239,8 +239,8 @@ def test_launch_shows_the_window_then_opens_the_database(qtbot, tmp_path):
 def test_window_does_not_import_sqlalchemy_before_it_is_shown(tmp_path):
     code = (
         "import sys, os; os.environ['QT_QPA_PLATFORM']='offscreen';"
-        "from onboard_desk.ui.main_window import MainWindow;"
-        "from onboard_desk.ui import app, wiring;"
+        "from onboard_desk.ui.window.main_window import MainWindow;"
+        "from onboard_desk.ui import app;from onboard_desk.ui.window import wiring;"
         "print(sorted(m for m in ('sqlalchemy','sqlmodel','alembic') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -309,23 +309,23 @@ def test_no_command_opens_the_window(monkeypatch, tmp_path):
 
 SHELL_MODULES = (
     "app",
-    "board",
-    "board_delegate",
-    "board_model",
-    "dialogs",
-    "done_dialog",
-    "guard",
-    "icons",
-    "main_window",
-    "move_dialogs",
-    "quick_switcher",
-    "reminders",
-    "settings_dialog",
-    "single_instance",
-    "today",
-    "ui_state",
-    "window_menus",
-    "wiring",
+    "board/view",
+    "board/delegate",
+    "board/model",
+    "common/dialogs",
+    "today/done_dialog",
+    "common/guard",
+    "common/icons",
+    "window/main_window",
+    "common/move_flow",
+    "window/quick_switcher",
+    "window/reminders",
+    "settings/dialog",
+    "window/single_instance",
+    "today/view",
+    "common/ui_state",
+    "window/menus",
+    "window/wiring",
 )
 
 

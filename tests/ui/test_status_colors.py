@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from onboard_desk.ui import status_colors
+from onboard_desk.ui.common import status_colors
 
 
 def _contrast(a: QColor, b: QColor) -> float:

@@ -8,11 +8,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from onboard_desk import store
-from onboard_desk.agenda import Agenda, AgendaGroup, GroupKind, Snooze
-from onboard_desk.db import session_scope
-from onboard_desk.timeutil import utcnow
-from onboard_desk.ui.today import TodayScreen
+from onboard_desk.domain.agenda import Agenda, AgendaGroup, GroupKind, Snooze
+from onboard_desk.domain.timeutil import utcnow
+from onboard_desk.storage import store
+from onboard_desk.storage.db import session_scope
+from onboard_desk.ui.today.view import TodayScreen
 from tests.ui.conftest import add_prospect
 
 

@@ -10,14 +10,14 @@ from typing import TypeVar
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from onboard_desk.importing import ImportOptions, run_import
-from onboard_desk.ui.bulk_send import BulkSendDialog
-from onboard_desk.ui.calendar_feed import CalendarExportDialog
-from onboard_desk.ui.compose import ComposeDialog
-from onboard_desk.ui.import_wizard import ImportWizard
-from onboard_desk.ui.log_call import LogCallDialog
-from onboard_desk.ui.new_prospect import NewProspectDialog
-from onboard_desk.ui.template_editor import TemplateEditor
-from onboard_desk.ui.window_actions import MailSettingsDialog
+from onboard_desk.ui.importing.wizard import ImportWizard
+from onboard_desk.ui.outreach.bulk_send import BulkSendDialog
+from onboard_desk.ui.outreach.calendar_feed import CalendarExportDialog
+from onboard_desk.ui.outreach.compose import ComposeDialog
+from onboard_desk.ui.outreach.log_call import LogCallDialog
+from onboard_desk.ui.outreach.template_editor import TemplateEditor
+from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
+from onboard_desk.ui.window.actions import MailSettingsDialog
 from tests.ui.conftest import add_prospect
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
@@ -179,7 +179,7 @@ def test_a_new_database_shows_how_to_begin(window, engine, qtbot) -> None:
 def test_nothing_due_is_said_and_the_list_returns_when_something_is(window, engine, qtbot):
     from datetime import timedelta
 
-    from onboard_desk.timeutil import utcnow
+    from onboard_desk.domain.timeutil import utcnow
 
     add_prospect(engine, "Ada Lovelace", due=utcnow() + timedelta(days=5))
     window.show_screen("today")

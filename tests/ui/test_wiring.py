@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from onboard_desk.pipeline import Stage
-from onboard_desk.ui.new_prospect import NewProspectDialog
+from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
 from tests.ui.conftest import add_prospect
 
 

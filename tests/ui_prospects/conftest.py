@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QSettings
 from sqlalchemy.engine import Engine
 
-from onboard_desk.db import open_database
-from onboard_desk.demo import fill_demo
-from onboard_desk.ui.context import AppContext
+from onboard_desk.demo.fill import fill_demo
+from onboard_desk.storage.db import open_database
+from onboard_desk.ui.common.context import AppContext
 
 DEMO_SIZE = 5_000
 

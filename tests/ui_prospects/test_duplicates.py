@@ -8,8 +8,8 @@ import sys
 import pytest
 from sqlmodel import Session
 
-from onboard_desk import store
-from onboard_desk.duplicates import (
+from onboard_desk.storage import store
+from onboard_desk.storage.duplicates import (
     REASON_EMAIL,
     REASON_NAME,
     REASON_PHONE,
@@ -104,7 +104,7 @@ def test_name_similarity_ignores_order_and_case() -> None:
 
 def test_duplicates_module_needs_no_qt() -> None:
     code = (
-        "import sys, onboard_desk.duplicates, onboard_desk.saved_views; "
+        "import sys, onboard_desk.storage.duplicates, onboard_desk.storage.saved_views; "
         "sys.exit('PySide6' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, func, select
 
-from onboard_desk import settings_store, store
-from onboard_desk.models import Prospect
-from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.new_prospect import NewProspectDialog
+from onboard_desk.storage import settings_store, store
+from onboard_desk.storage.models import Prospect
+from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
 
 
 @pytest.fixture

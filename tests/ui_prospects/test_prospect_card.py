@@ -11,13 +11,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, col, select
 
-from onboard_desk import settings_store, store
-from onboard_desk.models import Activity, ChecklistTick, Prospect, StageChange
 from onboard_desk.pipeline import DEFAULT_CHECKLISTS, Stage
-from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.log_call import LogCallDialog
-from onboard_desk.ui.prospect_card import ProspectCard
-from onboard_desk.ui.prospect_card.dialogs import LostDialog, ReasonDialog
+from onboard_desk.storage import settings_store, store
+from onboard_desk.storage.models import Activity, ChecklistTick, Prospect, StageChange
+from onboard_desk.ui.card import ProspectCard
+from onboard_desk.ui.card.dialogs import LostDialog, ReasonDialog
+from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.outreach.log_call import LogCallDialog
 
 
 @pytest.fixture
@@ -303,7 +303,7 @@ def test_quick_actions_have_shortcuts(
 def test_stale_prospect_says_why(card: ProspectCard, context: AppContext, prospect_id: int) -> None:
     from datetime import timedelta
 
-    from onboard_desk.timeutil import utcnow
+    from onboard_desk.domain.timeutil import utcnow
 
     with context.session() as session:
         prospect = session.get(Prospect, prospect_id)
@@ -441,7 +441,7 @@ def test_a_tick_on_a_prospect_deleted_elsewhere_says_so(
 def test_deleting_and_restoring_the_prospect_brings_its_ticks_back(
     qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
 ) -> None:
-    from onboard_desk.ui.commands import DeleteProspectCommand, push
+    from onboard_desk.ui.common.commands import DeleteProspectCommand, push
 
     qtbot.mouseClick(card.checklist.checkbox(RESEARCH), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(card.checklist.checkbox(PROPOSE), Qt.MouseButton.LeftButton)

@@ -10,13 +10,13 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, func, select
 
-from onboard_desk import queries
-from onboard_desk.models import Prospect
 from onboard_desk.pipeline import Flag, Stage
-from onboard_desk.queries import ProspectFilter
-from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.prospect_table_model import PAGE_SIZE, ProspectIdRole
-from onboard_desk.ui.prospects_view import ProspectsView
+from onboard_desk.storage import queries
+from onboard_desk.storage.models import Prospect
+from onboard_desk.storage.queries import ProspectFilter
+from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.prospects.model import PAGE_SIZE, ProspectIdRole
+from onboard_desk.ui.prospects.view import ProspectsView
 
 from .conftest import DEMO_SIZE
 
@@ -245,7 +245,7 @@ def test_focus_search_selects_the_text(qtbot: QtBot, demo_context: AppContext) -
 def test_an_edit_elsewhere_refreshes_the_row_in_place(
     qtbot: QtBot, demo_context: AppContext
 ) -> None:
-    from onboard_desk.ui.commands import EditProspectCommand, push
+    from onboard_desk.ui.common.commands import EditProspectCommand, push
 
     view = make_view(qtbot, demo_context)
     prospect_id = view.model.prospect_id(0)
@@ -281,7 +281,7 @@ def test_a_page_for_an_old_filter_is_dropped(qtbot: QtBot, demo_context: AppCont
 
 
 def test_a_deleted_prospect_leaves_the_table(qtbot: QtBot, demo_context: AppContext) -> None:
-    from onboard_desk.ui.commands import DeleteProspectCommand, push
+    from onboard_desk.ui.common.commands import DeleteProspectCommand, push
 
     view = make_view(qtbot, demo_context)
     prospect_id = view.model.prospect_id(1)
@@ -322,7 +322,7 @@ def test_pages_and_counts_are_read_off_the_gui_thread(
 ) -> None:
     import threading
 
-    from onboard_desk.ui import prospect_table_model
+    from onboard_desk.ui.prospects import model as prospect_table_model
 
     threads: list[str] = []
     real_fetch = prospect_table_model.fetch_page

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from onboard_desk import db, saved_views, settings_store
-from onboard_desk.migrations import HEAD_REVISION
 from onboard_desk.pipeline import Flag, Stage
-from onboard_desk.saved_views import SavedView, SavedViewError
+from onboard_desk.storage import db, saved_views, settings_store
+from onboard_desk.storage.migrations import HEAD_REVISION
+from onboard_desk.storage.saved_views import SavedView, SavedViewError
 
 
 def test_views_round_trip_and_sort_by_name(session: Session) -> None:
@@ -106,7 +106,7 @@ def test_list_orders_use_an_index(db_path: Path, engine: object, sql: str, index
 
 
 def test_sorting_by_company_ignores_case(session: Session) -> None:
-    from onboard_desk import queries, store
+    from onboard_desk.storage import queries, store
 
     for name, company in (("A", "beta"), ("B", "Acme"), ("C", "acme"), ("D", "Zed")):
         store.create_prospect(session, fields={"name": name, "company": company}, by="Ann")

@@ -10,13 +10,13 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from onboard_desk.db import session_scope
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.retention.purchases import record_purchase
 from onboard_desk.retention.referrals import code_of
 from onboard_desk.retention.surveys import record_survey
-from onboard_desk.timeutil import utcnow
+from onboard_desk.storage.db import session_scope
 from tests.ui.conftest import (  # noqa: F401  (fixtures)
     _no_modal_boxes,
     _qsettings_in_tmp,

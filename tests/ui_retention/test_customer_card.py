@@ -20,16 +20,16 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, col, select
 
-from onboard_desk import store
-from onboard_desk.models import Prospect, Purchase, SurveyAnswer
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention.codes import display_code
 from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.retention.engagement import engagement_of
-from onboard_desk.timeutil import utcnow
-from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.prospect_card import ProspectCard
-from onboard_desk.ui.prospect_card.customer_dialogs import PurchaseDialog, SurveyDialog
+from onboard_desk.storage import store
+from onboard_desk.storage.models import Prospect, Purchase, SurveyAnswer
+from onboard_desk.ui.card import ProspectCard
+from onboard_desk.ui.card.customer_dialogs import PurchaseDialog, SurveyDialog
+from onboard_desk.ui.common.context import AppContext
 from tests.ui.conftest import add_prospect
 from tests.ui_retention.conftest import code, make_customer
 

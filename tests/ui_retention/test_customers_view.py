@@ -11,18 +11,18 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
-from onboard_desk import store
-from onboard_desk.db import session_scope
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention.codes import display_code
 from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.retention.customers import CustomerRow, CustomerSort, list_customers
 from onboard_desk.retention.purchases import record_purchase
-from onboard_desk.timeutil import utcnow
-from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.customer_table_model import CustomerQuery, CustomerTableModel
-from onboard_desk.ui.customers_view import CustomersView
-from onboard_desk.ui.status_colors import status_color
+from onboard_desk.storage import store
+from onboard_desk.storage.db import session_scope
+from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.common.status_colors import status_color
+from onboard_desk.ui.customers.model import CustomerQuery, CustomerTableModel
+from onboard_desk.ui.customers.view import CustomersView
 from tests.ui.conftest import add_prospect
 from tests.ui_retention.conftest import code, make_customer
 

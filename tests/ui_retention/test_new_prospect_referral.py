@@ -8,11 +8,11 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, func, select
 
-from onboard_desk.models import Prospect, Referral
 from onboard_desk.retention.codes import display_code
 from onboard_desk.retention.config import RetentionConfig, save_retention_config
-from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.new_prospect import NewProspectDialog
+from onboard_desk.storage.models import Prospect, Referral
+from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
 from tests.ui_retention.conftest import code, make_customer
 
 

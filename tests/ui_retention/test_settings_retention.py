@@ -8,13 +8,13 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session
 
-from onboard_desk.db import session_scope
-from onboard_desk.models import Prospect
+from onboard_desk.domain.timeutil import as_utc
 from onboard_desk.retention.config import RetentionConfig, load_retention_config
 from onboard_desk.retention.purchases import refresh_nudges
-from onboard_desk.timeutil import as_utc
-from onboard_desk.ui.context import AppContext
-from onboard_desk.ui.settings_dialog import SettingsDialog
+from onboard_desk.storage.db import session_scope
+from onboard_desk.storage.models import Prospect
+from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.settings.dialog import SettingsDialog
 from tests.ui_retention.conftest import make_customer
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from onboard_desk import store
-from onboard_desk.db import session_scope
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.retention import cadence, purchases
 from onboard_desk.retention.config import RetentionConfig
-from onboard_desk.timeutil import utcnow
-from onboard_desk.ui.today import TodayScreen
+from onboard_desk.storage import store
+from onboard_desk.storage.db import session_scope
+from onboard_desk.ui.today.view import TodayScreen
 from tests.ui_retention.conftest import make_customer
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
-from onboard_desk.ui.customers_view import CustomersView
+from onboard_desk.ui.customers.view import CustomersView
 from tests.ui_retention.conftest import make_customer
 
 

@@ -1,0 +1,1 @@
+"""Realistic sample data for trying the app, screenshots and benchmarks."""

@@ -1,0 +1,1 @@
+"""Fitting into the desktop: the launcher entry."""

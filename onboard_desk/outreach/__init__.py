@@ -1,0 +1,1 @@
+"""Outreach beyond mail: logged calls and the calendar of next actions."""

@@ -1,0 +1,1 @@
+"""Persistence: the tables, the store, read-only queries, migrations and the SQL dialects."""

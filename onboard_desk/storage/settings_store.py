@@ -1,0 +1,115 @@
+"""Settings that belong with the data: the pipeline configuration and the user's name.
+
+They live in the ``setting`` table as JSON so that every front end (window, command line,
+reports) reads the same rules. UI state such as window geometry lives in QSettings.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from typing import Any
+
+from sqlmodel import Session
+
+from onboard_desk.pipeline import (
+    DEFAULT_IDLE_LIMITS,
+    PipelineConfig,
+    PipelineError,
+    Stage,
+)
+from onboard_desk.storage.models import Setting
+
+USER_NAME = "user_name"
+CHECK_IN_DELAY = "check_in_delay_days"
+TRIAL_LENGTH = "trial_length_days"
+IDLE_LIMITS = "idle_limits"
+LOST_REASONS = "lost_reasons"
+CHECKLISTS = "checklists"
+DEFAULT_CURRENCY = "default_currency"
+PHONE_REGION = "phone_region"
+
+
+def get_setting(session: Session, key: str, default: Any = None) -> Any:
+    row = session.get(Setting, key)
+    if row is None:
+        return default
+    try:
+        return json.loads(row.value)
+    except json.JSONDecodeError:
+        return default
+
+
+def set_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    encoded = json.dumps(value, ensure_ascii=False)
+    if row is None:
+        session.add(Setting(key=key, value=encoded))
+    else:
+        row.value = encoded
+        session.add(row)
+    session.flush()
+
+
+def user_name(session: Session) -> str:
+    """The salesperson using this database: owner of new prospects and author of moves."""
+    name = get_setting(session, USER_NAME)
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "me"
+
+
+def default_currency(session: Session) -> str:
+    value = get_setting(session, DEFAULT_CURRENCY, "USD")
+    return value if isinstance(value, str) and len(value) == 3 else "USD"
+
+
+def load_config(session: Session) -> PipelineConfig:
+    """The pipeline configuration, defaults filled in for anything never changed."""
+    defaults = PipelineConfig()
+    idle = dict(defaults.idle_limits)
+    for key, days in (get_setting(session, IDLE_LIMITS, {}) or {}).items():
+        if key in Stage.__members__.values() and isinstance(days, int) and days > 0:
+            idle[Stage(key)] = days
+    checklists = dict(defaults.checklists)
+    for key, items in (get_setting(session, CHECKLISTS, {}) or {}).items():
+        if key in Stage.__members__.values() and isinstance(items, list):
+            checklists[Stage(key)] = tuple(str(item) for item in items)
+    reasons = get_setting(session, LOST_REASONS)
+    delay = get_setting(session, CHECK_IN_DELAY, defaults.check_in_delay_days)
+    trial = get_setting(session, TRIAL_LENGTH, defaults.trial_length_days)
+    return PipelineConfig(
+        check_in_delay_days=delay if isinstance(delay, int) and delay >= 0 else 3,
+        trial_length_days=trial if isinstance(trial, int) and trial > 0 else 14,
+        idle_limits=idle,
+        lost_reasons=tuple(str(r) for r in reasons)
+        if isinstance(reasons, list) and reasons
+        else defaults.lost_reasons,
+        checklists=checklists,
+    )
+
+
+def save_config(session: Session, config: PipelineConfig) -> None:
+    """Store every editable part of ``config``; invalid values raise PipelineError."""
+    if config.check_in_delay_days < 0:
+        raise PipelineError("The check-in delay cannot be negative.")
+    if config.trial_length_days <= 0:
+        raise PipelineError("A trial must last at least one day.")
+    for stage, days in config.idle_limits.items():
+        if days <= 0:
+            raise PipelineError(f"The idle limit for {stage.label} must be at least one day.")
+    reasons = [r.strip() for r in config.lost_reasons if r.strip()]
+    if not reasons:
+        raise PipelineError("Keep at least one lost reason.")
+    set_setting(session, CHECK_IN_DELAY, config.check_in_delay_days)
+    set_setting(session, TRIAL_LENGTH, config.trial_length_days)
+    set_setting(
+        session,
+        IDLE_LIMITS,
+        {s.value: d for s, d in config.idle_limits.items() if s in DEFAULT_IDLE_LIMITS},
+    )
+    set_setting(session, LOST_REASONS, reasons)
+    set_setting(session, CHECKLISTS, {s.value: list(v) for s, v in config.checklists.items()})

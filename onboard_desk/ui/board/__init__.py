@@ -1,0 +1,1 @@
+"""The Pipeline screen: one column per stage, cards dragged between them."""

@@ -1,0 +1,1 @@
+"""What every screen shares: the context, background tasks, undo commands, dialogs, icons."""

@@ -1,0 +1,1 @@
+"""The Customers screen: every won prospect with their retention figures."""

@@ -1,0 +1,1 @@
+"""The import wizard: file, mapping, duplicates, preview, progress, result."""

@@ -1,0 +1,1 @@
+"""Writing to prospects: compose, bulk send, templates, calls, mail settings, calendar."""

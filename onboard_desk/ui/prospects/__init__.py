@@ -1,0 +1,1 @@
+"""The Prospects screen: every prospect in a searchable table, and New prospect."""

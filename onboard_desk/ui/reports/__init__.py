@@ -1,0 +1,1 @@
+"""The Reports screen: the pipeline report with its charts and exports."""

@@ -1,0 +1,249 @@
+"""Settings: the user's name, check-in delay, stage idle limits, lost reasons, checklists,
+and the customer rules (when to nudge before a repeat purchase, how often a customer may
+be contacted, what a referral is worth).
+
+These are kept in the database (:mod:`onboard_desk.storage.settings_store`,
+:mod:`onboard_desk.retention.config`), so the command line and reports follow the same
+rules. Invalid input is reported in the dialog and nothing is saved until everything is
+valid. New nudge rules are applied to every customer's reminder afterwards, off the GUI
+thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import Session
+
+from onboard_desk.errors import UserError
+from onboard_desk.pipeline import (
+    DEFAULT_IDLE_LIMITS,
+    ORDERED_STAGES,
+    PipelineConfig,
+    Stage,
+)
+from onboard_desk.retention.config import (
+    RetentionConfig,
+    load_retention_config,
+    save_retention_config,
+)
+from onboard_desk.retention.purchases import refresh_nudges
+from onboard_desk.storage import settings_store
+from onboard_desk.storage.db import session_scope
+from onboard_desk.ui.common.context import AppContext
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+class SettingsDialog(QDialog):
+    """Edit and save the pipeline settings and the user's name."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(self.tr("Settings"))
+        config = context.config
+        self._checklists: dict[Stage, tuple[str, ...]] = {
+            stage: config.checklist(stage) for stage in ORDERED_STAGES
+        }
+        layout = QVBoxLayout(self)
+        columns = QHBoxLayout()
+        layout.addLayout(columns)
+
+        left = QVBoxLayout()
+        you = QGroupBox(self.tr("You"))
+        you_form = QFormLayout(you)
+        self.user_name = QLineEdit(context.user)
+        self.user_name.setToolTip(self.tr("Owner of the prospects you add; author of your moves"))
+        you_form.addRow(self.tr("Your name"), self.user_name)
+        left.addWidget(you)
+
+        timing = QGroupBox(self.tr("Timing"))
+        timing_form = QFormLayout(timing)
+        self.check_in_delay = QSpinBox()
+        self.check_in_delay.setRange(0, 60)
+        self.check_in_delay.setSuffix(self.tr(" days after the trial starts"))
+        self.check_in_delay.setValue(config.check_in_delay_days)
+        timing_form.addRow(self.tr("Final check-in"), self.check_in_delay)
+        self.idle_limits: dict[Stage, QSpinBox] = {}
+        for stage in DEFAULT_IDLE_LIMITS:
+            box = QSpinBox()
+            box.setRange(1, 365)
+            box.setSuffix(self.tr(" days"))
+            box.setValue(config.idle_limit(stage) or DEFAULT_IDLE_LIMITS[stage])
+            self.idle_limits[stage] = box
+            timing_form.addRow(self.tr("Stale after, in {0}").format(stage.label), box)
+        left.addWidget(timing)
+        left.addWidget(self._build_customers_group())
+        left.addStretch(1)
+        columns.addLayout(left)
+
+        right = QVBoxLayout()
+        lost = QGroupBox(self.tr("Lost reasons (one per line)"))
+        lost_layout = QVBoxLayout(lost)
+        self.lost_reasons = QPlainTextEdit("\n".join(config.lost_reasons))
+        lost_layout.addWidget(self.lost_reasons)
+        right.addWidget(lost)
+        checklists = QGroupBox(self.tr("Checklists (one item per line)"))
+        checklist_layout = QVBoxLayout(checklists)
+        self.checklist_stage = QComboBox()
+        for stage in ORDERED_STAGES:
+            self.checklist_stage.addItem(stage.label, stage.value)
+        self.checklist_text = QPlainTextEdit()
+        checklist_layout.addWidget(self.checklist_stage)
+        checklist_layout.addWidget(self.checklist_text)
+        right.addWidget(checklists)
+        columns.addLayout(right, 1)
+        self._shown_stage = Stage(self.checklist_stage.currentData())
+        self.checklist_text.setPlainText("\n".join(self._checklists[self._shown_stage]))
+        self.checklist_stage.currentIndexChanged.connect(self._switch_checklist)
+
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(760, 520)
+
+    def _build_customers_group(self) -> QGroupBox:
+        """The retention settings: nudge, contact cap, referral rewards, "due soon"."""
+        with session_scope(self.context.engine) as session:
+            self.retention = load_retention_config(session)
+            currency = settings_store.default_currency(session)
+        rules = self.retention
+        group = QGroupBox(self.tr("Customers"))
+        form = QFormLayout(group)
+        self.nudge_percent = QSpinBox()
+        self.nudge_percent.setRange(1, 100)
+        self.nudge_percent.setSuffix(self.tr(" % of the usual interval"))
+        self.nudge_percent.setValue(round(rules.nudge_fraction * 100))
+        self.nudge_percent.setToolTip(
+            self.tr(
+                "When the reminder before a repeat purchase comes: buying every four months "
+                "with 75 % means a reminder at about three"
+            )
+        )
+        form.addRow(self.tr("Repeat-purchase nudge at"), self.nudge_percent)
+        self.contact_cap = QSpinBox()
+        self.contact_cap.setRange(0, 365)
+        self.contact_cap.setSuffix(self.tr(" days"))
+        self.contact_cap.setValue(rules.contact_cap_days)
+        self.contact_cap.setToolTip(
+            self.tr("At most one call, email or meeting with a customer per this many days")
+        )
+        form.addRow(self.tr("Contact a customer at most every"), self.contact_cap)
+        self.referral_credit = QDoubleSpinBox()
+        self.referral_credit.setRange(0, 1_000_000)
+        self.referral_credit.setDecimals(2)
+        self.referral_credit.setSingleStep(5)
+        self.referral_credit.setGroupSeparatorShown(True)
+        self.referral_credit.setSuffix(f" {currency}")
+        self.referral_credit.setValue(rules.referral_credit_cents / 100)
+        self.referral_credit.setToolTip(
+            self.tr("What the referring customer earns when the friend they sent is won")
+        )
+        form.addRow(self.tr("Referral credit"), self.referral_credit)
+        self.friend_discount = QDoubleSpinBox()
+        self.friend_discount.setRange(0, 100)
+        self.friend_discount.setDecimals(1)
+        self.friend_discount.setSuffix(" %")
+        self.friend_discount.setValue(rules.friend_discount_percent)
+        self.friend_discount.setToolTip(self.tr("The discount a referred friend gets"))
+        form.addRow(self.tr("Friend's discount"), self.friend_discount)
+        self.due_soon = QSpinBox()
+        self.due_soon.setRange(1, 365)
+        self.due_soon.setSuffix(self.tr(" days ahead"))
+        self.due_soon.setValue(rules.due_soon_days)
+        self.due_soon.setToolTip(
+            self.tr("How far ahead an expected purchase counts as due soon (highlighted)")
+        )
+        form.addRow(self.tr("Purchases due soon"), self.due_soon)
+        return group
+
+    def edited_retention(self) -> RetentionConfig:
+        return RetentionConfig(
+            nudge_fraction=self.nudge_percent.value() / 100,
+            contact_cap_days=self.contact_cap.value(),
+            referral_credit_cents=round(self.referral_credit.value() * 100),
+            friend_discount_percent=self.friend_discount.value(),
+            due_soon_days=self.due_soon.value(),
+        )
+
+    def _switch_checklist(self) -> None:
+        self._checklists[self._shown_stage] = _lines(self.checklist_text.toPlainText())
+        self._shown_stage = Stage(self.checklist_stage.currentData())
+        self.checklist_text.setPlainText("\n".join(self._checklists[self._shown_stage]))
+
+    def edited_config(self) -> PipelineConfig:
+        self._checklists[self._shown_stage] = _lines(self.checklist_text.toPlainText())
+        return replace(
+            self.context.config,
+            check_in_delay_days=self.check_in_delay.value(),
+            idle_limits={stage: box.value() for stage, box in self.idle_limits.items()},
+            lost_reasons=_lines(self.lost_reasons.toPlainText()),
+            checklists=dict(self._checklists),
+        )
+
+    def save(self) -> None:
+        """Validate and store everything in one transaction; on error, say what and keep
+        the dialog open."""
+        name = self.user_name.text().strip()
+        if not name:
+            self._show_error(self.tr("Give your name: it becomes the owner of new prospects."))
+            return
+        config = self.edited_config()
+        retention = self.edited_retention()
+        try:
+            with self.context.session() as session:
+                settings_store.save_config(session, config)
+                settings_store.set_setting(session, settings_store.USER_NAME, name)
+                save_retention_config(session, retention)
+        except UserError as exc:
+            self._show_error(str(exc))
+            return
+        self.context.settings_changed()
+        if (retention.nudge_fraction, retention.contact_cap_days) != (
+            self.retention.nudge_fraction,
+            self.retention.contact_cap_days,
+        ):
+            self._refresh_nudges(retention)
+        self.accept()
+
+    def _refresh_nudges(self, retention: RetentionConfig) -> None:
+        """Move every customer's reminder to where the new rules put it (where the rules
+        let a reminder be the next action), on the thread pool: one statement finds the
+        customers, but there may be thousands to update."""
+        context = self.context
+
+        def work(session: Session) -> int:
+            return refresh_nudges(session, config=retention)
+
+        context.run_task(
+            work, lambda changed: context.prospects_changed([]) if changed else None, writes=True
+        )
+
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()

@@ -1,0 +1,1 @@
+"""The Today screen: what is due, grouped, and marking it done."""
