@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from onboard_desk.importing import DuplicateAction, Field, mapping_names
 from onboard_desk.pipeline import Stage
-from onboard_desk.storage import store
+from onboard_desk.services import prospects as prospect_ops
+from onboard_desk.services.desk import Desk
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.importing.wizard import ImportWizard
 from tests.importing.conftest import count, prospect_rows
@@ -20,7 +21,7 @@ TIMEOUT = 10_000
 
 @pytest.fixture
 def context(qtbot, engine: Engine, db_path: Path) -> AppContext:
-    return AppContext(engine, db_path)
+    return AppContext(Desk(engine, db_path))
 
 
 def open_wizard(qtbot, context: AppContext, path: Path) -> ImportWizard:
@@ -43,12 +44,12 @@ def to_duplicates(qtbot, wizard: ImportWizard) -> None:
 def test_full_import_with_per_row_choice(
     qtbot, context: AppContext, engine: Engine, session: Session, data_dir: Path
 ) -> None:
-    emma = store.create_prospect(
+    emma = prospect_ops.create_prospect(
         session,
         fields={"name": "Emma S.", "email": "emma.schmidt@nordwind.example"},
         by="me",
     )
-    store.create_prospect(
+    prospect_ops.create_prospect(
         session, fields={"name": "Farrah Haddad", "company": "Cedar & Co"}, by="me"
     )
     session.commit()

@@ -230,9 +230,10 @@ def app_context(engine: Any, db_path: Path, qtbot: Any) -> Iterator[Any]:
     """An AppContext on the test database, with the real thread pool."""
     from PySide6.QtCore import QThreadPool
 
+    from onboard_desk.services.desk import Desk
     from onboard_desk.ui.common.context import AppContext
 
     pool = QThreadPool()
-    context = AppContext(engine, db_path, thread_pool=pool)
+    context = AppContext(Desk(engine, db_path), thread_pool=pool)
     yield context
     pool.waitForDone(10_000)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from onboard_desk import mail
 from onboard_desk.mail import MailRoute, MailSettings, Security
 from onboard_desk.pipeline import Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.models import Activity
 from onboard_desk.ui.outreach.compose import ComposeDialog
@@ -19,14 +20,14 @@ from tests.outreach.conftest import SmtpServer, free_port
 
 def _trial_prospect(context: Any, email: str = "zoe@example.org", **fields: Any) -> int:
     with context.session() as session:
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={"name": "Zoë Müller", "company": "Acme", "email": email, **fields},
             by="Jamie",
         )
         assert prospect.id is not None
         for stage in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL):
-            store.move_prospect(session, prospect_id=prospect.id, target=stage, by="Jamie")
+            prospect_ops.move_prospect(session, prospect_id=prospect.id, target=stage, by="Jamie")
         return prospect.id
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from onboard_desk import mail, templates
 from onboard_desk.mail import MailRoute, MailSettings, Security
 from onboard_desk.outreach.calendar_feed import FeedOptions
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.models import Activity, EmailTemplate
 from onboard_desk.ui.outreach.bulk_send import BulkSendDialog
@@ -30,7 +31,7 @@ from tests.outreach.conftest import GOOD_PASSWORD, KeyringHandle, SmtpServer
 
 def _prospect(context: Any, name: str = "Zoë Müller", **fields: Any) -> int:
     with context.session() as session:
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={"name": name, "company": "Acme", "phone": "+49 30 1234567", **fields},
             by="Jamie",

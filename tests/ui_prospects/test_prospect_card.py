@@ -12,8 +12,14 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import Session, col, select
 
 from onboard_desk.pipeline import DEFAULT_CHECKLISTS, Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import settings_store, store
-from onboard_desk.storage.models import Activity, ChecklistTick, Prospect, StageChange
+from onboard_desk.storage.models import (
+    Activity,
+    ChecklistTick,
+    Prospect,
+    StageChange,
+)
 from onboard_desk.ui.card import ProspectCard
 from onboard_desk.ui.card.dialogs import LostDialog, ReasonDialog
 from onboard_desk.ui.common.context import AppContext
@@ -24,7 +30,7 @@ from onboard_desk.ui.outreach.log_call import LogCallDialog
 def prospect_id(context: AppContext) -> int:
     with context.session() as session:
         settings_store.set_setting(session, settings_store.PHONE_REGION, "US")
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={
                 "name": "Ana Lopez",
@@ -281,7 +287,7 @@ def test_card_follows_changes_made_elsewhere(
     context.prospects_changed([prospect_id])
     assert card.fields.edits["title"].text() == "CTO"
     with context.session() as session:
-        store.delete_prospect(session, prospect_id=prospect_id)
+        prospect_ops.delete_prospect(session, prospect_id=prospect_id)
     context.prospects_changed([prospect_id])
     assert card.name_label.text() == "This prospect no longer exists."
 
@@ -430,7 +436,7 @@ def test_a_tick_on_a_prospect_deleted_elsewhere_says_so(
     qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
 ) -> None:
     with Session(context.engine) as session:  # the command line deletes it meanwhile
-        store.delete_prospect(session, prospect_id=prospect_id)
+        prospect_ops.delete_prospect(session, prospect_id=prospect_id)
         session.commit()
     qtbot.mouseClick(card.checklist.checkbox(MESSAGE), Qt.MouseButton.LeftButton)
     assert "no prospect with id" in card.message()

@@ -60,7 +60,12 @@ from onboard_desk.ui.card.customer_section import (
     load_customer_details,
     load_engagement,
 )
-from onboard_desk.ui.card.dialogs import LogEmailDialog, LostDialog, NoteDialog, ReasonDialog
+from onboard_desk.ui.card.dialogs import (
+    LogEmailDialog,
+    LostDialog,
+    NoteDialog,
+    ReasonDialog,
+)
 from onboard_desk.ui.card.fields_form import FieldsForm
 from onboard_desk.ui.card.next_action import NextActionEditor
 from onboard_desk.ui.card.stage_bar import StageBar
