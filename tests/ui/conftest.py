@@ -3,13 +3,12 @@ SQLite file, the main window with its screens, and helpers to add prospects."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QSettings
 from sqlalchemy.engine import Engine
 
 from onboard_desk.domain.timeutil import utcnow
@@ -45,18 +44,6 @@ def _no_modal_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 @pytest.fixture
 def shown_errors(_no_modal_boxes: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return _no_modal_boxes
-
-
-@pytest.fixture
-def context(engine: Engine, db_path: Path, qtbot: Any) -> Iterator[Any]:
-    from onboard_desk.services.desk import Desk
-    from onboard_desk.ui.common.context import AppContext
-
-    pool = QThreadPool()
-    ctx = AppContext(Desk(engine, db_path), thread_pool=pool)
-    yield ctx
-    pool.waitForDone(5000)
-    qtbot.wait(10)  # let queued results land before the context goes
 
 
 @pytest.fixture
