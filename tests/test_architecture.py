@@ -106,7 +106,6 @@ PENDING_DATA_ACCESS: frozenset[tuple[str, str]] = frozenset(
         ("onboard_desk.ui.card.timeline_model", "onboard_desk.storage.models"),
         ("onboard_desk.ui.card.timeline_model", "onboard_desk.storage.store"),
         ("onboard_desk.ui.card.timeline_model", "sqlmodel"),
-        ("onboard_desk.ui.common.paged_table_model", "sqlmodel"),
         ("onboard_desk.ui.customers.model", "sqlalchemy"),
         ("onboard_desk.ui.customers.model", "sqlmodel"),
         ("onboard_desk.ui.customers.view", "onboard_desk.storage.db"),

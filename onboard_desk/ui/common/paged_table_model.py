@@ -2,21 +2,23 @@
 share.
 
 The model never holds the whole list. It asks for one page at a time
-(``canFetchMore``/``fetchMore``) on the thread pool through :meth:`AppContext.run_task`,
-while sorting and filtering happen in SQL: a deep page over 100,000 prospects can take
-longer than a frame, and the table must keep scrolling while it loads. Each request carries
-a generation number so that a page which arrives after the query changed is dropped instead
-of being mixed into the new list.
+(``canFetchMore``/``fetchMore``) on the thread pool through :meth:`AppContext.run`, while
+sorting and filtering happen in SQL behind the services: a deep page over 100,000 prospects
+can take longer than a frame, and the table must keep scrolling while it loads. Each
+request carries a generation number so that a page which arrives after the query changed is
+dropped instead of being mixed into the new list.
 
 A subclass says only what differs: its columns, how a query becomes the work that fetches a
-page and a count, which prospect a row is, and how its cells look.
+page and a count, which prospect a row is, and how its cells look. The work is handed the
+:class:`~onboard_desk.services.desk.Desk` and calls its services (as an Anki operation is
+handed the collection), so it never holds a session of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -27,7 +29,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QFont
-from sqlmodel import Session
 
 from onboard_desk.ui.common.context import AppContext
 
@@ -83,6 +84,11 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, QueryT, PageT]):
 
     #: The columns, in order (set by each subclass).
     columns: tuple[Column[Any], ...] = ()
+    #: What the work of :meth:`_page_work` and :meth:`_count_work` is handed: the Desk
+    #: (False), or, for a table whose reads have not moved onto the services yet, a read
+    #: session through the retiring :meth:`AppContext.run_task` (True). Goes once every
+    #: table reads through the services.
+    work_takes_session: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -106,13 +112,15 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, QueryT, PageT]):
 
     # -- what a subclass supplies --------------------------------------------------------
 
-    def _page_work(self, query: QueryT, offset: int, limit: int) -> Callable[[Session], PageT]:
+    def _page_work(self, query: QueryT, offset: int, limit: int) -> Callable[[Any], PageT]:
         """The work that fetches rows ``offset`` to ``offset + limit`` (built on the GUI
-        thread, so it may read settings there; run on the thread pool)."""
+        thread, so it may read settings there; run on the thread pool with the Desk, see
+        :attr:`work_takes_session`)."""
         raise NotImplementedError
 
-    def _count_work(self, query: QueryT) -> Callable[[Session], int]:
-        """The work that counts the rows ``query`` matches (run on the thread pool)."""
+    def _count_work(self, query: QueryT) -> Callable[[Any], int]:
+        """The work that counts the rows ``query`` matches (run on the thread pool like
+        :meth:`_page_work`'s)."""
         raise NotImplementedError
 
     def _take_page(self, page: PageT) -> Sequence[RowT]:
@@ -210,16 +218,29 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, QueryT, PageT]):
             self._loading = loading
             self.sig_loading_changed.emit(loading)
 
+    def _run(
+        self,
+        work: Callable[[Any], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run a subclass's work on the thread pool, handing it what it reads through."""
+        if self.work_takes_session:
+            self.context.run_task(work, on_success, on_failure)
+            return
+        desk = self.context.desk
+        self.context.run(lambda: work(desk), on_success, on_failure)
+
     def _request_page(self, generation: int, offset: int, limit: int, *, replace: bool) -> None:
         self._set_loading(True)
-        self.context.run_task(
+        self._run(
             self._page_work(self._query, offset, limit),
             lambda page: self._page_arrived(generation, offset, limit, page, replace),
             lambda message: self._page_failed(generation, message),
         )
 
     def _request_count(self, generation: int) -> None:
-        self.context.run_task(
+        self._run(
             self._count_work(self._query),
             lambda count: self._count_arrived(generation, count),
         )
