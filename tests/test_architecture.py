@@ -136,7 +136,6 @@ PENDING_DATA_ACCESS: frozenset[tuple[str, str]] = frozenset(
         ("onboard_desk.ui.window.actions", "onboard_desk.storage.dialects.sqlite"),
         ("onboard_desk.ui.window.actions", "onboard_desk.storage.queries"),
         ("onboard_desk.ui.window.actions", "sqlmodel"),
-        ("onboard_desk.ui.window.quick_switcher", "onboard_desk.storage.queries"),
         ("onboard_desk.ui.window.reminders", "onboard_desk.storage.queries"),
     }
 )
