@@ -219,7 +219,7 @@ class RowValidator:
             company_key=matching.company_key(company),
             title=self._text(cells, self.i_title, Field.TITLE),
             email=email,
-            email_key=email.lower(),
+            email_key=matching.email_key(email),
             phone=phone,
             phone_key=phone_key,
             notes=notes,
