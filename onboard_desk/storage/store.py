@@ -95,7 +95,7 @@ def _clean(field_name: str, value: Any, region: str | None) -> dict[str, Any]:
             email = contacts.normalize_email(str(value or ""))
         except contacts.ContactError as exc:
             raise ValidationError(str(exc)) from None
-        return {"email": email, "email_key": contacts.email_key(email)}
+        return {"email": email, "email_key": matching.email_key(email)}
     if field_name == "phone":
         try:
             display, key = contacts.normalize_phone(str(value or ""), region)
