@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from onboard_desk.domain.matching import REASON_EMAIL, REASON_NAME, REASON_PHONE, name_similarity
-from onboard_desk.storage import store
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage.duplicates import find_likely_duplicates
 
 
@@ -27,7 +27,7 @@ def existing(session: Session) -> dict[str, int]:
     }
     ids = {}
     for key, fields in rows.items():
-        prospect = store.create_prospect(session, fields=fields, by="t", region="DE")
+        prospect = prospect_ops.create_prospect(session, fields=fields, by="t", region="DE")
         assert prospect.id is not None
         ids[key] = prospect.id
     session.commit()
