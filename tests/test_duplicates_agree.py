@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from onboard_desk.importing import DuplicateAction, ImportOptions, run_import
-from onboard_desk.storage import db, store
+from onboard_desk.services import prospects as prospect_ops
+from onboard_desk.storage import db
 from onboard_desk.storage.duplicates import find_likely_duplicates
 
 REGION = "DE"
@@ -77,7 +78,7 @@ def _database(path: Path) -> Engine:
     engine = db.open_database(path)
     with db.session_scope(engine) as session:
         for fields in EXISTING:
-            store.create_prospect(session, fields=fields, by="Ann", region=REGION)
+            prospect_ops.create_prospect(session, fields=fields, by="Ann", region=REGION)
     return engine
 
 
@@ -99,7 +100,7 @@ def _as_new_prospect(engine: Engine) -> dict[int, int | None]:
                 found[line] = duplicates[0].prospect_id
             else:
                 fields = {"name": name, "company": company, "email": email, "phone": phone}
-                store.create_prospect(session, fields=fields, by="Ann", region=REGION)
+                prospect_ops.create_prospect(session, fields=fields, by="Ann", region=REGION)
                 found[line] = None
     return found
 
