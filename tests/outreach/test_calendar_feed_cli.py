@@ -22,7 +22,7 @@ from onboard_desk import mail
 from onboard_desk.cli import main
 from onboard_desk.outreach.calendar_feed import FeedOptions
 from onboard_desk.storage.db import open_database, session_scope
-from tests.outreach.conftest import SmtpServer
+from tests.outreach.mail_fixtures import SmtpServer
 
 
 def run(db: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -11,7 +11,7 @@ import pytest
 from onboard_desk import mail
 from onboard_desk.cli import main
 from onboard_desk.storage.db import open_database, session_scope
-from tests.outreach.conftest import SmtpServer
+from tests.outreach.mail_fixtures import SmtpServer
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -15,7 +15,7 @@ from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.models import Activity
 from onboard_desk.ui.outreach.compose import ComposeDialog
-from tests.outreach.conftest import SmtpServer, free_port
+from tests.outreach.mail_fixtures import SmtpServer, free_port
 
 
 def _trial_prospect(context: Any, email: str = "zoe@example.org", **fields: Any) -> int:

@@ -26,7 +26,7 @@ from onboard_desk.ui.outreach.calendar_feed import CalendarFeedUpdater
 from onboard_desk.ui.outreach.log_call import LogCallDialog
 from onboard_desk.ui.outreach.mail_settings import MailSettingsPage
 from onboard_desk.ui.outreach.template_editor import TemplateEditor
-from tests.outreach.conftest import GOOD_PASSWORD, KeyringHandle, SmtpServer
+from tests.outreach.mail_fixtures import GOOD_PASSWORD, KeyringHandle, SmtpServer
 
 
 def _prospect(context: Any, name: str = "Zoë Müller", **fields: Any) -> int:
