@@ -33,7 +33,7 @@ from onboard_desk.pipeline import (
     check_move,
     propose_next_action,
 )
-from onboard_desk.retention import cadence, lifecycle, purchases, referrals
+from onboard_desk.retention import lifecycle, referrals
 from onboard_desk.retention.config import RetentionConfig, load_retention_config
 from onboard_desk.storage import checklist as checklists
 from onboard_desk.storage import store
@@ -397,6 +397,9 @@ def proposal_after_contact(
     stage = Stage(store.get_prospect(session, prospect_id).stage)
     if stage is not Stage.WON:
         return propose_next_action(stage, now, config)
+    # Imported here: every screen that moves a prospect loads this module, few ask this.
+    from onboard_desk.retention import cadence, purchases
+
     rhythm = purchases.cadence_of(session, prospect_id, config=retention)
     plan = cadence.plan_nudge(rhythm, last_contact=now, cap_days=retention.contact_cap_days)
     return NextActionProposal(plan.text, plan.due) if plan is not None else None
