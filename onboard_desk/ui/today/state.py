@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 class TodayState(QObject):
-    """The agenda last read and the actions on its rows."""
+    """Reads the day's agenda and acts on its rows; the screen shows what it announces."""
 
     #: A fresh agenda was read (argument: Agenda); ``has_prospects`` is up to date.
     sig_agenda_read = Signal(object)
