@@ -28,7 +28,7 @@ from onboard_desk.retention.engagement import engagement_of
 from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage.models import Prospect, Purchase, SurveyAnswer
 from onboard_desk.ui.card import ProspectCard
-from onboard_desk.ui.card.customer_dialogs import PurchaseDialog, SurveyDialog
+from onboard_desk.ui.card.customer.dialogs import PurchaseDialog, SurveyDialog
 from onboard_desk.ui.common.context import AppContext
 from tests.ui.conftest import add_prospect
 from tests.ui_retention.conftest import code, make_customer
