@@ -130,7 +130,6 @@ PENDING_DATA_ACCESS: frozenset[tuple[str, str]] = frozenset(
         ("onboard_desk.ui.reports.view", "sqlmodel"),
         ("onboard_desk.ui.settings.dialog", "onboard_desk.storage.db"),
         ("onboard_desk.ui.settings.dialog", "onboard_desk.storage.settings_store"),
-        ("onboard_desk.ui.settings.dialog", "sqlmodel"),
         ("onboard_desk.ui.today.done_dialog", "onboard_desk.storage.store"),
         ("onboard_desk.ui.today.view", "onboard_desk.storage.queries"),
         ("onboard_desk.ui.window.actions", "onboard_desk.storage.dialects.sqlite"),
