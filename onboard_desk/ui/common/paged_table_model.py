@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -31,6 +31,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 
 from onboard_desk.ui.common.context import AppContext
+
+if TYPE_CHECKING:
+    from onboard_desk.services.desk import Desk
 
 #: Rows fetched per page; a page of this size renders well within a frame.
 PAGE_SIZE = 200
@@ -84,11 +87,6 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, QueryT, PageT]):
 
     #: The columns, in order (set by each subclass).
     columns: tuple[Column[Any], ...] = ()
-    #: What the work of :meth:`_page_work` and :meth:`_count_work` is handed: the Desk
-    #: (False), or, for a table whose reads have not moved onto the services yet, a read
-    #: session through the retiring :meth:`AppContext.run_task` (True). Goes once every
-    #: table reads through the services.
-    work_takes_session: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -112,15 +110,14 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, QueryT, PageT]):
 
     # -- what a subclass supplies --------------------------------------------------------
 
-    def _page_work(self, query: QueryT, offset: int, limit: int) -> Callable[[Any], PageT]:
-        """The work that fetches rows ``offset`` to ``offset + limit`` (built on the GUI
-        thread, so it may read settings there; run on the thread pool with the Desk, see
-        :attr:`work_takes_session`)."""
+    def _page_work(self, query: QueryT, offset: int, limit: int) -> Callable[[Desk], PageT]:
+        """The work that fetches rows ``offset`` to ``offset + limit`` from the Desk it is
+        handed (built on the GUI thread, so it may read settings there; run on the thread
+        pool)."""
         raise NotImplementedError
 
-    def _count_work(self, query: QueryT) -> Callable[[Any], int]:
-        """The work that counts the rows ``query`` matches (run on the thread pool like
-        :meth:`_page_work`'s)."""
+    def _count_work(self, query: QueryT) -> Callable[[Desk], int]:
+        """The work that counts the rows ``query`` matches (run on the thread pool)."""
         raise NotImplementedError
 
     def _take_page(self, page: PageT) -> Sequence[RowT]:
@@ -220,14 +217,11 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, QueryT, PageT]):
 
     def _run(
         self,
-        work: Callable[[Any], Any],
+        work: Callable[[Desk], Any],
         on_success: Callable[[Any], None],
         on_failure: Callable[[str], None] | None = None,
     ) -> None:
-        """Run a subclass's work on the thread pool, handing it what it reads through."""
-        if self.work_takes_session:
-            self.context.run_task(work, on_success, on_failure)
-            return
+        """Run a subclass's work on the thread pool, handing it the Desk."""
         desk = self.context.desk
         self.context.run(lambda: work(desk), on_success, on_failure)
 

@@ -188,7 +188,6 @@ class ProspectTableModel(PagedTableModel[ProspectRow, ProspectFilter, list[Prosp
     """Prospects matching a :class:`ProspectFilter`, loaded page by page as the view scrolls."""
 
     columns = COLUMNS
-    work_takes_session = False
 
     def __init__(
         self, context: AppContext, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
