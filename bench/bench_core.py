@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from onboard_desk.services import prospects as prospect_ops
+
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -23,7 +25,7 @@ PAGE = 50
 
 def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
     from onboard_desk.pipeline import Stage
-    from onboard_desk.storage import queries, store
+    from onboard_desk.storage import queries
     from onboard_desk.storage.db import open_database, session_scope
     from onboard_desk.storage.dialects.sqlite import fts_query
     from onboard_desk.storage.queries import ProspectFilter
@@ -77,7 +79,7 @@ def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
 
     def app_move() -> None:
         with session_scope(engine) as session:
-            store.move_prospect(session, prospect_id=target_id, target=stages[0], by="bench")
+            prospect_ops.move_prospect(session, prospect_id=target_id, target=stages[0], by="bench")
         stages.reverse()
 
     raw_stages = ["outreach", "first_call"]

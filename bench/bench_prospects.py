@@ -31,6 +31,7 @@ def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
     from PySide6.QtWidgets import QApplication
 
     from onboard_desk.pipeline import Stage
+    from onboard_desk.services.desk import Desk
     from onboard_desk.storage.db import open_database, session_scope
     from onboard_desk.storage.dialects.sqlite import fts_query
     from onboard_desk.storage.duplicates import find_likely_duplicates
@@ -41,7 +42,7 @@ def run(prospects: int, workdir: Path) -> list[dict[str, Any]]:
     app = QApplication.instance() or QApplication([])
     path = demo_database(workdir, prospects)
     engine = open_database(path)
-    context = AppContext(engine, path)
+    context = AppContext(Desk(engine, path))
     model = ProspectTableModel(context, page_size=PAGE)
     raw = sqlite3.connect(path)
     blocked: list[float] = []

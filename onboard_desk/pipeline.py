@@ -277,6 +277,39 @@ def propose_next_action(
     return NextActionProposal(text=text, due=entered_at + timedelta(days=days))
 
 
+def trial_end(started_at: datetime, config: PipelineConfig | None = None) -> datetime:
+    """When a trial started at ``started_at`` ends: ``trial_length_days`` later."""
+    config = config or PipelineConfig()
+    return started_at + timedelta(days=config.trial_length_days)
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    """What entering a stage sets on a prospect: the proposed next action (None for Lost,
+    which clears it) and the trial end (set on entering Trial when none is known yet)."""
+
+    next_action: NextActionProposal | None
+    trial_ends_at: datetime | None
+
+
+def enter_stage(
+    stage: Stage,
+    entered_at: datetime,
+    config: PipelineConfig | None = None,
+    *,
+    trial_ends_at: datetime | None = None,
+) -> StageEntry:
+    """The consequences of entering ``stage`` at ``entered_at``, for every write path.
+
+    Adding a prospect by hand, a move, an import and the demo all call this, so they agree
+    on the proposed next action and on when a trial ends. ``trial_ends_at`` is the end the
+    prospect already has; a known end is kept.
+    """
+    if stage is Stage.TRIAL and trial_ends_at is None:
+        trial_ends_at = trial_end(entered_at, config)
+    return StageEntry(propose_next_action(stage, entered_at, config), trial_ends_at)
+
+
 class MoveKind(enum.StrEnum):
     """What sort of move a stage change is; recorded for reports and shown on the timeline."""
 
@@ -312,6 +345,67 @@ def _order(stage: Stage) -> int:
     return ORDERED_STAGES.index(stage)
 
 
+class MoveNeed(enum.StrEnum):
+    """What a move needs before it can be made."""
+
+    NOTHING = "nothing"
+    SKIP_REASON = "skip-reason"
+    LOST_REASON = "lost-reason"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class MoveCheck:
+    """The answer to "may this prospect move there, and what must I ask first?".
+
+    ``message`` explains a refusal or why a reason is needed, written for the salesperson;
+    it is empty when the move needs nothing.
+    """
+
+    need: MoveNeed
+    message: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.need is not MoveNeed.REFUSED
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.need in (MoveNeed.SKIP_REASON, MoveNeed.LOST_REASON)
+
+
+def check_move(position: Position, target: Stage) -> MoveCheck:
+    """Whether a move is allowed, needs a skip or lost reason, or is refused (and why).
+
+    Every front end asks this before a move, instead of trying :func:`plan_move` with and
+    without a made-up reason; :func:`plan_move` applies the same rules.
+    """
+    current = position.stage
+    if target is current:
+        return MoveCheck(MoveNeed.REFUSED, f"The prospect is already in {current.label}.")
+    if current is Stage.LOST:
+        origin = position.lost_from or Stage.OUTREACH
+        if target is not origin:
+            return MoveCheck(
+                MoveNeed.REFUSED,
+                f"A lost prospect can only be reopened into {origin.label}, "
+                "the stage it was lost from.",
+            )
+        return MoveCheck(MoveNeed.NOTHING)
+    if target is Stage.LOST:
+        return MoveCheck(MoveNeed.LOST_REASON, "Marking a prospect lost needs a lost reason.")
+    if target is Stage.WON and current is not Stage.PAYMENT:
+        return MoveCheck(MoveNeed.REFUSED, "Only a prospect in Payment can be marked won.")
+    step = _order(target) - _order(current)
+    if step <= 1:
+        return MoveCheck(MoveNeed.NOTHING)
+    return MoveCheck(
+        MoveNeed.SKIP_REASON,
+        f"Moving from {current.label} straight to {target.label} skips "
+        f"{step - 1} stage{'s' if step > 2 else ''}; give a reason for skipping.",
+    )
+
+
 def plan_move(position: Position, target: Stage, reason: str | None = None) -> Transition:
     """Check a move against the rules and describe it, or raise :class:`PipelineError`.
 
@@ -319,35 +413,21 @@ def plan_move(position: Position, target: Stage, reason: str | None = None) -> T
     Lost from anywhere with a lost reason; from Lost only back to the stage it was lost
     from; Won only from Payment.
     """
-    current = position.stage
     reason = (reason or "").strip() or None
-    if target is current:
-        raise PipelineError(f"The prospect is already in {current.label}.")
+    check = check_move(position, target)
+    if not check.allowed or (check.needs_reason and reason is None):
+        raise PipelineError(check.message)
+    current = position.stage
     if current is Stage.LOST:
-        origin = position.lost_from or Stage.OUTREACH
-        if target is not origin:
-            raise PipelineError(
-                f"A lost prospect can only be reopened into {origin.label}, "
-                "the stage it was lost from."
-            )
         return Transition(current, target, MoveKind.REOPEN, reason, Position(target))
     if target is Stage.LOST:
-        if reason is None:
-            raise PipelineError("Marking a prospect lost needs a lost reason.")
         return Transition(current, target, MoveKind.LOSE, reason, Position(Stage.LOST, current))
-    if target is Stage.WON and current is not Stage.PAYMENT:
-        raise PipelineError("Only a prospect in Payment can be marked won.")
     step = _order(target) - _order(current)
     if step == 1:
         kind = MoveKind.WIN if target is Stage.WON else MoveKind.FORWARD
         return Transition(current, target, kind, reason, Position(target))
     if step < 0:
         return Transition(current, target, MoveKind.BACK, reason, Position(target))
-    if reason is None:
-        raise PipelineError(
-            f"Moving from {current.label} straight to {target.label} skips "
-            f"{step - 1} stage{'s' if step > 2 else ''}; give a reason for skipping."
-        )
     return Transition(current, target, MoveKind.SKIP, reason, Position(target))
 
 

@@ -30,6 +30,7 @@ def main() -> int:
     from onboard_desk.domain.timeutil import utcnow
     from onboard_desk.outreach import calls
     from onboard_desk.pipeline import Stage
+    from onboard_desk.services.desk import Desk
     from onboard_desk.storage import store
     from onboard_desk.storage.db import open_database, session_scope
     from onboard_desk.storage.models import Prospect
@@ -97,7 +98,7 @@ def main() -> int:
         session.add(first)
         store.get_prospect(session, trial_id)
 
-    context = AppContext(engine, folder / "demo.sqlite3", thread_pool=QThreadPool())
+    context = AppContext(Desk(engine, folder / "demo.sqlite3"), thread_pool=QThreadPool())
 
     def shot(widget: QWidget, name: str, settle_ms: int = 400) -> None:
         from PySide6.QtCore import QEventLoop, QTimer

@@ -39,10 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from onboard_desk.pipeline import Stage
+    from onboard_desk.services.desk import Desk
     from onboard_desk.storage.db import open_database
     from onboard_desk.ui.card import ProspectCard
-    from onboard_desk.ui.card.dialogs import LostDialog
     from onboard_desk.ui.common.context import AppContext
+    from onboard_desk.ui.common.move_flow import LostDialog
     from onboard_desk.ui.outreach.log_call import LogCallDialog
     from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
     from onboard_desk.ui.prospects.view import ProspectsView
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copyfile(args.db, db)
     args.out.mkdir(parents=True, exist_ok=True)
     engine = open_database(db)
-    context = AppContext(engine, db)
+    context = AppContext(Desk(engine, db))
 
     def wait_table(view: ProspectsView) -> None:
         while view.model.is_loading or view.model.total_count is None:

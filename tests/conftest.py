@@ -1,10 +1,18 @@
-"""Shared fixtures: a real SQLite file per test, and Qt in offscreen mode."""
+"""Shared fixtures: a real SQLite file per test, its services, the window's context, and Qt
+in offscreen mode.
+
+``context`` runs background work inline (:class:`~onboard_desk.ui.common.context.InlinePool`):
+a task's callbacks have run by the time the call that started it returns, so no test waits
+a fixed time. ``threaded_context`` runs it on a real thread pool, for the tests that check
+the window stays responsive.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 # Before anything imports Qt: no display is needed for any test.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -14,7 +22,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from onboard_desk.services.desk import Desk
 from onboard_desk.storage.db import open_database
+
+if TYPE_CHECKING:
+    from onboard_desk.ui.common.context import AppContext
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +58,30 @@ def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
         session.commit()
+
+
+@pytest.fixture
+def desk(engine: Engine, db_path: Path) -> Desk:
+    """The services on the test database (the engine fixture disposes of it)."""
+    return Desk(engine, db_path)
+
+
+@pytest.fixture
+def context(desk: Desk, qtbot: Any) -> Iterator[AppContext]:
+    """The window's context on the test database, running background work inline."""
+    from onboard_desk.ui.common.context import AppContext, InlinePool
+
+    yield AppContext(desk, thread_pool=InlinePool())
+
+
+@pytest.fixture
+def threaded_context(desk: Desk, qtbot: Any) -> Iterator[AppContext]:
+    """The window's context with a real thread pool (wait for results with qtbot)."""
+    from PySide6.QtCore import QThreadPool
+
+    from onboard_desk.ui.common.context import AppContext
+
+    pool = QThreadPool()
+    yield AppContext(desk, thread_pool=pool)
+    pool.waitForDone(10_000)
+    qtbot.waitUntil(lambda: pool.activeThreadCount() == 0)

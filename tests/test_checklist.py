@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import DEFAULT_CHECKLISTS, PipelineConfig, Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import checklist, store
 from onboard_desk.storage.models import ChecklistTick, Prospect
 
@@ -21,7 +22,7 @@ SHOW = DEFAULT_CHECKLISTS[Stage.FIRST_CALL][0]
 
 
 def _new(session: Session, name: str = "Ana Lopez") -> int:
-    prospect = store.create_prospect(session, fields={"name": name}, by="tester")
+    prospect = prospect_ops.create_prospect(session, fields={"name": name}, by="tester")
     assert prospect.id is not None
     return prospect.id
 
@@ -134,14 +135,14 @@ def test_an_item_not_on_the_list_or_an_unknown_prospect_is_refused(session: Sess
 def test_ticks_are_kept_per_stage_and_survive_moves(session: Session) -> None:
     pid = _new(session)
     _tick(session, pid, RESEARCH)
-    store.move_prospect(session, prospect_id=pid, target=Stage.FIRST_CALL, by="t")
+    prospect_ops.move_prospect(session, prospect_id=pid, target=Stage.FIRST_CALL, by="t")
     assert _shown(session, pid, Stage.FIRST_CALL) == [
         (item, None) for item in DEFAULT_CHECKLISTS[Stage.FIRST_CALL]
     ]
     _tick(session, pid, SHOW, stage=Stage.FIRST_CALL)
-    store.move_prospect(session, prospect_id=pid, target=Stage.OUTREACH, by="t")
+    prospect_ops.move_prospect(session, prospect_id=pid, target=Stage.OUTREACH, by="t")
     assert _shown(session, pid)[0] == (RESEARCH, "Jamie")
-    store.move_prospect(session, prospect_id=pid, target=Stage.FIRST_CALL, by="t")
+    prospect_ops.move_prospect(session, prospect_id=pid, target=Stage.FIRST_CALL, by="t")
     assert _shown(session, pid, Stage.FIRST_CALL)[0] == (SHOW, "Jamie")
 
 
@@ -161,8 +162,10 @@ def test_the_same_text_in_two_stages_is_two_items(session: Session) -> None:
 
 def test_lost_prospects_keep_the_checklist_of_the_stage_they_left(session: Session) -> None:
     pid = _new(session)
-    store.move_prospect(session, prospect_id=pid, target=Stage.FIRST_CALL, by="t")
-    store.move_prospect(session, prospect_id=pid, target=Stage.LOST, reason="No budget", by="t")
+    prospect_ops.move_prospect(session, prospect_id=pid, target=Stage.FIRST_CALL, by="t")
+    prospect_ops.move_prospect(
+        session, prospect_id=pid, target=Stage.LOST, reason="No budget", by="t"
+    )
     prospect = store.get_prospect(session, pid)
     assert checklist.checklist_stage(prospect) is Stage.FIRST_CALL
     assert CONFIG.checklist(Stage.LOST) == ()
@@ -176,10 +179,10 @@ def test_ticks_go_with_a_deleted_prospect_and_come_back_with_it(session: Session
     _tick(session, other, RESEARCH)
     session.expire_all()
     before = checklist.ticks_of(session, prospect_id=pid)
-    snapshot = store.delete_prospect(session, prospect_id=pid)
+    snapshot = prospect_ops.delete_prospect(session, prospect_id=pid)
     assert _rows(session) == [(other, "outreach", RESEARCH)]
     session.expunge_all()
-    store.restore_prospect(session, snapshot=snapshot)
+    prospect_ops.restore_prospect(session, deleted=snapshot)
     session.expire_all()
     assert checklist.ticks_of(session, prospect_id=pid) == before
     assert _shown(session, pid) == [(RESEARCH, "Jamie"), (MESSAGE, None), (PROPOSE, "Sam")]

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Flag, Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import queries, store
 from onboard_desk.storage.queries import ProspectFilter
 
@@ -48,7 +49,7 @@ def people(session: Session) -> dict[str, int]:
     ]
     ids: dict[str, int] = {}
     for name, company, email, owner, channel, value, notes in rows:
-        p = store.create_prospect(
+        p = prospect_ops.create_prospect(
             session,
             fields={
                 "name": name,
@@ -63,8 +64,10 @@ def people(session: Session) -> dict[str, int]:
             by="t",
         )
         ids[name] = p.id or 0
-    store.move_prospect(session, prospect_id=ids["Ben Okafor"], target=Stage.FIRST_CALL, by="t")
-    store.move_prospect(
+    prospect_ops.move_prospect(
+        session, prospect_id=ids["Ben Okafor"], target=Stage.FIRST_CALL, by="t"
+    )
+    prospect_ops.move_prospect(
         session, prospect_id=ids["Dmitri Ivanov"], target=Stage.LOST, by="t", reason="No budget"
     )
     session.commit()
@@ -94,7 +97,7 @@ def test_search_input_is_never_fts_syntax(session: Session, people: dict[str, in
 
 
 def test_search_ranks_better_matches_first(session: Session, people: dict[str, int]) -> None:
-    store.create_prospect(
+    prospect_ops.create_prospect(
         session, fields={"name": "Robotics Rob", "company": "Robotics Robotics"}, by="t"
     )
     assert names(session, ProspectFilter(search="robotics"))[0] == "Robotics Rob"
@@ -155,5 +158,5 @@ def test_search_index_follows_edits_and_deletes(session: Session, people: dict[s
     store.update_prospect(session, prospect_id=pid, changes={"company": "Zephyr Systems"})
     assert names(session, ProspectFilter(search="zephyr")) == ["Li Wu"]
     assert names(session, ProspectFilter(search="delta foods")) == []
-    store.delete_prospect(session, prospect_id=pid)
+    prospect_ops.delete_prospect(session, prospect_id=pid)
     assert names(session, ProspectFilter(search="zephyr")) == []

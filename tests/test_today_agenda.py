@@ -14,7 +14,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from onboard_desk.domain.agenda import Agenda, AgendaGroup, AgendaItem, GroupKind
+from onboard_desk.domain.agenda import (
+    Agenda,
+    AgendaGroup,
+    AgendaItem,
+    GroupKind,
+)
 from onboard_desk.pipeline import Flag, PipelineConfig, Stage
 from onboard_desk.storage import queries
 from onboard_desk.storage.models import Prospect

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-    from onboard_desk.storage.queries import ProspectFilter
+    from onboard_desk.services.desk import Desk
+    from onboard_desk.services.lists import ProspectFilter
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -31,6 +32,18 @@ def db_paths(args: argparse.Namespace) -> list[Path]:
     from onboard_desk.storage.db import resolve_db_path
 
     return [resolve_db_path(p) for p in args.db] if args.db else [resolve_db_path(None)]
+
+
+@contextmanager
+def open_desk(args: argparse.Namespace) -> Iterator[Desk]:
+    """The command's database and its services (closed afterwards)."""
+    from onboard_desk.services.desk import Desk
+
+    desk = Desk.open(db_path(args))
+    try:
+        yield desk
+    finally:
+        desk.close()
 
 
 @contextmanager
@@ -134,14 +147,14 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def filter_from_arguments(args: argparse.Namespace) -> ProspectFilter:
-    """The :class:`~onboard_desk.storage.queries.ProspectFilter` the filter arguments ask for."""
+    """The :class:`~onboard_desk.services.lists.ProspectFilter` the filter arguments ask for."""
     from onboard_desk.pipeline import Flag, Stage
-    from onboard_desk.storage import queries
+    from onboard_desk.services.lists import ProspectFilter, sortable
 
-    if args.sort and args.sort not in {*queries.SORT_COLUMNS, "stage"}:
-        known = ", ".join(sorted({*queries.SORT_COLUMNS, "stage"}))
+    if args.sort and args.sort not in sortable():
+        known = ", ".join(sorted(sortable()))
         raise UserError(f"Cannot sort by {args.sort!r}; use one of: {known}.")
-    return queries.ProspectFilter(
+    return ProspectFilter(
         stages=tuple(Stage(s) for s in args.stage or ()),
         owner=args.owner,
         channel=args.channel,

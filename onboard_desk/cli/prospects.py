@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from onboard_desk.cli.common import (
     add_filter_arguments,
     filter_from_arguments,
+    open_desk,
     open_session,
     require_positive,
 )
@@ -113,10 +114,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def cmd_add(args: argparse.Namespace) -> int:
     from onboard_desk.domain import contacts
-    from onboard_desk.storage import settings_store, store
 
-    with open_session(args) as session:
-        by = settings_store.user_name(session)
+    with open_desk(args) as desk:
         fields: dict[str, Any] = {
             "name": args.name,
             "company": args.company,
@@ -124,26 +123,14 @@ def cmd_add(args: argparse.Namespace) -> int:
             "email": args.email,
             "phone": args.phone,
             "channel": args.channel,
-            "owner": args.owner or by,
+            "owner": args.owner or desk.user,
             "tags": args.tags,
             "notes": args.notes,
-            "currency": args.currency or settings_store.default_currency(session),
+            "currency": args.currency or desk.currency,
         }
         if args.value:
             fields["value_cents"] = contacts.parse_money(args.value)
-        retention = None
-        if args.referral_code is not None:
-            from onboard_desk.retention.config import load_retention_config
-
-            retention = load_retention_config(session)
-        prospect = store.create_prospect(
-            session,
-            fields=fields,
-            by=by,
-            config=settings_store.load_config(session),
-            referral_code=args.referral_code,
-            retention=retention,
-        )
+        prospect = desk.prospects.add(fields, referral_code=args.referral_code)
         print(prospect.id)
     return 0
 
@@ -202,18 +189,14 @@ def _table_row(prospect: Prospect) -> dict[str, Any]:
 def cmd_list(args: argparse.Namespace) -> int:
     from onboard_desk.domain.timeutil import utcnow
     from onboard_desk.pipeline import flags_for
-    from onboard_desk.storage import queries, settings_store
 
     flt = filter_from_arguments(args)
     now = utcnow()
-    with open_session(args) as session:
-        config = settings_store.load_config(session)
-        statement = queries.prospect_statement(flt, now=now, config=config)
-        if args.limit is not None:
-            statement = statement.limit(args.limit)
+    with open_desk(args) as desk:
+        config = desk.config
         columns = LIST_COLUMNS if args.format == "table" else LIST_COLUMNS + EXTRA_COLUMNS
         writer = RowWriter(sys.stdout, args.format, columns)
-        for prospect in session.exec(statement.execution_options(yield_per=1000)):
+        for prospect in desk.lists.stream(flt, limit=args.limit, now=now):
             if args.format == "table":
                 writer.write(_table_row(prospect))
                 continue
@@ -360,19 +343,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_move(args: argparse.Namespace) -> int:
     from onboard_desk.pipeline import parse_stage
-    from onboard_desk.storage import settings_store, store
 
     target = parse_stage(args.stage)
-    with open_session(args) as session:
-        result = store.move_prospect(
-            session,
-            prospect_id=args.id,
-            target=target,
-            reason=args.reason,
-            by=settings_store.user_name(session),
-            config=settings_store.load_config(session),
-        )
-        prospect = store.get_prospect(session, args.id)
+    with open_desk(args) as desk:
+        result = desk.prospects.move(args.id, target, args.reason)
+        prospect = desk.prospects.get(args.id)
         move = result.transition
         print(f"#{args.id} {prospect.name}: {move.from_stage.label} -> {move.to_stage.label}")
         if prospect.next_action:
@@ -384,14 +359,10 @@ def cmd_move(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from onboard_desk.storage import settings_store, store
-
-    with open_session(args) as session:
-        activity = store.log_activity(
-            session,
-            prospect_id=args.id,
-            kind=args.kind,
-            by=settings_store.user_name(session),
+    with open_desk(args) as desk:
+        activity = desk.prospects.log_activity(
+            args.id,
+            args.kind,
             text=args.text,
             outcome=args.outcome,
             subject=args.subject,
@@ -403,7 +374,6 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def cmd_next(args: argparse.Namespace) -> int:
     from onboard_desk.domain.timeutil import parse_user_datetime
-    from onboard_desk.storage import store
 
     if args.clear:
         action, due = None, None
@@ -415,16 +385,14 @@ def cmd_next(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UserError(str(exc)) from None
         action = args.action
-    with open_session(args) as session:
-        store.set_next_action(session, prospect_id=args.id, action=action, due=due)
+    with open_desk(args) as desk:
+        desk.prospects.set_next_action(args.id, action, due)
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from onboard_desk.storage import store
-
-    with open_session(args) as session:
-        prospect = store.get_prospect(session, args.id)
+    with open_desk(args) as desk:
+        prospect = desk.prospects.get(args.id)
         if not args.yes:
             if not sys.stdin.isatty():
                 raise UserError("Refusing to delete without confirmation; add --yes.")
@@ -432,6 +400,6 @@ def cmd_delete(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in ("y", "yes"):
                 print("Nothing deleted.")
                 return 1
-        store.delete_prospect(session, prospect_id=args.id)
+        desk.prospects.delete(args.id)
         print(f"Deleted #{args.id} {prospect.name}.")
     return 0

@@ -420,8 +420,8 @@ def customer_details(session: Session, prospect_id: int, *, now: datetime) -> di
 def customer_lines(details: dict[str, Any]) -> list[str]:
     """``show``'s text for :func:`customer_details`."""
     from onboard_desk.domain.contacts import format_money
+    from onboard_desk.domain.referral_codes import display_code
     from onboard_desk.domain.timeutil import format_local
-    from onboard_desk.retention.codes import display_code
     from onboard_desk.retention.nps import category
     from onboard_desk.retention.sql import stored_time
 

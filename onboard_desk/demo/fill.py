@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from onboard_desk.domain.referral_codes import unique_code
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import (
     WORKING_STAGES,
@@ -40,10 +41,11 @@ from onboard_desk.pipeline import (
     PipelineConfig,
     Stage,
     propose_next_action,
+    trial_end,
 )
 from onboard_desk.retention.cadence import cadence_from, plan_nudge
-from onboard_desk.retention.codes import unique_code
-from onboard_desk.retention.config import RetentionConfig
+from onboard_desk.retention.config import SETTING_KEY, RetentionConfig, config_from_setting
+from onboard_desk.retention.terms import converted, new_referral, referral_terms
 from onboard_desk.storage import journey
 from onboard_desk.storage.bulk import placeholders
 from onboard_desk.storage.dialects import dialect_of, sqlite_text
@@ -56,6 +58,7 @@ from onboard_desk.storage.models import (
     StageChange,
     SurveyAnswer,
 )
+from onboard_desk.storage.settings_store import DEFAULT_CURRENCY, currency_setting, setting_on
 
 FIRST_NAMES = (
     "Ana",
@@ -437,7 +440,7 @@ class _Simulator:
                     next_action = next_due = None
         trial_ends = None
         if stage in (Stage.TRIAL, Stage.FINAL_CHECK_IN, Stage.PAYMENT, Stage.WON):
-            trial_ends = at + timedelta(days=self.config.trial_length_days)
+            trial_ends = trial_end(at, self.config)
         tag = rng.choice(TAGS)
         row = {
             "id": prospect_id,
@@ -778,7 +781,7 @@ def fill_demo(engine: Engine, *, prospects: int, seed: int = 1, batch: int = 5_0
 
 def _win_purchases(connection: Connection, start_id: int) -> int:
     """The purchase every win records (the deal value, tied to the win), for the new
-    customers, in one statement as :func:`onboard_desk.retention.hooks.on_won` would."""
+    customers, in one statement as :func:`onboard_desk.retention.lifecycle.on_won` would."""
     p = placeholders(connection, 1)
     return int(
         connection.exec_driver_sql(
@@ -819,7 +822,8 @@ def _referrals(connection: Connection, rng: random.Random, start_id: int) -> int
         "ORDER BY p.stage_entered_at, p.id"
     ).all()
     won_times = [str(at) for _id, at, _code in customers]
-    config = RetentionConfig()
+    config = config_from_setting(setting_on(connection, SETTING_KEY))
+    reward = referral_terms(config, currency_setting(setting_on(connection, DEFAULT_CURRENCY)))
     rows = []
     for referred, created, stage, win_id, win_at in connection.exec_driver_sql(
         "SELECT p.id, p.created_at, p.stage, w.id, w.at FROM prospect p "
@@ -831,22 +835,18 @@ def _referrals(connection: Connection, rng: random.Random, start_id: int) -> int
         if not eligible:
             continue  # referred by someone who is not in this database
         referrer, _at, code = customers[rng.randrange(eligible)]
-        converted = stage == Stage.WON.value and win_id is not None
-        rows.append(
-            (
-                referrer,
-                referred,
-                code,
-                created,
-                win_at if converted else None,
-                win_id if converted else None,
-                config.referral_credit_cents,
-                "USD",
-                ("redeemed" if rng.random() < 0.4 else "earned") if converted else "pending",
-                config.friend_discount_percent,
-                ("used" if rng.random() < 0.7 else "granted") if converted else "pending",
-            )
+        values = new_referral(
+            referrer_id=referrer, referred_id=referred, code=code, at=created, terms=reward
         )
+        values.update(converted_at=None, win_change_id=None)
+        if stage == Stage.WON.value and win_id is not None:
+            values.update(converted(at=win_at, change_id=win_id))
+            # Some rewards have been handed out since.
+            if rng.random() < 0.4:
+                values["credit_status"] = "redeemed"
+            if rng.random() < 0.7:
+                values["discount_status"] = "used"
+        rows.append(tuple(values[name] for name in REFERRAL_COLUMNS))
     _insert(connection, Referral.__table__, REFERRAL_COLUMNS, rows)  # type: ignore[attr-defined]
     return len(rows)
 

@@ -13,12 +13,7 @@ from typing import Any
 from onboard_desk.domain import contacts
 from onboard_desk.importing.options import ImportOptions
 from onboard_desk.importing.validation import CleanRow
-from onboard_desk.pipeline import (
-    DEFAULT_NEXT_ACTIONS,
-    Channel,
-    Stage,
-    propose_next_action,
-)
+from onboard_desk.pipeline import DEFAULT_NEXT_ACTIONS, Channel, enter_stage
 from onboard_desk.storage import journey
 from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 
@@ -74,14 +69,11 @@ class RowBuilder:
         self.stamp = stamp
         self.now_stamp = stamp(now)
         stage = options.stage
-        proposal = propose_next_action(stage, now, options.config)
+        entry = enter_stage(stage, now, options.config)
+        proposal = entry.next_action
         self.default_action = proposal.text if proposal else None
         self.default_due = stamp(proposal.due) if proposal else None
-        self.trial_ends = (
-            stamp(now + timedelta(days=options.config.trial_length_days))
-            if stage is Stage.TRIAL
-            else None
-        )
+        self.trial_ends = stamp(entry.trial_ends_at) if entry.trial_ends_at else None
         self.owner = (options.owner or "").strip() or None
         self.default_owner = by
         self.channel = options.channel.value if options.channel else None

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from onboard_desk.domain import contacts
+from onboard_desk.domain.referral_codes import ReferralCodeError, normalize_code
 from onboard_desk.importing.dates import DateReader
 from onboard_desk.importing.emails import normalize_email
 from onboard_desk.importing.fields import Field
 from onboard_desk.importing.phones import PhoneNormalizer
 from onboard_desk.importing.sources.base import header_key
 from onboard_desk.pipeline import PipelineError, parse_channel
-from onboard_desk.retention.codes import ReferralCodeError, normalize_code
 
 #: Limits of the prospect table's text columns.
 TEXT_LIMITS: Mapping[Field, int] = {
@@ -58,7 +58,7 @@ class CleanRow:
     created_at: datetime | None
     next_action: str | None
     next_action_due: datetime | None
-    #: A customer's referral code, normalised (see :mod:`onboard_desk.retention.codes`).
+    #: A customer's referral code, normalised (see :mod:`onboard_desk.domain.referral_codes`).
     referral_code: str | None = None
 
 

@@ -10,32 +10,45 @@ the history by a trigger per row. Updates read the prospect's current values fir
 keep them, so the import can be undone.
 
 Created rows that came with a referral code are linked to the code's holder in one
-statement per chunk (only chunks that have such rows pay for it), with the rewards the
-retention settings give; a code nobody has leaves the prospect unlinked. Prospects
+statement per chunk (only chunks that have such rows pay for it), with the rewards
+:func:`onboard_desk.retention.terms.referral_terms` gives (as for a prospect added by hand);
+a code nobody has leaves the prospect unlinked. Prospects
 imported straight into Won get their own referral codes, a chunk at a time.
 """
 
 from __future__ import annotations
 
-import json
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from onboard_desk.domain import contacts
+from onboard_desk.domain.referral_codes import unique_code
 from onboard_desk.importing.rows import PROSPECT_COLUMNS, RowBuilder
 from onboard_desk.importing.validation import CleanRow
 from onboard_desk.pipeline import MoveKind, Stage
-from onboard_desk.retention.codes import unique_code
-from onboard_desk.retention.config import SETTING_KEY, RetentionConfig, config_from_setting
+from onboard_desk.retention.config import SETTING_KEY, config_from_setting
+from onboard_desk.retention.terms import ReferralTerms, new_referral, referral_terms
 from onboard_desk.storage import journey
 from onboard_desk.storage.bulk import placeholders
 from onboard_desk.storage.dialects import dialect_of
+from onboard_desk.storage.settings_store import DEFAULT_CURRENCY, currency_setting, setting_on
 
 #: Where a prospect row holds the values its journey row copies.
 _ID, _OWNER, _CREATED = (PROSPECT_COLUMNS.index(c) for c in ("id", "owner", "created_at"))
 _JOURNEY_CREATED = itemgetter(journey.COLUMNS.index("created_at"))
+#: The columns of a referral the import writes from :func:`new_referral`, in the statement's
+#: order after the holder (which the statement finds by code).
+_REFERRAL_VALUES = (
+    "referred_id",
+    "created_at",
+    "credit_cents",
+    "credit_currency",
+    "credit_status",
+    "discount_percent",
+    "discount_status",
+)
 CHANGE_COLUMNS = ("prospect_id", "from_stage", "to_stage", "kind", "at", "by", "reason")
 #: Fields an update may change, with the columns it reads to decide and to undo.
 UPDATE_COLUMNS = (
@@ -88,7 +101,7 @@ class ChunkWriter:
         self.referrals: list[tuple[int, str]] = []
         self.referrals_linked = 0
         self.referral_codes_unmatched = 0
-        self._retention: RetentionConfig | None = None
+        self._terms: ReferralTerms | None = None
         self._taken_codes: set[str] | None = None
         self.undo: dict[int, dict[str, Any]] = {}
         self.updated_ids: set[int] = set()
@@ -145,19 +158,15 @@ class ChunkWriter:
             self._update(prospect_id, row, first_new_id)
         self.updates.clear()
 
-    def _retention_config(self) -> RetentionConfig:
-        """The retention settings of this database (read once, when first needed)."""
-        if self._retention is None:
-            p = placeholders(self.connection, 1)
-            stored = self.connection.exec_driver_sql(
-                f"SELECT value FROM setting WHERE key = {p}", (SETTING_KEY,)
-            ).scalar()
-            try:
-                value = json.loads(stored) if stored else None
-            except json.JSONDecodeError:
-                value = None
-            self._retention = config_from_setting(value)
-        return self._retention
+    def _referral_terms(self) -> ReferralTerms:
+        """What a referral made by this import is worth, from this database's retention
+        settings and home currency (read once, when first needed)."""
+        if self._terms is None:
+            connection = self.connection
+            config = config_from_setting(setting_on(connection, SETTING_KEY))
+            home = currency_setting(setting_on(connection, DEFAULT_CURRENCY))
+            self._terms = referral_terms(config, home)
+        return self._terms
 
     def _link_referrals(self) -> None:
         """Link this chunk's referred prospects to their codes' holders, in one statement."""
@@ -168,24 +177,29 @@ class ChunkWriter:
             self.referral_codes_unmatched += len(rows)
             return
         connection = self.connection
-        config = self._retention_config()
-        marks = placeholders(connection, 6).split(", ")
+        marks = placeholders(connection, 8).split(", ")
+        # The holder is looked up by code in the statement; the rest of the row is what
+        # terms.new_referral gives any referral made now.
         statement = (
             "INSERT INTO referral (referrer_id, referred_id, code, created_at, credit_cents, "
             "credit_currency, credit_status, discount_percent, discount_status) "
-            f"SELECT rc.prospect_id, {marks[0]}, rc.code, {marks[1]}, {marks[2]}, {marks[3]}, "
-            f"'pending', {marks[4]}, 'pending' FROM referralcode rc WHERE rc.code = {marks[5]}"
+            f"SELECT rc.prospect_id, {marks[0]}, rc.code, {', '.join(marks[1:7])} "
+            f"FROM referralcode rc WHERE rc.code = {marks[7]}"
         )
         ids = [prospect_id for prospect_id, _code in rows]
         count = f"SELECT count(*) FROM referral WHERE referred_id BETWEEN {marks[0]} AND {marks[1]}"
         before = connection.exec_driver_sql(count, (min(ids), max(ids))).scalar() or 0
-        stamp = self.builder.now_stamp
-        credit, discount = config.referral_credit_cents, config.friend_discount_percent
-        currency = self.builder.options.currency
-        connection.exec_driver_sql(
-            statement,
-            [(prospect_id, stamp, credit, currency, discount, code) for prospect_id, code in rows],
-        )
+        parameters = []
+        for prospect_id, code in rows:
+            values = new_referral(
+                referrer_id=0,  # the statement takes the holder of ``code``
+                referred_id=prospect_id,
+                code=code,
+                at=self.builder.now_stamp,
+                terms=self._referral_terms(),
+            )
+            parameters.append((*(values[name] for name in _REFERRAL_VALUES), code))
+        connection.exec_driver_sql(statement, parameters)
         linked = (connection.exec_driver_sql(count, (min(ids), max(ids))).scalar() or 0) - before
         self.referrals_linked += linked
         self.referral_codes_unmatched += len(rows) - linked

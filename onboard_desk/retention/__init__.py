@@ -40,10 +40,11 @@ leave committing to the caller (``db.session_scope``), and return what undoes th
 - :mod:`.customers` -- the customer list in one statement, sorted and limited in SQL
   (:func:`list_customers` -> :class:`CustomerRow`).
 
-The store calls :mod:`.hooks` itself: a win (``store.move_prospect``) issues the code,
-records the first purchase and converts a referral; undoing it (``store.revert_move``)
-takes the purchase and the conversion back; ``store.delete_prospect`` and
-``store.restore_prospect`` carry every retention row; ``store.create_prospect`` takes a
-``referral_code``. :mod:`.sql` holds the statements shared with the report
+The store knows nothing of retention. :mod:`onboard_desk.services.prospects` runs the
+consequences of a prospect's changes through :mod:`.lifecycle`: a win issues the code,
+records the first purchase and converts a referral; undoing it takes the purchase and the
+conversion back; a delete and its restore carry every retention row; a prospect added with
+a referral code is linked. The values those rows hold (and the import's and the demo's) come
+from :mod:`.terms`. :mod:`.sql` holds the statements shared with the report
 (:mod:`onboard_desk.reports.customers`).
 """

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 from sqlmodel import Session
 
+from onboard_desk.domain.referral_codes import display_code
 from onboard_desk.errors import UserError
-from onboard_desk.retention.codes import display_code
 from onboard_desk.retention.engagement import (
     customer_condition,
     points_sql,

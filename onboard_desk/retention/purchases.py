@@ -3,7 +3,7 @@
 Recording a purchase recomputes the customer's cadence (:mod:`.cadence` states the rules)
 and, where the rules allow, makes the nudge the customer's next action. Every write
 returns what undoes it and leaves committing to the caller, like :mod:`onboard_desk.storage.store`.
-The win's own purchase is written by :mod:`.hooks` when the stage changes, not here.
+The win's own purchase is written by :mod:`.lifecycle` when the stage changes, not here.
 
 Many customers' cadences come from SQL (:mod:`onboard_desk.retention.sql`), shared with
 the customer list and the report; it computes what
@@ -40,13 +40,11 @@ from onboard_desk.retention.sql import (
     due_soon_sql,
     stored_time,
 )
+from onboard_desk.retention.terms import SOURCE_MANUAL
 from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 from onboard_desk.storage.models import Activity, Prospect, Purchase
 from onboard_desk.storage.store import NotFoundError, ValidationError, get_prospect
 
-#: ``Purchase.source`` values.
-SOURCE_WIN = "win"
-SOURCE_MANUAL = "manual"
 NOTE_LIMIT = 2000
 
 

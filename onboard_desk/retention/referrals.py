@@ -28,9 +28,10 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from onboard_desk.domain.referral_codes import display_code, new_code, normalize_code
 from onboard_desk.domain.timeutil import as_utc, utcnow
 from onboard_desk.pipeline import Channel, Stage
-from onboard_desk.retention.codes import display_code, new_code, normalize_code
+from onboard_desk.retention import terms
 from onboard_desk.retention.common import is_customer
 from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.retention.sql import (
@@ -39,13 +40,11 @@ from onboard_desk.retention.sql import (
     customers_at_sql,
     referrals_in_period_sql,
 )
+from onboard_desk.retention.terms import CREDIT_STATUSES, DISCOUNT_STATUSES
 from onboard_desk.storage import settings_store
 from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 from onboard_desk.storage.models import Prospect, Referral, ReferralCode
 from onboard_desk.storage.store import NotFoundError, ValidationError, get_prospect
-
-CREDIT_STATUSES = ("pending", "earned", "redeemed")
-DISCOUNT_STATUSES = ("pending", "granted", "used")
 
 
 class ReferralError(ValidationError):
@@ -233,15 +232,13 @@ def link_referral(
             f"{referred.name}; a referral cannot go round in a circle."
         )
     row = Referral(
-        referrer_id=holder.prospect_id,
-        referred_id=referred_id,
-        code=holder.code,
-        created_at=now,
-        credit_cents=config.referral_credit_cents,
-        credit_currency=settings_store.default_currency(session),
-        credit_status="pending",
-        discount_percent=config.friend_discount_percent,
-        discount_status="pending",
+        **terms.new_referral(
+            referrer_id=holder.prospect_id,
+            referred_id=referred_id,
+            code=holder.code,
+            at=now,
+            terms=terms.referral_terms(config, settings_store.default_currency(session)),
+        )
     )
     previous_channel = referred.channel
     referred.channel = Channel.REFERRAL.value
@@ -305,10 +302,8 @@ def convert_on_win(
     row = session.exec(select(Referral).where(Referral.referred_id == referred_id)).first()
     if row is None or row.converted_at is not None:
         return None
-    row.converted_at = now
-    row.win_change_id = change_id
-    row.credit_status = "earned"
-    row.discount_status = "granted"
+    for name, value in terms.converted(at=now, change_id=change_id).items():
+        setattr(row, name, value)
     session.add(row)
     session.flush()
     return ReferralInfo.of(row)
@@ -323,10 +318,8 @@ def revert_conversion(session: Session, *, referred_id: int, change_id: int) -> 
     ).first()
     if row is None:
         return False
-    row.converted_at = None
-    row.win_change_id = None
-    row.credit_status = "pending"
-    row.discount_status = "pending"
+    for name, value in terms.pending().items():
+        setattr(row, name, value)
     session.add(row)
     session.flush()
     return True

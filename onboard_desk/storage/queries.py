@@ -17,7 +17,13 @@ from sqlalchemy import String, and_, case, cast, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from onboard_desk.domain.agenda import Agenda, AgendaGroup, AgendaItem, GroupKind, today_bounds
+from onboard_desk.domain.agenda import (
+    Agenda,
+    AgendaGroup,
+    AgendaItem,
+    GroupKind,
+    today_bounds,
+)
 from onboard_desk.domain.timeutil import as_utc, utcnow
 from onboard_desk.pipeline import (
     ORDERED_STAGES,

@@ -10,7 +10,8 @@ import getpass
 import json
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, col, select
 
 from onboard_desk.pipeline import (
     DEFAULT_IDLE_LIMITS,
@@ -30,14 +31,24 @@ DEFAULT_CURRENCY = "default_currency"
 PHONE_REGION = "phone_region"
 
 
-def get_setting(session: Session, key: str, default: Any = None) -> Any:
-    row = session.get(Setting, key)
-    if row is None:
+def _decoded(raw: str | None, default: Any) -> Any:
+    if raw is None:
         return default
     try:
-        return json.loads(row.value)
+        return json.loads(raw)
     except json.JSONDecodeError:
         return default
+
+
+def get_setting(session: Session, key: str, default: Any = None) -> Any:
+    row = session.get(Setting, key)
+    return _decoded(None if row is None else row.value, default)
+
+
+def setting_on(connection: Connection, key: str, default: Any = None) -> Any:
+    """:func:`get_setting` for bulk writers that work on a connection (the import, the demo)."""
+    raw = connection.execute(select(Setting.value).where(col(Setting.key) == key)).scalar()
+    return _decoded(raw, default)
 
 
 def set_setting(session: Session, key: str, value: Any) -> None:
@@ -62,9 +73,13 @@ def user_name(session: Session) -> str:
         return "me"
 
 
-def default_currency(session: Session) -> str:
-    value = get_setting(session, DEFAULT_CURRENCY, "USD")
+def currency_setting(value: Any) -> str:
+    """The home currency a stored setting names (USD when none or not a code)."""
     return value if isinstance(value, str) and len(value) == 3 else "USD"
+
+
+def default_currency(session: Session) -> str:
+    return currency_setting(get_setting(session, DEFAULT_CURRENCY, "USD"))
 
 
 def load_config(session: Session) -> PipelineConfig:

@@ -1,23 +1,22 @@
 """Writes and single-prospect reads: create, edit, move, log, next action, delete/restore.
 
-Checklist ticks have their own module (:mod:`onboard_desk.storage.checklist`); a delete takes
-them along here so that restoring a prospect brings them back. The same goes for the
-retention rows (:mod:`onboard_desk.retention`): a win records the customer's first
-purchase and converts a referral, undoing the win takes both back, and a delete and
-restore carry purchases, survey answers, the referral code and referrals along
-(:mod:`onboard_desk.retention.hooks`).
+Persistence only: each function writes the prospect and its own rows (history, activities,
+checklist ticks) and nothing else. What a change means beyond that (a win records a
+purchase and converts a referral, a delete takes the retention rows along) is decided by
+:mod:`onboard_desk.services.prospects`, which calls these functions and the features'
+consequences in one transaction. The store imports nothing above it.
 
 Every function takes the session as a keyword argument and leaves committing to the
-caller (``db.session_scope``), so a caller can group several calls in one transaction.
-Each write returns what is needed to undo it, which the window's undo stack uses.
+caller, so a caller can group several calls in one transaction. Each write returns what is
+needed to undo it, which the window's undo stack uses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
@@ -32,15 +31,16 @@ from onboard_desk.pipeline import (
     Position,
     Stage,
     Transition,
+    enter_stage,
     parse_channel,
     plan_move,
-    propose_next_action,
 )
-from onboard_desk.storage.models import Activity, ChecklistTick, Prospect, StageChange
-
-if TYPE_CHECKING:
-    from onboard_desk.retention.config import RetentionConfig
-    from onboard_desk.retention.hooks import RetentionRows
+from onboard_desk.storage.models import (
+    Activity,
+    ChecklistTick,
+    Prospect,
+    StageChange,
+)
 
 ACTIVITY_KINDS = ("call", "email", "meeting", "note")
 ACTIVITY_STATUSES = ("planned", "done")
@@ -149,23 +149,11 @@ def create_prospect(
     config: PipelineConfig | None = None,
     now: datetime | None = None,
     region: str | None = None,
-    referral_code: str | None = None,
-    retention: RetentionConfig | None = None,
 ) -> Prospect:
-    """Add a prospect, record its creation in the history, and propose its next action.
-
-    With ``referral_code`` the prospect is linked to the code's holder and its channel is
-    Referral (:func:`onboard_desk.retention.referrals.link_referral`; ``retention`` gives
-    the rewards); a code nobody has raises before anything is written. A prospect created
-    straight into Won gets a referral code of its own.
-    """
+    """Add a prospect, record its creation in the history, and propose its next action."""
     now = now or utcnow()
     if "name" not in fields:
         raise ValidationError("A prospect needs a name.")
-    if referral_code is not None:
-        from onboard_desk.retention.referrals import find_code
-
-        find_code(session, referral_code)
     values = clean_fields(fields, region=region)
     values.setdefault("owner", by)
     prospect = Prospect(
@@ -190,21 +178,6 @@ def create_prospect(
         )
     )
     session.flush()
-    if referral_code is not None:
-        from onboard_desk.retention.config import RetentionConfig
-        from onboard_desk.retention.referrals import link_referral
-
-        link_referral(
-            session,
-            referred_id=prospect.id,
-            code=referral_code,
-            config=retention or RetentionConfig(),
-            now=now,
-        )
-    if stage is Stage.WON:
-        from onboard_desk.retention import hooks
-
-        hooks.on_created_customer(session, prospect_id=prospect.id, now=now)
     return prospect
 
 
@@ -266,12 +239,11 @@ class MoveResult:
 def _enter_stage_defaults(
     prospect: Prospect, stage: Stage, now: datetime, config: PipelineConfig | None
 ) -> None:
-    config = config or PipelineConfig()
-    proposal = propose_next_action(stage, now, config)
+    entry = enter_stage(stage, now, config, trial_ends_at=prospect.trial_ends_at)
+    proposal = entry.next_action
     prospect.next_action = proposal.text if proposal else None
     prospect.next_action_due = proposal.due if proposal else None
-    if stage is Stage.TRIAL and prospect.trial_ends_at is None:
-        prospect.trial_ends_at = now + timedelta(days=config.trial_length_days)
+    prospect.trial_ends_at = entry.trial_ends_at
 
 
 def position_of(prospect: Prospect) -> Position:
@@ -316,10 +288,6 @@ def move_prospect(
     session.add(change)
     session.flush()
     assert change.id is not None
-    if transition.to_stage is Stage.WON:
-        from onboard_desk.retention import hooks
-
-        hooks.on_won(session, prospect=prospect, change_id=change.id, now=now, by=by)
     return MoveResult(prospect_id, transition, change.id, before)
 
 
@@ -338,10 +306,6 @@ def revert_move(session: Session, *, result: MoveResult) -> None:
     ).first()
     if latest != result.change_id:
         raise PipelineError("This prospect has moved again since; undo the later move first.")
-    if result.transition.to_stage is Stage.WON:
-        from onboard_desk.retention import hooks
-
-        hooks.on_win_reverted(session, prospect_id=result.prospect_id, change_id=result.change_id)
     for name, value in vars(result.before).items():
         setattr(prospect, name, value)
     prospect.updated_at = utcnow()
@@ -428,13 +392,6 @@ def delete_activity(session: Session, *, activity_id: int) -> None:
     session.flush()
 
 
-def _no_retention_rows() -> RetentionRows:
-    # Imported here: the retention package builds on this module.
-    from onboard_desk.retention.hooks import RetentionRows
-
-    return RetentionRows()
-
-
 @dataclass(frozen=True)
 class ProspectSnapshot:
     """Everything stored about one prospect, enough to put it back after a delete."""
@@ -443,15 +400,12 @@ class ProspectSnapshot:
     history: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     checklist_ticks: list[dict[str, Any]] = field(default_factory=list)
-    retention: RetentionRows = field(default_factory=_no_retention_rows)
 
 
 def delete_prospect(session: Session, *, prospect_id: int) -> ProspectSnapshot:
-    """Delete a prospect with its history, activities, checklist ticks and retention rows
-    (purchases, survey answers, its referral code, referrals it made or came through);
-    returns what restores it."""
-    from onboard_desk.retention import hooks
-
+    """Delete a prospect with its history, activities and checklist ticks; returns what
+    restores them. Rows of features (purchases, referrals, ...) go by the database's
+    cascade: a caller that must be able to restore them takes them first (the services do)."""
     prospect = get_prospect(session, prospect_id)
     snapshot = ProspectSnapshot(
         prospect=prospect.model_dump(),
@@ -471,7 +425,6 @@ def delete_prospect(session: Session, *, prospect_id: int) -> ProspectSnapshot:
                 select(ChecklistTick).where(ChecklistTick.prospect_id == prospect_id)
             )
         ],
-        retention=hooks.take_rows(session, prospect_id=prospect_id),
     )
     session.exec(delete(ChecklistTick).where(col(ChecklistTick.prospect_id) == prospect_id))
     session.exec(delete(Activity).where(col(Activity.prospect_id) == prospect_id))
@@ -490,9 +443,6 @@ def restore_prospect(session: Session, *, snapshot: ProspectSnapshot) -> Prospec
     session.add_all(Activity(**row) for row in snapshot.activities)
     session.add_all(ChecklistTick(**row) for row in snapshot.checklist_ticks)
     session.flush()
-    from onboard_desk.retention import hooks
-
-    hooks.put_back(session, rows=snapshot.retention)
     return prospect
 
 

@@ -22,6 +22,7 @@ from onboard_desk.storage.locations import resolve_db_path
 from onboard_desk.ui.common import ui_state
 from onboard_desk.ui.common.icons import app_icon
 from onboard_desk.ui.window.main_window import MainWindow
+from onboard_desk.ui.window.screens import SCREENS
 from onboard_desk.ui.window.single_instance import InstanceServer, forward_to_running
 
 #: Start opening the database even if no paint event came (a hidden or odd platform).
@@ -31,7 +32,7 @@ FIRST_PAINT_FALLBACK_MS = 400
 class DatabaseOpener(QObject):
     """Opens the database on a plain thread and reports back on the GUI thread."""
 
-    #: The engine is ready (argument: sqlalchemy Engine).
+    #: The database is open (argument: its services, a :class:`~onboard_desk.services.desk.Desk`).
     sig_opened = Signal(object)
     #: The database cannot be used (argument: a message for the user).
     sig_failed = Signal(str)
@@ -57,23 +58,21 @@ class DatabaseOpener(QObject):
     def _run(self) -> None:
         try:
             from onboard_desk.errors import UserError
-            from onboard_desk.storage.db import open_database
+            from onboard_desk.services.desk import Desk
 
             try:
-                engine = open_database(self.path)
+                desk = Desk.open(self.path)
             except UserError as exc:
                 self.sig_failed.emit(str(exc))
                 return
             # Warm what the first screens need, here rather than on the GUI thread.
-            from onboard_desk.storage import settings_store  # noqa: F401
             from onboard_desk.ui.today import view as today  # noqa: F401
 
-            with engine.connect() as connection:
-                connection.exec_driver_sql("SELECT 1 FROM prospect LIMIT 1").fetchall()
+            desk.lists.has_prospects()
         except Exception as exc:
             self.sig_failed.emit(f"Could not open {self.path}: {exc}")
             return
-        self.sig_opened.emit(engine)
+        self.sig_opened.emit(desk)
 
 
 class Launch:
@@ -125,21 +124,17 @@ def launch(
         print(f"Onboard Desk is already open on {path}; brought it forward.", file=sys.stderr)
         return Launch(app, None, 0)
     window = MainWindow(path)
-    from onboard_desk.ui.window.wiring import register_screens
-
-    register_screens(window)
+    window.register_screens(SCREENS)
     window.show()
     opener = DatabaseOpener(path, window)
     result = Launch(app, window, 0, opener)
 
     @Slot(object)
-    def opened(engine: Any) -> None:
+    def opened(desk: Any) -> None:
         from onboard_desk.ui.common.context import AppContext
-        from onboard_desk.ui.window.wiring import connect_context
 
-        context = AppContext(engine, path, window)
+        context = AppContext(desk, window)
         app.aboutToQuit.connect(lambda: _shut_down(context))
-        connect_context(window, context)
         window.set_context(context)
 
     @Slot(str)
@@ -170,7 +165,7 @@ def launch(
 
 def _shut_down(context: Any) -> None:
     context.thread_pool.waitForDone(3000)
-    context.engine.dispose()
+    context.desk.close()
 
 
 def run_gui(db: str | os.PathLike[str] | None = None, argv: list[str] | None = None) -> int:

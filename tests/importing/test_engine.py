@@ -21,6 +21,7 @@ from onboard_desk.importing import (
 )
 from onboard_desk.importing.emails import _plain
 from onboard_desk.pipeline import Channel, Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import queries, store
 from onboard_desk.storage.queries import ProspectFilter
 from tests.importing.conftest import count, prospect_rows
@@ -100,15 +101,15 @@ def test_duplicates_within_the_file(do_import) -> None:
 
 
 def test_duplicates_against_the_database(do_import, engine: Engine, session: Session) -> None:
-    existing = store.create_prospect(
+    existing = prospect_ops.create_prospect(
         session,
         fields={"name": "Emma Schmidt", "email": "emma.schmidt@nordwind.example"},
         by="me",
     )
-    by_phone = store.create_prospect(
+    by_phone = prospect_ops.create_prospect(
         session, fields={"name": "Someone Else", "phone": "(415) 555-0132"}, by="me", region="US"
     )
-    by_name = store.create_prospect(
+    by_name = prospect_ops.create_prospect(
         session, fields={"name": "Farrah Haddad", "company": "Cedar & Co."}, by="me"
     )
     session.commit()
@@ -128,7 +129,7 @@ def test_duplicates_against_the_database(do_import, engine: Engine, session: Ses
 def test_update_create_and_per_row_choices_then_undo(
     do_import, engine: Engine, session: Session
 ) -> None:
-    emma = store.create_prospect(
+    emma = prospect_ops.create_prospect(
         session,
         fields={"name": "Emma S.", "email": "emma.schmidt@nordwind.example", "tags": "old"},
         by="me",
@@ -251,7 +252,7 @@ def test_cancel_leaves_nothing(engine: Engine, tmp_path: Path) -> None:
     assert count(engine, "importbatch") == 0
     # The search index trigger is back: a prospect added by hand is searchable.
     with Session(engine) as session:
-        store.create_prospect(session, fields={"name": "Searchable Person"}, by="me")
+        prospect_ops.create_prospect(session, fields={"name": "Searchable Person"}, by="me")
         session.commit()
         assert queries.list_prospects(session, flt=ProspectFilter(search="searchable"))
 
@@ -317,7 +318,7 @@ def test_killed_import_leaves_the_database_as_it_was(
     import time
 
     with Session(engine) as session:
-        store.create_prospect(session, fields={"name": "Already Here"}, by="me")
+        prospect_ops.create_prospect(session, fields={"name": "Already Here"}, by="me")
         session.commit()
     engine.dispose()
     path = tmp_path / "big.csv"

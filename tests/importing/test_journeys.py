@@ -20,7 +20,8 @@ from onboard_desk.importing import (
     undo_batch,
 )
 from onboard_desk.pipeline import Stage
-from onboard_desk.storage import journey, store
+from onboard_desk.services import prospects as prospect_ops
+from onboard_desk.storage import journey
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 START_STAGES = [stage for stage in Stage if stage is not Stage.LOST]
@@ -58,7 +59,7 @@ def assert_journeys_match_history(engine: Engine) -> None:
 def test_created_values_equal_the_computed_journey(engine: Engine, stage: Stage) -> None:
     """The row written for a new prospect equals select_sql's for a one-row history."""
     with Session(engine, expire_on_commit=False) as session:
-        store.create_prospect(session, fields={"name": "A"}, by="Ann", stage=stage)
+        prospect_ops.create_prospect(session, fields={"name": "A"}, by="Ann", stage=stage)
         session.commit()
     with engine.connect() as connection:
         computed = connection.exec_driver_sql(journey.select_sql()).one()

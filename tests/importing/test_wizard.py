@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from onboard_desk.importing import DuplicateAction, Field, mapping_names
 from onboard_desk.pipeline import Stage
-from onboard_desk.storage import store
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.importing.wizard import ImportWizard
 from tests.importing.conftest import count, prospect_rows
 
 TIMEOUT = 10_000
-
-
-@pytest.fixture
-def context(qtbot, engine: Engine, db_path: Path) -> AppContext:
-    return AppContext(engine, db_path)
 
 
 def open_wizard(qtbot, context: AppContext, path: Path) -> ImportWizard:
@@ -43,12 +37,12 @@ def to_duplicates(qtbot, wizard: ImportWizard) -> None:
 def test_full_import_with_per_row_choice(
     qtbot, context: AppContext, engine: Engine, session: Session, data_dir: Path
 ) -> None:
-    emma = store.create_prospect(
+    emma = prospect_ops.create_prospect(
         session,
         fields={"name": "Emma S.", "email": "emma.schmidt@nordwind.example"},
         by="me",
     )
-    store.create_prospect(
+    prospect_ops.create_prospect(
         session, fields={"name": "Farrah Haddad", "company": "Cedar & Co"}, by="me"
     )
     session.commit()
@@ -105,7 +99,10 @@ def test_undo_from_the_summary(qtbot, context: AppContext, engine: Engine, data_
     assert "was undone: 3 prospects removed" in wizard.result_page.summary.text()
 
 
-def test_cancel_leaves_nothing(qtbot, context: AppContext, engine: Engine, tmp_path: Path) -> None:
+def test_cancel_leaves_nothing(
+    qtbot, threaded_context: AppContext, engine: Engine, tmp_path: Path
+) -> None:
+    context = threaded_context  # cancelling needs the import to run beside the window
     path = tmp_path / "big.csv"
     path.write_text("Name,Email\n" + "".join(f"P {i},p{i}@x.example\n" for i in range(60_000)))
     wizard = open_wizard(qtbot, context, path)

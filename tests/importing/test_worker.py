@@ -16,7 +16,7 @@ from onboard_desk.importing import (
     MatchKind,
     run_import,
 )
-from onboard_desk.storage import store
+from onboard_desk.services import prospects as prospect_ops
 from tests.importing.conftest import count, prospect_rows
 
 
@@ -43,7 +43,7 @@ def test_formats_in_the_worker(
 
 
 def test_duplicates_and_updates_in_the_worker(do_import, engine: Engine, session: Session) -> None:
-    emma = store.create_prospect(
+    emma = prospect_ops.create_prospect(
         session, fields={"name": "Emma", "email": "emma.schmidt@nordwind.example"}, by="me"
     )
     session.commit()

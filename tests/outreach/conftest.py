@@ -223,16 +223,3 @@ def secret_keyring(tmp_path: Path) -> Iterator[KeyringHandle]:
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
             keyring.delete_password("onboard-desk-smtp", account)
     keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def app_context(engine: Any, db_path: Path, qtbot: Any) -> Iterator[Any]:
-    """An AppContext on the test database, with the real thread pool."""
-    from PySide6.QtCore import QThreadPool
-
-    from onboard_desk.ui.common.context import AppContext
-
-    pool = QThreadPool()
-    context = AppContext(engine, db_path, thread_pool=pool)
-    yield context
-    pool.waitForDone(10_000)

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.outreach import calls
 from onboard_desk.outreach.calendar_export import export_calendar, write_atomically
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.storage.models import Activity
@@ -20,7 +21,7 @@ from onboard_desk.storage.models import Activity
 
 def _prospect(engine: Engine, name: str = "Zoë Müller", **fields: object) -> int:
     with session_scope(engine) as session:
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={"name": name, "company": "Acme", "phone": "+49 30 1234567", **fields},
             by="Jamie",

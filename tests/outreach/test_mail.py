@@ -26,6 +26,7 @@ from onboard_desk.mail import (
     TlsError,
 )
 from onboard_desk.pipeline import PipelineConfig, Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.storage.models import Activity
@@ -60,7 +61,7 @@ def _settings(port: int, **changes: object) -> MailSettings:
 
 def _prospect(engine: Engine, name: str, email: str, **fields: object) -> int:
     with session_scope(engine) as session:
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={"name": name, "company": "Müller & Söhne", "email": email, **fields},
             by="Jamie Lée",
@@ -462,7 +463,7 @@ def test_stage_next_action_proposed_after_sending(
     prospect_id = _prospect(engine, "Ana", "ana@example.org")
     with session_scope(engine) as session:
         for stage in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL):
-            store.move_prospect(session, prospect_id=prospect_id, target=stage, by="me")
+            prospect_ops.move_prospect(session, prospect_id=prospect_id, target=stage, by="me")
         store.set_next_action(session, prospect_id=prospect_id, action=None, due=None)
     config = PipelineConfig(check_in_delay_days=5)
     record = mail.send_draft(

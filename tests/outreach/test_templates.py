@@ -10,6 +10,7 @@ from sqlmodel import Session
 from onboard_desk import templates
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import PipelineConfig, Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.models import EmailTemplate
 from onboard_desk.templates.fields import parse_referral_code, referral_code
@@ -17,14 +18,14 @@ from onboard_desk.templates.library import parse_template_file
 
 
 def _trial_prospect(session: Session, name: str = "Zoë Müller") -> int:
-    prospect = store.create_prospect(
+    prospect = prospect_ops.create_prospect(
         session,
         fields={"name": name, "company": "Acme Dental", "email": "zoe@acme.example"},
         by="Jamie Lee",
     )
     assert prospect.id is not None
     for stage in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL):
-        store.move_prospect(session, prospect_id=prospect.id, target=stage, by="Jamie Lee")
+        prospect_ops.move_prospect(session, prospect_id=prospect.id, target=stage, by="Jamie Lee")
     return prospect.id
 
 
@@ -97,7 +98,7 @@ def test_trial_end_is_trial_start_plus_configured_length(session: Session) -> No
 
 
 def test_empty_fields_are_reported(session: Session) -> None:
-    prospect = store.create_prospect(session, fields={"name": "Cher"}, by="me")
+    prospect = prospect_ops.create_prospect(session, fields={"name": "Cher"}, by="me")
     assert prospect.id is not None
     rendered = templates.render_for_prospect(
         session,
@@ -111,7 +112,7 @@ def test_empty_fields_are_reported(session: Session) -> None:
 
 
 def test_render_refuses_bad_template(session: Session) -> None:
-    prospect = store.create_prospect(session, fields={"name": "Ana"}, by="me")
+    prospect = prospect_ops.create_prospect(session, fields={"name": "Ana"}, by="me")
     assert prospect.id is not None
     with pytest.raises(templates.TemplateCheckError) as info:
         templates.render_for_prospect(

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from onboard_desk import mail
 from onboard_desk.mail import MailRoute, MailSettings, Security
 from onboard_desk.pipeline import Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.models import Activity
 from onboard_desk.ui.outreach.compose import ComposeDialog
@@ -19,14 +20,14 @@ from tests.outreach.conftest import SmtpServer, free_port
 
 def _trial_prospect(context: Any, email: str = "zoe@example.org", **fields: Any) -> int:
     with context.session() as session:
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={"name": "Zoë Müller", "company": "Acme", "email": email, **fields},
             by="Jamie",
         )
         assert prospect.id is not None
         for stage in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL):
-            store.move_prospect(session, prospect_id=prospect.id, target=stage, by="Jamie")
+            prospect_ops.move_prospect(session, prospect_id=prospect.id, target=stage, by="Jamie")
         return prospect.id
 
 
@@ -50,9 +51,9 @@ def _emails(context: Any) -> list[Activity]:
         return list(session.exec(select(Activity).where(Activity.kind == "email")))
 
 
-def test_stage_template_first_and_live_preview(qtbot: Any, app_context: Any) -> None:
-    prospect_id = _trial_prospect(app_context)
-    dialog = ComposeDialog(app_context, prospect_id)
+def test_stage_template_first_and_live_preview(qtbot: Any, context: Any) -> None:
+    prospect_id = _trial_prospect(context)
+    dialog = ComposeDialog(context, prospect_id)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.current_template_name == "Trial welcome and guide"
@@ -71,41 +72,41 @@ def test_stage_template_first_and_live_preview(qtbot: Any, app_context: Any) -> 
 
 
 def test_send_over_smtp_logs_and_sets_next_action(
-    qtbot: Any, app_context: Any, start_server: Callable[..., SmtpServer]
+    qtbot: Any, context: Any, start_server: Callable[..., SmtpServer]
 ) -> None:
     server = start_server()
-    _smtp(app_context, server.port)
-    prospect_id = _trial_prospect(app_context)
-    dialog = ComposeDialog(app_context, prospect_id)
+    _smtp(context, server.port)
+    prospect_id = _trial_prospect(context)
+    dialog = ComposeDialog(context, prospect_id)
     qtbot.addWidget(dialog)
     dialog.show()
     with qtbot.waitSignal(dialog.sig_sent, timeout=10_000):
         dialog.send_button.click()
     assert len(server.received) == 1
     assert server.received[0].message["Subject"].startswith("Welcome to your trial, Zoë")
-    [email] = _emails(app_context)
+    [email] = _emails(context)
     assert email.template == "Trial welcome and guide"
-    with app_context.session() as session:
+    with context.session() as session:
         next_action = store.get_prospect(session, prospect_id).next_action
     assert next_action is not None and next_action.startswith("Final check-in")
 
 
-def test_failure_is_shown_and_nothing_logged(qtbot: Any, app_context: Any) -> None:
-    _smtp(app_context, free_port())
-    prospect_id = _trial_prospect(app_context)
-    dialog = ComposeDialog(app_context, prospect_id)
+def test_failure_is_shown_and_nothing_logged(qtbot: Any, context: Any) -> None:
+    _smtp(context, free_port())
+    prospect_id = _trial_prospect(context)
+    dialog = ComposeDialog(context, prospect_id)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.send_button.click()
     qtbot.waitUntil(lambda: "Not sent" in dialog.status_label.text(), timeout=10_000)
     assert "Cannot reach the mail server" in dialog.status_label.text()
     assert dialog.isVisible() and dialog.send_button.isEnabled()
-    assert _emails(app_context) == []
+    assert _emails(context) == []
     assert dialog.program_button.isVisible()  # the mail program is offered instead
 
 
 def test_mail_program_route_logs_only_when_confirmed(
-    qtbot: Any, app_context: Any, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, context: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
 
@@ -114,8 +115,8 @@ def test_mail_program_route_logs_only_when_confirmed(
         return True
 
     monkeypatch.setattr("onboard_desk.ui.outreach.compose.open_url", open_url)
-    prospect_id = _trial_prospect(app_context)
-    dialog = ComposeDialog(app_context, prospect_id)
+    prospect_id = _trial_prospect(context)
+    dialog = ComposeDialog(context, prospect_id)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.send_button.text() == "Open in mail program"
@@ -123,16 +124,16 @@ def test_mail_program_route_logs_only_when_confirmed(
     assert opened and opened[0].startswith(
         "mailto:zoe@example.org?subject=Welcome%20to%20your%20trial"
     )
-    assert _emails(app_context) == []
+    assert _emails(context) == []
     assert dialog.logged_button.isVisible()
     with qtbot.waitSignal(dialog.sig_sent):
         dialog.logged_button.click()
-    assert len(_emails(app_context)) == 1
+    assert len(_emails(context)) == 1
 
 
-def test_do_not_contact_cannot_be_sent(qtbot: Any, app_context: Any) -> None:
-    prospect_id = _trial_prospect(app_context, do_not_contact=True)
-    dialog = ComposeDialog(app_context, prospect_id)
+def test_do_not_contact_cannot_be_sent(qtbot: Any, context: Any) -> None:
+    prospect_id = _trial_prospect(context, do_not_contact=True)
+    dialog = ComposeDialog(context, prospect_id)
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.send_button.isEnabled()

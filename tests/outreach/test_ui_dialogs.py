@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from onboard_desk import mail, templates
 from onboard_desk.mail import MailRoute, MailSettings, Security
 from onboard_desk.outreach.calendar_feed import FeedOptions
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.models import Activity, EmailTemplate
 from onboard_desk.ui.outreach.bulk_send import BulkSendDialog
@@ -30,7 +31,7 @@ from tests.outreach.conftest import GOOD_PASSWORD, KeyringHandle, SmtpServer
 
 def _prospect(context: Any, name: str = "Zoë Müller", **fields: Any) -> int:
     with context.session() as session:
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={"name": name, "company": "Acme", "phone": "+49 30 1234567", **fields},
             by="Jamie",
@@ -44,9 +45,9 @@ def _activities(context: Any, kind: str) -> list[Activity]:
         return list(session.exec(select(Activity).where(Activity.kind == kind)))
 
 
-def test_log_call_dialog_logs_and_schedules_and_undoes(qtbot: Any, app_context: Any) -> None:
-    prospect_id = _prospect(app_context)
-    dialog = LogCallDialog(app_context, prospect_id)
+def test_log_call_dialog_logs_and_schedules_and_undoes(qtbot: Any, context: Any) -> None:
+    prospect_id = _prospect(context)
+    dialog = LogCallDialog(context, prospect_id)
     qtbot.addWidget(dialog)
     dialog.show()
     assert 'href="tel:+49301234567"' in dialog.phone_label.text()
@@ -60,21 +61,21 @@ def test_log_call_dialog_logs_and_schedules_and_undoes(qtbot: Any, app_context: 
     dialog.next_note.setText("Second try")
     with qtbot.waitSignal(dialog.sig_logged):
         dialog.save_button.click()
-    calls_logged = _activities(app_context, "call")
+    calls_logged = _activities(context, "call")
     done = [a for a in calls_logged if a.status == "done"]
     assert [(a.outcome, a.duration_seconds, a.text) for a in done] == [
         ("voicemail", 90, "Left a message")
     ]
     assert [a.status for a in calls_logged].count("planned") == 1
-    with app_context.session() as session:
+    with context.session() as session:
         prospect = store.get_prospect(session, prospect_id)
         assert prospect.next_action == "Call Zoë Müller: Second try"
-    app_context.undo_stack.undo()
-    assert _activities(app_context, "call") == []
+    context.undo_stack.undo()
+    assert _activities(context, "call") == []
 
 
-def test_log_call_dialog_refuses_past_next_call(qtbot: Any, app_context: Any) -> None:
-    dialog = LogCallDialog(app_context, _prospect(app_context))
+def test_log_call_dialog_refuses_past_next_call(qtbot: Any, context: Any) -> None:
+    dialog = LogCallDialog(context, _prospect(context))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.next_group.setChecked(True)
@@ -82,12 +83,12 @@ def test_log_call_dialog_refuses_past_next_call(qtbot: Any, app_context: Any) ->
     dialog.next_when.setDateTime(QDateTime.fromSecsSinceEpoch(int(past.timestamp())))
     dialog.save_button.click()
     assert "future" in dialog.problems.text()
-    assert _activities(app_context, "call") == []
+    assert _activities(context, "call") == []
 
 
-def test_template_editor_validates_live_and_saves(qtbot: Any, app_context: Any) -> None:
-    prospect_id = _prospect(app_context, email="zoe@example.org")
-    editor = TemplateEditor(app_context)
+def test_template_editor_validates_live_and_saves(qtbot: Any, context: Any) -> None:
+    prospect_id = _prospect(context, email="zoe@example.org")
+    editor = TemplateEditor(context)
     qtbot.addWidget(editor)
     editor.show()
     qtbot.waitUntil(lambda: editor.prospect_combo.count() == 1)
@@ -105,15 +106,15 @@ def test_template_editor_validates_live_and_saves(qtbot: Any, app_context: Any) 
     assert editor.preview_body.toPlainText() == f"Hello Zoë, {templates.referral_code(prospect_id)}"
     assert editor.save_button.isEnabled()
     editor.save_button.click()
-    with Session(app_context.engine) as session:
+    with Session(context.engine) as session:
         row = session.exec(select(EmailTemplate).where(EmailTemplate.name == "Cold outreach")).one()
         assert row.body == "Hello {{ first_name }}, {{ referral_code }}"
 
 
 def test_template_editor_copy_add_tie_to_stage_delete(
-    qtbot: Any, app_context: Any, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, context: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    editor = TemplateEditor(app_context)
+    editor = TemplateEditor(context)
     qtbot.addWidget(editor)
     editor.show()
     editor.select_template("Payment guide")
@@ -126,7 +127,7 @@ def test_template_editor_copy_add_tie_to_stage_delete(
     editor.stage_combo.setCurrentIndex(editor.stage_combo.findData("first_call"))
     qtbot.waitUntil(editor.save_button.isEnabled)
     editor.save_button.click()
-    with Session(app_context.engine) as session:
+    with Session(context.engine) as session:
         row = session.exec(
             select(EmailTemplate).where(EmailTemplate.name == "Webinar invite")
         ).one()
@@ -138,13 +139,13 @@ def test_template_editor_copy_add_tie_to_stage_delete(
 
 def test_mail_settings_page_keeps_password_in_keyring_only(
     qtbot: Any,
-    app_context: Any,
+    context: Any,
     db_path: Path,
     secret_keyring: KeyringHandle,
     start_server: Callable[..., SmtpServer],
 ) -> None:
     server = start_server()
-    page = MailSettingsPage(app_context)
+    page = MailSettingsPage(context)
     qtbot.addWidget(page)
     page.show()
     page.smtp_radio.setChecked(True)
@@ -162,9 +163,9 @@ def test_mail_settings_page_keeps_password_in_keyring_only(
     assert mail.read_password(settings.keyring_user) == GOOD_PASSWORD
     assert page.password_edit.text() == ""
     assert page.password_edit.placeholderText() == "stored in the keyring"
-    with app_context.session() as session:
+    with context.session() as session:
         assert mail.load_mail_settings(session).route is MailRoute.SMTP
-    app_context.engine.dispose()
+    context.engine.dispose()
     for path in db_path.parent.glob(db_path.name + "*"):
         assert GOOD_PASSWORD.encode() not in path.read_bytes()
     # The test message: this server offers no login, so use a user-less setting.
@@ -175,16 +176,14 @@ def test_mail_settings_page_keeps_password_in_keyring_only(
     assert server.received[0].recipients == ["jamie@seller.example"]
 
 
-def test_mail_settings_page_without_keyring_offers_mail_program(
-    qtbot: Any, app_context: Any
-) -> None:
+def test_mail_settings_page_without_keyring_offers_mail_program(qtbot: Any, context: Any) -> None:
     import keyring
     from keyring.backends import fail
 
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        page = MailSettingsPage(app_context)
+        page = MailSettingsPage(context)
         qtbot.addWidget(page)
         assert not page.password_edit.isEnabled()
         assert "My mail program" in page.keyring_label.text()
@@ -194,10 +193,10 @@ def test_mail_settings_page_without_keyring_offers_mail_program(
 
 
 def test_bulk_send_dialog_reviews_then_sends(
-    qtbot: Any, app_context: Any, start_server: Callable[..., SmtpServer]
+    qtbot: Any, context: Any, start_server: Callable[..., SmtpServer]
 ) -> None:
     server = start_server()
-    with app_context.session() as session:
+    with context.session() as session:
         mail.save_mail_settings(
             session,
             MailSettings(
@@ -210,11 +209,11 @@ def test_bulk_send_dialog_reviews_then_sends(
             ),
         )
     ids = [
-        _prospect(app_context, "Ana", email="ana@example.org"),
-        _prospect(app_context, "Ben", email="ben@example.org", do_not_contact=True),
-        _prospect(app_context, "Cem", email="reject-cem@example.org"),
+        _prospect(context, "Ana", email="ana@example.org"),
+        _prospect(context, "Ben", email="ben@example.org", do_not_contact=True),
+        _prospect(context, "Cem", email="reject-cem@example.org"),
     ]
-    dialog = BulkSendDialog(app_context, ids)
+    dialog = BulkSendDialog(context, ids)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 3 and dialog.send_button.isEnabled())
@@ -226,11 +225,11 @@ def test_bulk_send_dialog_reviews_then_sends(
     assert statuses == ["sent", "skipped", "failed"]
     assert [dialog.model.status(row)[0] for row in range(3)] == statuses
     assert [r.recipients for r in server.received] == [["ana@example.org"]]
-    assert len(_activities(app_context, "email")) == 1
+    assert len(_activities(context, "email")) == 1
 
 
-def test_bulk_send_needs_smtp_route(qtbot: Any, app_context: Any) -> None:
-    dialog = BulkSendDialog(app_context, [_prospect(app_context, email="a@example.org")])
+def test_bulk_send_needs_smtp_route(qtbot: Any, context: Any) -> None:
+    dialog = BulkSendDialog(context, [_prospect(context, email="a@example.org")])
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
@@ -239,18 +238,18 @@ def test_bulk_send_needs_smtp_route(qtbot: Any, app_context: Any) -> None:
 
 
 def test_calendar_feed_rewrites_file_after_changes(
-    qtbot: Any, app_context: Any, tmp_path: Path
+    qtbot: Any, context: Any, tmp_path: Path
 ) -> None:
     path = tmp_path / "feed" / "actions.ics"
-    prospect_id = _prospect(app_context)
-    updater = CalendarFeedUpdater(app_context)
+    prospect_id = _prospect(context)
+    updater = CalendarFeedUpdater(context)
     updater.timer.setInterval(50)
     with qtbot.waitSignal(updater.sig_written, timeout=10_000):
         updater.set_options(FeedOptions(enabled=True, path=str(path)))
     first = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
     assert len(first) == 1
     uid = str(first[0]["UID"])
-    with app_context.session() as session:
+    with context.session() as session:
         store.set_next_action(
             session,
             prospect_id=prospect_id,
@@ -258,8 +257,8 @@ def test_calendar_feed_rewrites_file_after_changes(
             due=datetime.now().astimezone() + timedelta(days=4),
         )
     with qtbot.waitSignal(updater.sig_written, timeout=10_000):
-        app_context.prospects_changed([prospect_id])
-        app_context.prospects_changed([prospect_id])  # a burst: one write
+        context.prospects_changed([prospect_id])
+        context.prospects_changed([prospect_id])  # a burst: one write
     events = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
     assert [str(e["UID"]) for e in events] == [uid]
     assert str(events[0]["SUMMARY"]).startswith("Send the contract")
@@ -267,20 +266,20 @@ def test_calendar_feed_rewrites_file_after_changes(
     # Off: changes no longer touch the file.
     updater.set_options(FeedOptions(enabled=False, path=str(path)))
     before = os.stat(path).st_mtime_ns
-    app_context.prospects_changed([prospect_id])
+    context.prospects_changed([prospect_id])
     qtbot.wait(200)
     assert not updater.busy and os.stat(path).st_mtime_ns == before
 
 
 def test_calendar_export_dialog_exports_and_remembers(
-    qtbot: Any, app_context: Any, tmp_path: Path
+    qtbot: Any, context: Any, tmp_path: Path
 ) -> None:
     from onboard_desk.ui.outreach.calendar_feed import CalendarExportDialog
 
-    _prospect(app_context, owner="Kim")
-    _prospect(app_context, "Ben", owner="Lee")
-    updater = CalendarFeedUpdater(app_context)
-    dialog = CalendarExportDialog(app_context, updater)
+    _prospect(context, owner="Kim")
+    _prospect(context, "Ben", owner="Lee")
+    updater = CalendarFeedUpdater(context)
+    dialog = CalendarExportDialog(context, updater)
     qtbot.addWidget(dialog)
     dialog.show()
     path = tmp_path / "kim.ics"
@@ -295,5 +294,5 @@ def test_calendar_export_dialog_exports_and_remembers(
     assert len(icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")) == 1
     dialog.keep_check.setChecked(True)
     dialog.close()
-    with app_context.session() as session:
+    with context.session() as session:
         assert FeedOptions.load(session) == FeedOptions(enabled=True, path=str(path), owner="Kim")

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from onboard_desk.pipeline import Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)
@@ -62,7 +63,7 @@ def build(session_for: Callable[[str], Session]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for name, owner, channel, value, created, moves in PROSPECTS:
         session = session_for(owner)
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={"name": name, "channel": channel, "owner": owner, "value_cents": value},
             by=owner,
@@ -71,7 +72,7 @@ def build(session_for: Callable[[str], Session]) -> dict[str, int]:
         assert prospect.id is not None
         ids[name] = prospect.id
         for when, target, reason in moves:
-            store.move_prospect(
+            prospect_ops.move_prospect(
                 session,
                 prospect_id=prospect.id,
                 target=target,

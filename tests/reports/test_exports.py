@@ -18,6 +18,7 @@ from onboard_desk.reports.model import Report
 from onboard_desk.reports.prospect_rows import report_prospects
 from onboard_desk.reports.safety import neutralise
 from onboard_desk.reports.tables import format_value, report_tables
+from onboard_desk.services import prospects as prospect_ops
 from tests.reports.fixture import NOW
 
 
@@ -171,13 +172,12 @@ def test_neutralise() -> None:
 
 @pytest.fixture
 def hostile_db(tmp_path: Path) -> Path:
-    from onboard_desk.storage import store
     from onboard_desk.storage.db import open_database, session_scope
 
     path = tmp_path / "hostile.sqlite3"
     engine = open_database(path)
     with session_scope(engine) as session:
-        store.create_prospect(
+        prospect_ops.create_prospect(
             session,
             fields={
                 "name": '=HYPERLINK("http://evil.example","click")',

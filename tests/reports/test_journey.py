@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from onboard_desk.demo.fill import fill_demo
 from onboard_desk.pipeline import WORKING_STAGES, PipelineError, Stage
 from onboard_desk.reports.definitions import FUNNEL_STAGES
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import journey, store
 from onboard_desk.storage.db import open_database, upgrade
 from onboard_desk.storage.models import ProspectJourney, StageChange
@@ -118,7 +119,7 @@ def test_journey_follows_random_moves_and_their_undo(
     shared_engine: Engine, start: Stage, steps: list[tuple[Stage, float]], undo: int
 ) -> None:
     with Session(shared_engine, expire_on_commit=False) as session:
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session, fields={"name": "Random"}, by="Ann", stage=start, now=T0
         )
         assert prospect.id is not None
@@ -131,7 +132,7 @@ def test_journey_follows_random_moves_and_their_undo(
             when += timedelta(days=gap_days)
             try:
                 results.append(
-                    store.move_prospect(
+                    prospect_ops.move_prospect(
                         session, prospect_id=pid, target=target, by="Ann", reason="r", now=when
                     )
                 )
@@ -140,19 +141,19 @@ def test_journey_follows_random_moves_and_their_undo(
             session.commit()
             assert_matches_history(session, pid)
         for result in reversed(results[len(results) - min(undo, len(results)) :]):
-            store.revert_move(session, result=result)
+            prospect_ops.revert_move(session, result=result)
             session.commit()
             assert_matches_history(session, pid)
-        snapshot = store.delete_prospect(session, prospect_id=pid)
+        snapshot = prospect_ops.delete_prospect(session, prospect_id=pid)
         session.commit()
         assert stored_journey(session, pid) is None
-        store.restore_prospect(session, snapshot=snapshot)
+        prospect_ops.restore_prospect(session, deleted=snapshot)
         session.commit()
         assert_matches_history(session, pid)
 
 
 def test_the_journey_follows_the_prospects_owner(session: Session) -> None:
-    prospect = store.create_prospect(session, fields={"name": "Ann"}, by="Ann", now=T0)
+    prospect = prospect_ops.create_prospect(session, fields={"name": "Ann"}, by="Ann", now=T0)
     assert prospect.id is not None
     session.commit()
     previous = store.update_prospect(session, prospect_id=prospect.id, changes={"owner": "Bob"})
@@ -165,12 +166,12 @@ def test_the_journey_follows_the_prospects_owner(session: Session) -> None:
 
 
 def test_a_failed_move_leaves_the_journey_as_it_was(session: Session) -> None:
-    prospect = store.create_prospect(session, fields={"name": "Ann"}, by="Ann", now=T0)
+    prospect = prospect_ops.create_prospect(session, fields={"name": "Ann"}, by="Ann", now=T0)
     assert prospect.id is not None
     session.commit()
     before = stored_journey(session, prospect.id)
     with pytest.raises(PipelineError):
-        store.move_prospect(session, prospect_id=prospect.id, target=Stage.WON, by="Ann")
+        prospect_ops.move_prospect(session, prospect_id=prospect.id, target=Stage.WON, by="Ann")
     session.rollback()
     assert stored_journey(session, prospect.id) == before
     assert before is not None and before["furthest"] == 0

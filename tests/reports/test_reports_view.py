@@ -11,8 +11,9 @@ import pytest
 from PySide6.QtCharts import QAbstractSeries, QHorizontalBarSeries, QLineSeries
 
 from onboard_desk.reports import Report, ReportSources, build_report
+from onboard_desk.services.desk import Desk
 from onboard_desk.storage.db import open_database
-from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.common.context import AppContext, InlinePool
 from onboard_desk.ui.reports.model import RAW_ROLE
 from onboard_desk.ui.reports.view import PERIODS, ReportsView
 
@@ -20,7 +21,7 @@ from onboard_desk.ui.reports.view import PERIODS, ReportsView
 @pytest.fixture
 def view(qtbot, fixture_db: Path) -> Iterator[ReportsView]:
     engine = open_database(fixture_db)
-    context = AppContext(engine, fixture_db)
+    context = AppContext(Desk(engine, fixture_db), thread_pool=InlinePool())
     widget = ReportsView(context)
     qtbot.addWidget(widget)
     yield widget

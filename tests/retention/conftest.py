@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session
 
 from onboard_desk.pipeline import Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 
 #: A Monday, 09:00 UTC; day ``d`` is ``T0 + d days``.
@@ -28,7 +29,7 @@ def prospect(
     **fields: object,
 ) -> int:
     """A prospect created at day ``at`` in ``stage`` (Payment: one move from a win)."""
-    created = store.create_prospect(
+    created = prospect_ops.create_prospect(
         session,
         fields={"name": name, "value_cents": value, "owner": owner, **fields},
         by=owner,
@@ -40,7 +41,7 @@ def prospect(
 
 
 def win(session: Session, prospect_id: int, *, at: float) -> store.MoveResult:
-    return store.move_prospect(
+    return prospect_ops.move_prospect(
         session, prospect_id=prospect_id, target=Stage.WON, by="Ann", now=day(at)
     )
 

@@ -20,7 +20,8 @@ def test_the_services_and_the_command_import_no_qt() -> None:
             "engagement",
             "referrals",
             "customers",
-            "hooks",
+            "lifecycle",
+            "terms",
         )
     )
     code = (
@@ -33,7 +34,7 @@ def test_the_services_and_the_command_import_no_qt() -> None:
 def test_the_rules_load_no_database_code() -> None:
     code = (
         "import sys, onboard_desk.retention.cadence, onboard_desk.retention.nps, "
-        "onboard_desk.retention.codes, onboard_desk.retention.config; "
+        "onboard_desk.domain.referral_codes, onboard_desk.retention.config; "
         "print(sorted({'sqlalchemy', 'sqlmodel', 'PySide6'} & set(sys.modules)))"
     )
     assert _loaded(code) == "[]"

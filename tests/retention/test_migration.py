@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from alembic.config import Config
 
+from onboard_desk.domain.referral_codes import ALPHABET, CODE_LENGTH
 from onboard_desk.pipeline import WORKING_STAGES, Stage
-from onboard_desk.retention.codes import ALPHABET, CODE_LENGTH
-from onboard_desk.storage import db, store
+from onboard_desk.services import prospects as prospect_ops
+from onboard_desk.storage import db
 
 TABLES = {"purchase", "surveyanswer", "referralcode", "referral"}
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -37,7 +38,7 @@ def _tables(path: Path) -> set[str]:
 
 def _win(session, prospect_id: int, at: datetime) -> None:
     for offset, stage in enumerate((*WORKING_STAGES[1:], Stage.WON)):
-        store.move_prospect(
+        prospect_ops.move_prospect(
             session,
             prospect_id=prospect_id,
             target=stage,
@@ -54,7 +55,7 @@ def test_upgrade_backfills_customers_and_downgrade_removes_the_tables(tmp_path: 
     with db.session_scope(engine) as session:
         ids = []
         for number, value in enumerate((120_000, None, 50_000)):
-            prospect = store.create_prospect(
+            prospect = prospect_ops.create_prospect(
                 session, fields={"name": f"C{number}", "value_cents": value}, by="Ann", now=T0
             )
             assert prospect.id is not None
@@ -63,13 +64,13 @@ def test_upgrade_backfills_customers_and_downgrade_removes_the_tables(tmp_path: 
         _win(session, ids[1], T0 + timedelta(days=4))
         # Won, moved back to Payment and won again: two wins, two purchases.
         _win(session, ids[2], T0 + timedelta(days=5))
-        store.move_prospect(
+        prospect_ops.move_prospect(
             session, prospect_id=ids[2], target=Stage.PAYMENT, by="Ann", now=T0 + timedelta(days=6)
         )
-        store.move_prospect(
+        prospect_ops.move_prospect(
             session, prospect_id=ids[2], target=Stage.WON, by="Ann", now=T0 + timedelta(days=7)
         )
-        store.create_prospect(session, fields={"name": "Open"}, by="Ann", now=T0)
+        prospect_ops.create_prospect(session, fields={"name": "Open"}, by="Ann", now=T0)
     engine.dispose()
 
     _migrate(path, "downgrade", "0007")

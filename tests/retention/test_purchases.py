@@ -18,6 +18,7 @@ from onboard_desk.retention.config import (
     load_retention_config,
     save_retention_config,
 )
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import settings_store, store
 from onboard_desk.storage.store import NotFoundError, ValidationError
 from tests.retention.conftest import customer, day, prospect, win
@@ -229,7 +230,7 @@ def test_retention_settings_are_stored_with_the_data(session: Session) -> None:
 
 def test_a_customer_moved_back_keeps_their_purchases(session: Session) -> None:
     pid = customer(session, "Ann", won=0)
-    store.move_prospect(session, prospect_id=pid, target=Stage.PAYMENT, by="Ann", now=day(5))
+    prospect_ops.move_prospect(session, prospect_id=pid, target=Stage.PAYMENT, by="Ann", now=day(5))
     assert len(purchases.purchases_of(session, pid)) == 1
     with pytest.raises(NotACustomerError):
         _buy(session, pid, 6)

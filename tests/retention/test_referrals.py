@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from onboard_desk.domain.referral_codes import ReferralCodeError
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention import referrals
-from onboard_desk.retention.codes import ReferralCodeError
 from onboard_desk.retention.config import RetentionConfig
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import settings_store, store
 from onboard_desk.storage.models import Prospect, ReferralCode
 from onboard_desk.storage.store import NotFoundError
@@ -18,7 +19,7 @@ CONFIG = RetentionConfig(referral_credit_cents=2_500, friend_discount_percent=15
 
 
 def _referred(session: Session, name: str, code: str, at: float = 1, **kw: object) -> int:
-    created = store.create_prospect(
+    created = prospect_ops.create_prospect(
         session,
         fields={"name": name, "value_cents": 50_000, "owner": "Ann", **kw},
         by="Ann",
@@ -42,14 +43,16 @@ def test_every_customer_gets_one_stable_unique_code(session: Session) -> None:
     codes = [_code(session, pid) for pid in ids]
     assert len(set(codes)) == 30
     # Moved back and won again: the same code.
-    store.move_prospect(session, prospect_id=ids[0], target=Stage.PAYMENT, by="Ann", now=day(40))
+    prospect_ops.move_prospect(
+        session, prospect_id=ids[0], target=Stage.PAYMENT, by="Ann", now=day(40)
+    )
     win(session, ids[0], at=41)
     assert _code(session, ids[0]) == codes[0]
     # Undoing the first win of a new customer keeps the code too (it may be handed out).
     pid = prospect(session, "Late", at=50)
     result = win(session, pid, at=51)
     code = _code(session, pid)
-    store.revert_move(session, result=result)
+    prospect_ops.revert_move(session, result=result)
     assert referrals.code_of(session, pid) == code
     assert referrals.find_code(session, code.lower()).prospect_id == pid
 
@@ -113,7 +116,7 @@ def test_link_rules(session: Session) -> None:
         other = customer(session, "Dan", won=4)
         referrals.link_referral(session, referred_id=other, code=_code(session, ann), config=CONFIG)
     # Ann was referred by nobody yet; Ben's code would make a circle (Ben came through Ann).
-    store.move_prospect(session, prospect_id=ann, target=Stage.PAYMENT, by="Ann", now=day(5))
+    prospect_ops.move_prospect(session, prospect_id=ann, target=Stage.PAYMENT, by="Ann", now=day(5))
     with pytest.raises(referrals.ReferralError, match="circle"):
         referrals.link_referral(session, referred_id=ann, code=_code(session, ben), config=CONFIG)
 
@@ -144,7 +147,7 @@ def test_a_win_earns_the_credit_and_grants_the_discount_and_undo_takes_them_back
             session, link=referrals.ReferralLink(referral, previous_channel="other")
         )
 
-    store.revert_move(session, result=result)
+    prospect_ops.revert_move(session, result=result)
     back = referrals.referral_of(session, ben)
     assert back is not None and not back.converted
     assert (back.credit_status, back.discount_status, back.win_change_id) == (
@@ -154,7 +157,9 @@ def test_a_win_earns_the_credit_and_grants_the_discount_and_undo_takes_them_back
     )
     # Won again later: converted by that win. Moving away and back does not convert twice.
     again = win(session, ben, at=12)
-    store.move_prospect(session, prospect_id=ben, target=Stage.PAYMENT, by="Ann", now=day(13))
+    prospect_ops.move_prospect(
+        session, prospect_id=ben, target=Stage.PAYMENT, by="Ann", now=day(13)
+    )
     win(session, ben, at=14)
     final = referrals.referral_of(session, ben)
     assert final is not None and final.win_change_id == again.change_id
@@ -248,7 +253,7 @@ def test_viral_coefficient(session: Session) -> None:
 
 def test_customers_at_the_start_follow_the_history(session: Session) -> None:
     ann = customer(session, "Ann", won=0)
-    store.move_prospect(
+    prospect_ops.move_prospect(
         session, prospect_id=ann, target=Stage.LOST, by="Ann", reason="Churned", now=day(2)
     )
     customer(session, "Ben", won=3)

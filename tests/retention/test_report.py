@@ -25,6 +25,7 @@ from onboard_desk.reports.model import Report
 from onboard_desk.reports.tables import report_tables
 from onboard_desk.retention import purchases, referrals, surveys
 from onboard_desk.retention.config import RetentionConfig
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.db import open_database
 from tests.retention.conftest import day, prospect, win
@@ -61,7 +62,7 @@ def build(engine: Engine) -> None:
             name: str, code_of: int, at: float, stage: Stage = Stage.PAYMENT, **kw: object
         ) -> int:
             code = referrals.code_of(session, code_of)
-            created = store.create_prospect(
+            created = prospect_ops.create_prospect(
                 session, fields={"name": name, **kw}, by="Ann", now=day(at), stage=stage,
                 referral_code=code,
             )  # fmt: skip
@@ -81,7 +82,7 @@ def build(engine: Engine) -> None:
         referred("D", a, 50, owner="Ann", stage=Stage.OUTREACH)
         e = prospect(session, "E", at=9, owner="Bob")
         win(session, e, at=10)
-        store.move_prospect(
+        prospect_ops.move_prospect(
             session, prospect_id=e, target=Stage.LOST, by="Bob", reason="Churned", now=day(20)
         )
         f = prospect(session, "F", at=29)

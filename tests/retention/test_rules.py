@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from onboard_desk.retention import cadence, codes, nps
+from onboard_desk.domain import referral_codes as codes
+from onboard_desk.retention import cadence, nps
 from onboard_desk.retention.config import RetentionConfig, RetentionConfigError, config_from_setting
 
 T = datetime(2026, 1, 1, 10, tzinfo=UTC)

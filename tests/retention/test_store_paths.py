@@ -8,8 +8,14 @@ from sqlmodel import Session, select
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention import purchases, referrals, surveys
 from onboard_desk.retention.config import RetentionConfig
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
-from onboard_desk.storage.models import Purchase, Referral, ReferralCode, SurveyAnswer
+from onboard_desk.storage.models import (
+    Purchase,
+    Referral,
+    ReferralCode,
+    SurveyAnswer,
+)
 from tests.retention.conftest import customer, day, prospect, win
 
 
@@ -23,18 +29,22 @@ def test_undoing_a_win_removes_its_purchase_only(session: Session) -> None:
         session, prospect_id=pid, amount_cents=5, by="Ann", config=RetentionConfig(),
         purchased_at=day(30), now=day(30),
     )  # fmt: skip
-    store.move_prospect(session, prospect_id=pid, target=Stage.PAYMENT, by="Ann", now=day(31))
+    prospect_ops.move_prospect(
+        session, prospect_id=pid, target=Stage.PAYMENT, by="Ann", now=day(31)
+    )
     second = win(session, pid, at=32)
     assert [p.source for p in purchases.purchases_of(session, pid)] == ["win", "manual", "win"]
-    store.revert_move(session, result=second)
+    prospect_ops.revert_move(session, result=second)
     assert [p.source for p in purchases.purchases_of(session, pid)] == ["manual", "win"]
     assert store.get_prospect(session, pid).stage == Stage.PAYMENT.value
 
 
 def test_a_move_that_is_not_a_win_writes_no_retention_rows(session: Session) -> None:
     pid = prospect(session, "Open", stage=Stage.OUTREACH)
-    store.move_prospect(session, prospect_id=pid, target=Stage.FIRST_CALL, by="Ann", now=day(1))
-    store.move_prospect(
+    prospect_ops.move_prospect(
+        session, prospect_id=pid, target=Stage.FIRST_CALL, by="Ann", now=day(1)
+    )
+    prospect_ops.move_prospect(
         session, prospect_id=pid, target=Stage.LOST, by="Ann", reason="No budget", now=day(2)
     )
     for model in (Purchase, ReferralCode, Referral, SurveyAnswer):
@@ -45,7 +55,7 @@ def test_delete_and_restore_bring_back_every_retention_row(session: Session) -> 
     ann = customer(session, "Ann", won=0)
     code = referrals.code_of(session, ann)
     assert code is not None
-    ben = store.create_prospect(
+    ben = prospect_ops.create_prospect(
         session, fields={"name": "Ben"}, by="Ann", stage=Stage.PAYMENT, now=day(1),
         referral_code=code,
     ).id  # fmt: skip
@@ -61,10 +71,10 @@ def test_delete_and_restore_bring_back_every_retention_row(session: Session) -> 
         for model in (Purchase, ReferralCode, Referral, SurveyAnswer)
     }
 
-    snapshot = store.delete_prospect(session, prospect_id=ann)
+    snapshot = prospect_ops.delete_prospect(session, prospect_id=ann)
     assert _count(session, SurveyAnswer) == 0 and _count(session, Referral) == 0
     assert [r.prospect_id for r in session.exec(select(ReferralCode))] == [ben]
-    store.restore_prospect(session, snapshot=snapshot)
+    prospect_ops.restore_prospect(session, deleted=snapshot)
     session.expire_all()
     after = {
         model: sorted(map(repr, session.exec(select(model)).all()))
@@ -76,17 +86,17 @@ def test_delete_and_restore_bring_back_every_retention_row(session: Session) -> 
 
 def test_restoring_a_referrer_whose_friend_is_gone_leaves_the_link_out(session: Session) -> None:
     ann = customer(session, "Ann", won=0)
-    ben = store.create_prospect(
+    ben = prospect_ops.create_prospect(
         session, fields={"name": "Ben"}, by="Ann", now=day(1),
         referral_code=referrals.code_of(session, ann),
     ).id  # fmt: skip
     assert ben is not None
-    ann_snapshot = store.delete_prospect(session, prospect_id=ann)
-    ben_snapshot = store.delete_prospect(session, prospect_id=ben)
+    ann_snapshot = prospect_ops.delete_prospect(session, prospect_id=ann)
+    ben_snapshot = prospect_ops.delete_prospect(session, prospect_id=ben)
     assert ben_snapshot.retention.referrals == []  # went with Ann
-    store.restore_prospect(session, snapshot=ann_snapshot)
+    prospect_ops.restore_prospect(session, deleted=ann_snapshot)
     assert _count(session, Referral) == 0
-    store.restore_prospect(session, snapshot=ben_snapshot)
+    prospect_ops.restore_prospect(session, deleted=ben_snapshot)
     assert referrals.referral_of(session, ben) is None
 
 
@@ -96,7 +106,7 @@ def test_the_database_cascade_removes_retention_rows(session: Session) -> None:
 
     ann = customer(session, "Ann", won=0)
     surveys.record_survey(session, prospect_id=ann, score=7, by="Ann", answered_at=day(1))
-    store.create_prospect(
+    prospect_ops.create_prospect(
         session, fields={"name": "Ben"}, by="Ann", now=day(1),
         referral_code=referrals.code_of(session, ann),
     )  # fmt: skip

@@ -3,17 +3,17 @@ SQLite file, the main window with its screens, and helpers to add prospects."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QSettings
 from sqlalchemy.engine import Engine
 
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.db import session_scope
 
@@ -47,25 +47,13 @@ def shown_errors(_no_modal_boxes: list[tuple[str, str]]) -> list[tuple[str, str]
 
 
 @pytest.fixture
-def context(engine: Engine, db_path: Path, qtbot: Any) -> Iterator[Any]:
-    from onboard_desk.ui.common.context import AppContext
-
-    pool = QThreadPool()
-    ctx = AppContext(engine, db_path, thread_pool=pool)
-    yield ctx
-    pool.waitForDone(5000)
-    qtbot.wait(10)  # let queued results land before the context goes
-
-
-@pytest.fixture
 def window(context: Any, db_path: Path, qtbot: Any) -> Any:
     from onboard_desk.ui.window.main_window import MainWindow
-    from onboard_desk.ui.window.wiring import connect_context, register_screens
+    from onboard_desk.ui.window.screens import SCREENS
 
     win = MainWindow(db_path)
     qtbot.addWidget(win)
-    register_screens(win)
-    connect_context(win, context)
+    win.register_screens(SCREENS)
     win.set_context(context)
     return win
 
@@ -83,7 +71,7 @@ def add_prospect(
 ) -> int:
     """A prospect in ``stage`` reached by legal moves, with the given next action."""
     with session_scope(engine) as session:
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={"name": name, "company": company, "value_cents": value_cents},
             by=by,
@@ -93,12 +81,12 @@ def add_prospect(
         order = [Stage.OUTREACH, Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL]
         order += [Stage.FINAL_CHECK_IN, Stage.PAYMENT, Stage.WON]
         if stage is Stage.LOST:
-            store.move_prospect(
+            prospect_ops.move_prospect(
                 session, prospect_id=prospect.id, target=Stage.LOST, reason="No budget", by=by
             )
         else:
             for step in order[1 : order.index(stage) + 1]:
-                store.move_prospect(session, prospect_id=prospect.id, target=step, by=by)
+                prospect_ops.move_prospect(session, prospect_id=prospect.id, target=step, by=by)
         store.set_next_action(
             session,
             prospect_id=prospect.id,

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from onboard_desk.domain.agenda import Snooze, guess_activity_kind, snooze_until, today_bounds
+from onboard_desk.domain.agenda import (
+    Snooze,
+    guess_activity_kind,
+    snooze_until,
+    today_bounds,
+)
 from onboard_desk.pipeline import Stage
 from onboard_desk.storage import queries
 from tests.ui.conftest import add_prospect

@@ -8,7 +8,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from onboard_desk.domain.agenda import Agenda, AgendaGroup, GroupKind, Snooze
+from onboard_desk.domain.agenda import (
+    Agenda,
+    AgendaGroup,
+    GroupKind,
+    Snooze,
+)
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.storage import store
 from onboard_desk.storage.db import session_scope

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 from sqlalchemy.engine import Engine
 
 from onboard_desk.demo.fill import fill_demo
+from onboard_desk.services.desk import Desk
 from onboard_desk.storage.db import open_database
 from onboard_desk.ui.common.context import AppContext
 
@@ -44,15 +45,8 @@ def demo_engine(demo_file: Path, tmp_path: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def context(qtbot: object, engine: Engine, db_path: Path) -> Iterator[AppContext]:
-    """A context on an empty database (tests add what they need)."""
-    ctx = AppContext(engine, db_path)
-    yield ctx
-    ctx.thread_pool.waitForDone(5000)
-
-
-@pytest.fixture
 def demo_context(qtbot: object, demo_engine: Engine, tmp_path: Path) -> Iterator[AppContext]:
-    ctx = AppContext(demo_engine, tmp_path / "demo-copy.sqlite3")
+    pool = QThreadPool()
+    ctx = AppContext(Desk(demo_engine, tmp_path / "demo-copy.sqlite3"), thread_pool=pool)
     yield ctx
-    ctx.thread_pool.waitForDone(5000)
+    pool.waitForDone(5000)

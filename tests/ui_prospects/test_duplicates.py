@@ -8,7 +8,7 @@ import sys
 import pytest
 from sqlmodel import Session
 
-from onboard_desk.storage import store
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage.duplicates import (
     REASON_EMAIL,
     REASON_NAME,
@@ -32,7 +32,7 @@ def existing(session: Session) -> dict[str, int]:
     }
     ids = {}
     for key, fields in rows.items():
-        prospect = store.create_prospect(session, fields=fields, by="t", region="DE")
+        prospect = prospect_ops.create_prospect(session, fields=fields, by="t", region="DE")
         assert prospect.id is not None
         ids[key] = prospect.id
     session.commit()

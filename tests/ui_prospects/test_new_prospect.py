@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, func, select
 
-from onboard_desk.storage import settings_store, store
+from onboard_desk.services import prospects as prospect_ops
+from onboard_desk.storage import settings_store
 from onboard_desk.storage.models import Prospect
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
@@ -18,7 +19,7 @@ def existing_id(context: AppContext) -> int:
     with context.session() as session:
         settings_store.set_setting(session, settings_store.USER_NAME, "Jamie Lee")
         settings_store.set_setting(session, settings_store.PHONE_REGION, "US")
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={
                 "name": "Ana Lopez",

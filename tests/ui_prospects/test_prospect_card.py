@@ -12,11 +12,18 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import Session, col, select
 
 from onboard_desk.pipeline import DEFAULT_CHECKLISTS, Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import settings_store, store
-from onboard_desk.storage.models import Activity, ChecklistTick, Prospect, StageChange
+from onboard_desk.storage.models import (
+    Activity,
+    ChecklistTick,
+    Prospect,
+    StageChange,
+)
 from onboard_desk.ui.card import ProspectCard
-from onboard_desk.ui.card.dialogs import LostDialog, ReasonDialog
+from onboard_desk.ui.common import move_flow
 from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.common.move_flow import LostDialog, SkipReasonDialog
 from onboard_desk.ui.outreach.log_call import LogCallDialog
 
 
@@ -24,7 +31,7 @@ from onboard_desk.ui.outreach.log_call import LogCallDialog
 def prospect_id(context: AppContext) -> int:
     with context.session() as session:
         settings_store.set_setting(session, settings_store.PHONE_REGION, "US")
-        prospect = store.create_prospect(
+        prospect = prospect_ops.create_prospect(
             session,
             fields={
                 "name": "Ana Lopez",
@@ -168,7 +175,7 @@ def test_skipping_ahead_asks_for_a_reason(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def give_reason(dialog: QDialog) -> None:
-        assert isinstance(dialog, ReasonDialog)
+        assert isinstance(dialog, SkipReasonDialog)
         dialog.reason_edit.setText("They already saw the demo")
 
     answer_next_dialog(qtbot, give_reason)
@@ -178,7 +185,7 @@ def test_skipping_ahead_asks_for_a_reason(
         last = session.exec(select(StageChange).order_by(col(StageChange.id).desc())).first()
     assert last is not None and last.reason == "They already saw the demo"
     # Cancelling the reason changes nothing.
-    monkeypatch.setattr(card, "ask_reason", lambda *_args: None)
+    monkeypatch.setattr(move_flow, "ask_skip_reason", lambda *_args: None)
     card.move_to(Stage.OUTREACH)  # back needs no reason
     assert not card.move_to(Stage.FOLLOW_UP)
     assert stored(context, prospect_id).stage == Stage.OUTREACH.value
@@ -281,7 +288,7 @@ def test_card_follows_changes_made_elsewhere(
     context.prospects_changed([prospect_id])
     assert card.fields.edits["title"].text() == "CTO"
     with context.session() as session:
-        store.delete_prospect(session, prospect_id=prospect_id)
+        prospect_ops.delete_prospect(session, prospect_id=prospect_id)
     context.prospects_changed([prospect_id])
     assert card.name_label.text() == "This prospect no longer exists."
 
@@ -430,7 +437,7 @@ def test_a_tick_on_a_prospect_deleted_elsewhere_says_so(
     qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
 ) -> None:
     with Session(context.engine) as session:  # the command line deletes it meanwhile
-        store.delete_prospect(session, prospect_id=prospect_id)
+        prospect_ops.delete_prospect(session, prospect_id=prospect_id)
         session.commit()
     qtbot.mouseClick(card.checklist.checkbox(MESSAGE), Qt.MouseButton.LeftButton)
     assert "no prospect with id" in card.message()

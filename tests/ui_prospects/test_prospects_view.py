@@ -21,6 +21,12 @@ from onboard_desk.ui.prospects.view import ProspectsView
 from .conftest import DEMO_SIZE
 
 
+@pytest.fixture
+def context(threaded_context: Any) -> Any:
+    """These tests still wait for the real pool (their screen has yet to run inline)."""
+    return threaded_context
+
+
 def make_view(qtbot: QtBot, context: AppContext) -> ProspectsView:
     view = ProspectsView(context)
     qtbot.addWidget(view)

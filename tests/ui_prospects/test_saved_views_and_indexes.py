@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from onboard_desk.pipeline import Flag, Stage
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import db, saved_views, settings_store
 from onboard_desk.storage.migrations import HEAD_REVISION
 from onboard_desk.storage.saved_views import SavedView, SavedViewError
@@ -106,9 +107,9 @@ def test_list_orders_use_an_index(db_path: Path, engine: object, sql: str, index
 
 
 def test_sorting_by_company_ignores_case(session: Session) -> None:
-    from onboard_desk.storage import queries, store
+    from onboard_desk.storage import queries
 
     for name, company in (("A", "beta"), ("B", "Acme"), ("C", "acme"), ("D", "Zed")):
-        store.create_prospect(session, fields={"name": name, "company": company}, by="Ann")
+        prospect_ops.create_prospect(session, fields={"name": name, "company": company}, by="Ann")
     listed = queries.list_prospects(session, flt=queries.ProspectFilter(sort="company"))
     assert [p.company for p in listed] == ["Acme", "acme", "beta", "Zed"]

@@ -21,7 +21,6 @@ from tests.ui.conftest import (  # noqa: F401  (fixtures)
     _no_modal_boxes,
     _qsettings_in_tmp,
     add_prospect,
-    context,
     shown_errors,
     window,
 )

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, col, select
 
+from onboard_desk.domain.referral_codes import display_code
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Stage
-from onboard_desk.retention.codes import display_code
 from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.retention.engagement import engagement_of
-from onboard_desk.storage import store
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage.models import Prospect, Purchase, SurveyAnswer
 from onboard_desk.ui.card import ProspectCard
 from onboard_desk.ui.card.customer_dialogs import PurchaseDialog, SurveyDialog
@@ -256,7 +256,7 @@ def test_referrals_made_are_listed_and_open_on_the_card(
     qtbot: QtBot, card: ProspectCard, context: AppContext, customer: int, engine: Any
 ) -> None:
     with context.session() as session:
-        friend = store.create_prospect(
+        friend = prospect_ops.create_prospect(
             session,
             fields={"name": "Fay Friend", "company": "Nimbus"},
             by="Tester",
@@ -278,8 +278,8 @@ def test_referrals_made_are_listed_and_open_on_the_card(
     # Won: the friend's card names who referred them; the referrer's credit is earned.
     with context.session() as session:
         for stage in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL, Stage.FINAL_CHECK_IN):
-            store.move_prospect(session, prospect_id=friend, target=stage, by="Tester")
-        store.move_prospect(session, prospect_id=friend, target=Stage.PAYMENT, by="Tester")
+            prospect_ops.move_prospect(session, prospect_id=friend, target=stage, by="Tester")
+        prospect_ops.move_prospect(session, prospect_id=friend, target=Stage.PAYMENT, by="Tester")
     context.prospects_changed([friend])
     assert card.move_to(Stage.WON)
     assert card.customer_box.isVisible()

@@ -11,13 +11,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
+from onboard_desk.domain.referral_codes import display_code
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Stage
-from onboard_desk.retention.codes import display_code
 from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.retention.customers import CustomerRow, CustomerSort, list_customers
 from onboard_desk.retention.purchases import record_purchase
-from onboard_desk.storage import store
+from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage.db import session_scope
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.status_colors import status_color
@@ -165,7 +165,7 @@ def test_an_overdue_purchase_is_highlighted(qtbot: QtBot, context: AppContext, e
     ago was expected 200 days ago: the date shows in the error colour."""
     now = utcnow()
     with session_scope(engine) as session:
-        late = store.create_prospect(
+        late = prospect_ops.create_prospect(
             session, fields={"name": "Lou Late"}, by="Tester", stage=Stage.WON
         ).id
         assert late is not None
@@ -221,7 +221,7 @@ def test_empty_state_until_a_prospect_is_won(
     qtbot.mouseClick(view.empty_button, Qt.MouseButton.LeftButton)
     assert shown == [True]
     with context.session() as session:
-        store.move_prospect(session, prospect_id=payment, target=Stage.WON, by="Tester")
+        prospect_ops.move_prospect(session, prospect_id=payment, target=Stage.WON, by="Tester")
     context.prospects_changed([payment])
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
     wait_loaded(qtbot, view)

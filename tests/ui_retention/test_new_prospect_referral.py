@@ -8,7 +8,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, func, select
 
-from onboard_desk.retention.codes import display_code
+from onboard_desk.domain.referral_codes import display_code
 from onboard_desk.retention.config import RetentionConfig, save_retention_config
 from onboard_desk.storage.models import Prospect, Referral
 from onboard_desk.ui.common.context import AppContext

@@ -31,7 +31,12 @@ from onboard_desk.pipeline import WORKING_STAGES, Position, Stage
 from onboard_desk.storage import queries, settings_store
 from onboard_desk.storage.queries import BoardCard
 from onboard_desk.ui.board.delegate import CardDelegate
-from onboard_desk.ui.board.model import CARD_MIME, BoardColumnModel, DroppedCard, dropped_from_mime
+from onboard_desk.ui.board.model import (
+    CARD_MIME,
+    BoardColumnModel,
+    DroppedCard,
+    dropped_from_mime,
+)
 from onboard_desk.ui.common import ui_state
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.guard import guarded

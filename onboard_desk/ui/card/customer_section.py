@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from onboard_desk.domain.contacts import format_money
+from onboard_desk.domain.referral_codes import display_code
 from onboard_desk.domain.timeutil import as_utc, format_local
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention import (
@@ -44,11 +45,11 @@ from onboard_desk.retention import (
     surveys,
 )
 from onboard_desk.retention.cadence import Cadence, NudgePlan
-from onboard_desk.retention.codes import display_code
 from onboard_desk.retention.config import RetentionConfig
-from onboard_desk.retention.purchases import SOURCE_WIN, PurchaseInfo
+from onboard_desk.retention.purchases import PurchaseInfo
 from onboard_desk.retention.referrals import ReferralInfo, ReferredProspect
 from onboard_desk.retention.surveys import SurveyInfo
+from onboard_desk.retention.terms import SOURCE_WIN
 from onboard_desk.storage.store import get_prospect
 from onboard_desk.ui.card.customer_dialogs import CATEGORY_KIND
 from onboard_desk.ui.common.status_colors import (

@@ -19,7 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from onboard_desk.domain.timeutil import DEFAULT_DUE_TIME, as_utc, to_local, utcnow
+from onboard_desk.domain.timeutil import (
+    DEFAULT_DUE_TIME,
+    as_utc,
+    to_local,
+    utcnow,
+)
 from onboard_desk.ui.common.status_colors import text_style
 
 

@@ -1,7 +1,8 @@
 """Undoable operations on prospects, for the window's QUndoStack (Ctrl+Z / Ctrl+Shift+Z).
 
-Each command does its work through the store in :meth:`redo` and keeps what the store
-returned to reverse it in :meth:`undo`. A command that fails on its first run raises the
+Each command does its work through the prospect services
+(:class:`~onboard_desk.services.prospects.ProspectService`) in :meth:`redo` and keeps what
+they returned to reverse it in :meth:`undo`. A command that fails on its first run raises the
 UserError to the caller before it lands on the stack, so the stack only ever holds
 operations that really happened: push with :func:`push`.
 """
@@ -14,8 +15,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from onboard_desk.pipeline import Stage
-from onboard_desk.retention.config import load_retention_config
-from onboard_desk.storage import checklist, store
+from onboard_desk.services.prospects import DeletedProspect, MoveResult, Tick
 from onboard_desk.ui.common.context import AppContext
 
 
@@ -47,25 +47,16 @@ class MoveProspectCommand(ProspectCommand):
         super().__init__(context, prospect_id, label)
         self.target = target
         self.reason = reason
-        self.result: store.MoveResult | None = None
+        self.result: MoveResult | None = None
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            self.result = store.move_prospect(
-                session,
-                prospect_id=self.prospect_id,
-                target=self.target,
-                reason=self.reason,
-                by=self.context.user,
-                config=self.context.config,
-            )
+        self.result = self.context.desk.prospects.move(self.prospect_id, self.target, self.reason)
         self._changed()
 
     def undo(self) -> None:
         if self.result is None:
             return
-        with self.context.session() as session:
-            store.revert_move(session, result=self.result)
+        self.context.desk.prospects.revert_move(self.result)
         self.result = None
         self._changed()
 
@@ -82,18 +73,14 @@ class EditProspectCommand(ProspectCommand):
         self.previous: dict[str, Any] | None = None
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            self.previous = store.update_prospect(
-                session, prospect_id=self.prospect_id, changes=self.changes
-            )
+        self.previous = self.context.desk.prospects.edit(self.prospect_id, self.changes)
         self._changed()
 
     def undo(self) -> None:
         if self.previous is None:
             return
         # Stored values were valid when stored, so they pass validation on the way back.
-        with self.context.session() as session:
-            store.update_prospect(session, prospect_id=self.prospect_id, changes=self.previous)
+        self.context.desk.prospects.edit(self.prospect_id, self.previous)
         self._changed()
 
 
@@ -115,18 +102,16 @@ class SetNextActionCommand(ProspectCommand):
         self.previous: tuple[str | None, datetime | None] | None = None
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            self.previous = store.set_next_action(
-                session, prospect_id=self.prospect_id, action=self.action, due=self.due
-            )
+        self.previous = self.context.desk.prospects.set_next_action(
+            self.prospect_id, self.action, self.due
+        )
         self._changed()
 
     def undo(self) -> None:
         if self.previous is None:
             return
         action, due = self.previous
-        with self.context.session() as session:
-            store.set_next_action(session, prospect_id=self.prospect_id, action=action, due=due)
+        self.context.desk.prospects.set_next_action(self.prospect_id, action, due)
         self._changed()
 
 
@@ -155,37 +140,26 @@ class TickChecklistCommand(ProspectCommand):
         self.item = item
         self.ticked = ticked
         #: The tick made (ticking) or removed (unticking); None while nothing changed.
-        self.tick: checklist.Tick | None = None
+        self.tick: Tick | None = None
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            if not self.ticked:
-                self.tick = checklist.untick_item(
-                    session, prospect_id=self.prospect_id, stage=self.stage, item=self.item
-                )
-            elif self.tick is None:
-                self.tick = checklist.tick_item(
-                    session,
-                    prospect_id=self.prospect_id,
-                    stage=self.stage,
-                    item=self.item,
-                    by=self.context.user,
-                    config=self.context.config,
-                )
-            else:
-                checklist.restore_tick(session, tick=self.tick)
+        prospects = self.context.desk.prospects
+        if not self.ticked:
+            self.tick = prospects.untick(self.prospect_id, self.stage, self.item)
+        elif self.tick is None:
+            self.tick = prospects.tick(self.prospect_id, self.stage, self.item)
+        else:
+            prospects.restore_tick(self.tick)
         self._changed()
 
     def undo(self) -> None:
         if self.tick is None:
             return
-        with self.context.session() as session:
-            if self.ticked:
-                checklist.untick_item(
-                    session, prospect_id=self.prospect_id, stage=self.stage, item=self.item
-                )
-            else:
-                checklist.restore_tick(session, tick=self.tick)
+        prospects = self.context.desk.prospects
+        if self.ticked:
+            prospects.untick(self.prospect_id, self.stage, self.item)
+        else:
+            prospects.restore_tick(self.tick)
         self._changed()
 
 
@@ -195,19 +169,17 @@ class DeleteProspectCommand(ProspectCommand):
 
     def __init__(self, context: AppContext, prospect_id: int, *, name: str = "") -> None:
         super().__init__(context, prospect_id, f"Delete {name}".strip())
-        self.snapshot: store.ProspectSnapshot | None = None
+        self.deleted: DeletedProspect | None = None
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            self.snapshot = store.delete_prospect(session, prospect_id=self.prospect_id)
+        self.deleted = self.context.desk.prospects.delete(self.prospect_id)
         self._changed()
 
     def undo(self) -> None:
-        if self.snapshot is None:
+        if self.deleted is None:
             return
-        with self.context.session() as session:
-            store.restore_prospect(session, snapshot=self.snapshot)
-        self.snapshot = None
+        self.context.desk.prospects.restore(self.deleted)
+        self.deleted = None
         self._changed()
 
 
@@ -221,22 +193,16 @@ class LogActivityCommand(ProspectCommand):
         self.activity_id: int | None = None
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            activity = store.log_activity(
-                session,
-                prospect_id=self.prospect_id,
-                kind=self.kind,
-                by=self.context.user,
-                **self.fields,
-            )
-            self.activity_id = activity.id
+        activity = self.context.desk.prospects.log_activity(
+            self.prospect_id, self.kind, **self.fields
+        )
+        self.activity_id = activity.id
         self._changed()
 
     def undo(self) -> None:
         if self.activity_id is None:
             return
-        with self.context.session() as session:
-            store.delete_activity(session, activity_id=self.activity_id)
+        self.context.desk.prospects.delete_activity(self.activity_id)
         self.activity_id = None
         self._changed()
 
@@ -266,32 +232,27 @@ class CreateProspectCommand(QUndoCommand):
         self.region = region
         self.referral_code = referral_code
         self.prospect_id: int | None = None
-        self.snapshot: store.ProspectSnapshot | None = None
+        self.deleted: DeletedProspect | None = None
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            if self.snapshot is not None:
-                store.restore_prospect(session, snapshot=self.snapshot)
-                self.snapshot = None
-            else:
-                prospect = store.create_prospect(
-                    session,
-                    fields=self.fields,
-                    by=self.context.user,
-                    stage=self.stage,
-                    config=self.context.config,
-                    region=self.region,
-                    referral_code=self.referral_code,
-                    retention=load_retention_config(session) if self.referral_code else None,
-                )
-                self.prospect_id = prospect.id
+        prospects = self.context.desk.prospects
+        if self.deleted is not None:
+            prospects.restore(self.deleted)
+            self.deleted = None
+        else:
+            prospect = prospects.add(
+                self.fields,
+                stage=self.stage,
+                region=self.region,
+                referral_code=self.referral_code,
+            )
+            self.prospect_id = prospect.id
         self.context.prospects_changed([self.prospect_id] if self.prospect_id else [])
 
     def undo(self) -> None:
-        if self.prospect_id is None or self.snapshot is not None:
+        if self.prospect_id is None or self.deleted is not None:
             return
-        with self.context.session() as session:
-            self.snapshot = store.delete_prospect(session, prospect_id=self.prospect_id)
+        self.deleted = self.context.desk.prospects.delete(self.prospect_id)
         self.context.prospects_changed([self.prospect_id])
 
 

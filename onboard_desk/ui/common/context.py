@@ -1,36 +1,57 @@
-"""What every screen shares: the open database, the undo stack, and background work.
+"""What every screen shares: the open database's services, the undo stack, and background
+work.
 
 Screens get an :class:`AppContext` from the main window (parents hand it to children;
-there is no global). Writes that change prospects announce it with
-``sig_prospects_changed`` so every open view refreshes the rows it shows.
+there is no global). It holds the :class:`~onboard_desk.services.desk.Desk`: every read
+and write goes through its services, never through a session or SQL. Writes that change
+prospects announce it with ``sig_prospects_changed`` so every open view refreshes the rows
+it shows.
 
-Background work goes through :meth:`AppContext.run_task`: the function runs on the
-thread pool with its own database session and returns plain values; the callbacks run
-back on the GUI thread. Workers never touch widgets. Database writes from the pool are
-serialised by one lock so SQLite never sees two writers from this process.
+Background work goes through :meth:`AppContext.run`, the one helper for it: the function
+runs on the thread pool and returns plain values; the callbacks run back on the GUI thread.
+Workers never touch widgets. Writes from the pool and from the GUI thread are serialised by
+the Desk's write lock. Tests hand the context a pool that runs each task at once, inline
+(:class:`InlinePool`), so nothing waits a fixed time.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtGui import QUndoStack
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from onboard_desk.errors import UserError
-from onboard_desk.pipeline import PipelineConfig
-from onboard_desk.storage.db import session_scope
-from onboard_desk.storage.settings_store import load_config, user_name
+
+if TYPE_CHECKING:
+    from onboard_desk.pipeline import PipelineConfig
+    from onboard_desk.services.desk import Desk
 
 log = logging.getLogger(__name__)
+
+
+class TaskPool(Protocol):
+    """Where background tasks run: a QThreadPool, or an :class:`InlinePool` in tests."""
+
+    def start(self, runnable: QRunnable, priority: int = ...) -> None: ...
+
+    def waitForDone(self, msecs: int = ...) -> bool: ...
+
+
+class InlinePool:
+    """A pool that runs each task at once on the calling thread (for tests: no waiting, no
+    threads, the same code path and signals as the real pool)."""
+
+    def start(self, runnable: QRunnable, priority: int = 0) -> None:
+        runnable.run()
+
+    def waitForDone(self, msecs: int = -1) -> bool:
+        return True
 
 
 class _TaskSignals(QObject):
@@ -57,7 +78,7 @@ class _Task(QRunnable):
 
 
 class AppContext(QObject):
-    """The open database and the shared services of one window."""
+    """The open database's services and what the screens of one window share."""
 
     #: Prospect ids that were created, edited, moved or deleted (empty list: "many").
     sig_prospects_changed = Signal(list)
@@ -68,73 +89,66 @@ class AppContext(QObject):
 
     def __init__(
         self,
-        engine: Engine,
-        db_path: Path,
+        desk: Desk,
         parent: QObject | None = None,
         *,
-        thread_pool: QThreadPool | None = None,
+        thread_pool: TaskPool | None = None,
     ) -> None:
         super().__init__(parent)
-        self.engine = engine
-        self.db_path = db_path
+        self.desk = desk
         self.undo_stack = QUndoStack(self)
-        self.thread_pool = thread_pool or QThreadPool.globalInstance()
-        self.write_lock = threading.Lock()
+        self.thread_pool: TaskPool = thread_pool or QThreadPool.globalInstance()
         self._tasks: set[_Task] = set()
-        self._config: PipelineConfig | None = None
-        self._user: str | None = None
+
+    @property
+    def db_path(self) -> Path:
+        return self.desk.path
+
+    @property
+    def engine(self) -> Any:
+        """The database engine. Being retired: screens use :attr:`desk`'s services."""
+        return self.desk.engine
+
+    @property
+    def write_lock(self) -> Any:
+        """The Desk's write lock. Being retired: features take it through their service."""
+        return self.desk.write_lock
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session for short work on the GUI thread (indexed reads, single writes)."""
-        with self.write_lock, session_scope(self.engine) as session:
+    def session(self) -> Iterator[Any]:
+        """A write transaction. Being retired: screens use :attr:`desk`'s services."""
+        with self.desk.writing() as session:
             yield session
 
     @property
     def config(self) -> PipelineConfig:
-        if self._config is None:
-            with session_scope(self.engine) as session:
-                self._config = load_config(session)
-        return self._config
+        return self.desk.config
 
     @property
     def user(self) -> str:
-        if self._user is None:
-            with session_scope(self.engine) as session:
-                self._user = user_name(session)
-        return self._user
+        return self.desk.user
 
     def settings_changed(self) -> None:
         """Forget cached settings and tell every screen."""
-        self._config = None
-        self._user = None
+        self.desk.forget_settings()
         self.sig_settings_changed.emit()
 
     def prospects_changed(self, ids: list[int] | None = None) -> None:
         self.sig_prospects_changed.emit(list(ids or []))
 
-    def run_task(
+    def run(
         self,
-        function: Callable[[Session], Any],
+        function: Callable[[], Any],
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[str], None] | None = None,
-        *,
-        writes: bool = False,
     ) -> None:
-        """Run ``function(session)`` off the GUI thread; callbacks come back on it.
+        """Run ``function()`` off the GUI thread; the callbacks come back on it.
 
-        Without ``on_failure`` a failure is announced on ``sig_error`` for the window
-        to show.
+        Without ``on_failure`` a failure is announced on ``sig_error`` for the window to
+        show. ``function`` calls services (which open their own sessions) and returns
+        plain values; it never touches a widget.
         """
-
-        def body() -> Any:
-            if writes:
-                with self.write_lock, session_scope(self.engine) as session:
-                    return function(session)
-            with session_scope(self.engine) as session:
-                return function(session)
-
-        task = _Task(body)
+        task = _Task(function)
         task.setAutoDelete(False)
         self._tasks.add(task)
 
@@ -155,3 +169,21 @@ class AppContext(QObject):
         task.signals.sig_succeeded.connect(succeeded)
         task.signals.sig_failed.connect(failed)
         self.thread_pool.start(task)
+
+    def run_task(
+        self,
+        function: Callable[[Any], Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+        *,
+        writes: bool = False,
+    ) -> None:
+        """Run ``function(session)`` off the GUI thread. Being retired: use :meth:`run`."""
+        desk = self.desk
+
+        def body() -> Any:
+            opened = desk.writing() if writes else desk.reading()
+            with opened as session:
+                return function(session)
+
+        self.run(body, on_success, on_failure)

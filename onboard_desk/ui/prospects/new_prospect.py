@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from onboard_desk.domain import contacts
+from onboard_desk.domain.referral_codes import CODE_LENGTH
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import CHANNEL_LABELS, Channel, stage_label
-from onboard_desk.retention.codes import CODE_LENGTH
 from onboard_desk.retention.referrals import CodeHolder, find_code
 from onboard_desk.storage import settings_store, store
 from onboard_desk.storage.db import session_scope

@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from onboard_desk.domain.agenda import Agenda, AgendaItem, GroupKind, Snooze, snooze_until
+from onboard_desk.domain.agenda import (
+    Agenda,
+    AgendaItem,
+    GroupKind,
+    Snooze,
+    snooze_until,
+)
 from onboard_desk.domain.timeutil import to_local, utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import (

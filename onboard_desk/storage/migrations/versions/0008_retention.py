@@ -30,7 +30,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from onboard_desk.retention.codes import unique_code
+from onboard_desk.domain.referral_codes import unique_code
 from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 from onboard_desk.domain.timeutil import utcnow
 

@@ -1,12 +1,11 @@
-"""What the store does for retention when a prospect is won, when that win is undone,
-and when a prospect is deleted and restored.
+"""What retention does when a prospect's life changes: a win, the undo of a win, a customer
+added straight into Won, and a delete and its restore.
 
-:mod:`onboard_desk.storage.store` calls these from
-:func:`~onboard_desk.storage.store.move_prospect`, :func:`~onboard_desk.storage.store.revert_move`,
-:func:`~onboard_desk.storage.store.create_prospect`,
-:func:`~onboard_desk.storage.store.delete_prospect` and
-:func:`~onboard_desk.storage.store.restore_prospect`, so every path (the window, the command
-line, undo) keeps purchases, codes and referrals in step with the stage history.
+:mod:`onboard_desk.services.prospects` calls these in the same transaction as the change
+itself, so every front end (the window, the command line, undo) keeps purchases, codes and
+referrals in step with the stage history. The store knows nothing of retention: it writes
+prospects and their history, and the services decide the consequences. The values written
+come from :mod:`.terms`, which the import and the demo use too.
 """
 
 from __future__ import annotations
@@ -17,9 +16,14 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, or_, select
 
-from onboard_desk.retention import referrals
-from onboard_desk.retention.purchases import SOURCE_WIN
-from onboard_desk.storage.models import Prospect, Purchase, Referral, ReferralCode, SurveyAnswer
+from onboard_desk.retention import referrals, terms
+from onboard_desk.storage.models import (
+    Prospect,
+    Purchase,
+    Referral,
+    ReferralCode,
+    SurveyAnswer,
+)
 
 
 def on_won(session: Session, *, prospect: Prospect, change_id: int, now: datetime, by: str) -> None:
@@ -30,14 +34,14 @@ def on_won(session: Session, *, prospect: Prospect, change_id: int, now: datetim
     referrals.issue_code(session, prospect_id=prospect.id, now=now)
     session.add(
         Purchase(
-            prospect_id=prospect.id,
-            purchased_at=now,
-            amount_cents=prospect.value_cents,
-            currency=prospect.currency,
-            source=SOURCE_WIN,
-            stage_change_id=change_id,
-            recorded_at=now,
-            by=by,
+            **terms.win_purchase(
+                prospect_id=prospect.id,
+                value_cents=prospect.value_cents,
+                currency=prospect.currency,
+                won_at=now,
+                change_id=change_id,
+                by=by,
+            )
         )
     )
     referrals.convert_on_win(session, referred_id=prospect.id, change_id=change_id, now=now)
@@ -74,8 +78,8 @@ class RetentionRows:
 
 
 def take_rows(session: Session, *, prospect_id: int) -> RetentionRows:
-    """Read, then delete, the prospect's retention rows (the delete would cascade anyway;
-    doing it here keeps the order of work explicit, as for checklist ticks)."""
+    """Read, then delete, the prospect's retention rows, before the prospect itself is
+    deleted (the database would cascade the delete, and the rows would be lost to undo)."""
     involved = or_(
         col(Referral.referrer_id) == prospect_id, col(Referral.referred_id) == prospect_id
     )

@@ -1,0 +1,130 @@
+"""The facade over one open database: sessions, the write lock, settings, and the services.
+
+The window's thread pool and its GUI thread share one Desk; every write goes through
+:meth:`Desk.writing`, which holds one lock, so SQLite never sees two writers from this
+process (another process, such as the command line, waits on SQLite's busy timeout).
+Settings that every use case needs (the pipeline configuration, the user's name) are read
+once and kept until :meth:`Desk.forget_settings`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from onboard_desk.storage.db import open_database, session_scope
+from onboard_desk.storage.settings_store import default_currency, load_config, user_name
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from onboard_desk.pipeline import PipelineConfig
+    from onboard_desk.retention.config import RetentionConfig
+    from onboard_desk.services.lists import ListService
+    from onboard_desk.services.prospects import ProspectService
+    from onboard_desk.services.settings import SettingsService
+
+
+class Desk:
+    """One open database and the use cases on it (see the package docstring)."""
+
+    def __init__(self, engine: Engine, path: Path) -> None:
+        #: The engine, for services and features only: front ends go through the services.
+        self.engine = engine
+        self.path = path
+        #: Held by every write of this process (features that write through a connection of
+        #: their own, such as the import, take it too).
+        self.write_lock = threading.RLock()
+        self._config: PipelineConfig | None = None
+        self._retention: RetentionConfig | None = None
+        self._user: str | None = None
+        self._currency: str | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> Desk:
+        """Open (creating and upgrading as needed) the database at ``path``."""
+        return cls(open_database(path), path)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads (on any thread; SQLite's WAL lets readers run beside a writer)."""
+        with session_scope(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A transaction that commits on success and rolls back on any error, holding the
+        process's write lock."""
+        with self.write_lock, session_scope(self.engine) as session:
+            yield session
+
+    # -- settings every use case needs ------------------------------------------------------
+
+    @property
+    def config(self) -> PipelineConfig:
+        """The pipeline configuration (read once, until :meth:`forget_settings`)."""
+        if self._config is None:
+            with self.reading() as session:
+                self._config = load_config(session)
+        return self._config
+
+    @property
+    def retention_config(self) -> RetentionConfig:
+        """The retention rules (read once, until :meth:`forget_settings`)."""
+        if self._retention is None:
+            from onboard_desk.retention.config import load_retention_config
+
+            with self.reading() as session:
+                self._retention = load_retention_config(session)
+        return self._retention
+
+    @property
+    def user(self) -> str:
+        """The person using this database: owner of what they add, author of their moves."""
+        if self._user is None:
+            with self.reading() as session:
+                self._user = user_name(session)
+        return self._user
+
+    @property
+    def currency(self) -> str:
+        """The database's home currency."""
+        if self._currency is None:
+            with self.reading() as session:
+                self._currency = default_currency(session)
+        return self._currency
+
+    def forget_settings(self) -> None:
+        """Read the settings again next time (after they changed, here or elsewhere)."""
+        self._config = None
+        self._retention = None
+        self._user = None
+        self._currency = None
+
+    # -- the services -----------------------------------------------------------------------
+
+    @cached_property
+    def prospects(self) -> ProspectService:
+        from onboard_desk.services.prospects import ProspectService
+
+        return ProspectService(self)
+
+    @cached_property
+    def lists(self) -> ListService:
+        from onboard_desk.services.lists import ListService
+
+        return ListService(self)
+
+    @cached_property
+    def settings(self) -> SettingsService:
+        from onboard_desk.services.settings import SettingsService
+
+        return SettingsService(self)

@@ -1,0 +1,312 @@
+"""Prospects with all their consequences: add, edit, move, delete and restore, log an
+activity, set the next action, tick the checklist, and read one prospect.
+
+The store writes rows; this module decides what a change means. A win issues the
+customer's referral code, records the first purchase and converts the referral that
+brought them; undoing the win takes those back; a prospect added with a referral code is
+linked to its customer; a delete takes the retention rows along so that its undo puts
+every one of them back (:mod:`onboard_desk.retention.lifecycle`). Every front end (the
+window, the command line, undo) comes through here, so none of them can forget a
+consequence.
+
+The session-level functions leave committing to the caller and return what undoes them;
+:class:`ProspectService` runs each in a transaction of its own for the front ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from onboard_desk.domain.timeutil import utcnow
+from onboard_desk.pipeline import MoveCheck, PipelineConfig, Position, Stage, check_move
+from onboard_desk.retention import lifecycle, referrals
+from onboard_desk.retention.config import RetentionConfig, load_retention_config
+from onboard_desk.storage import checklist as checklists
+from onboard_desk.storage import store
+from onboard_desk.storage.checklist import StageChecklist, Tick
+from onboard_desk.storage.models import Activity, Prospect, StageChange
+from onboard_desk.storage.store import (
+    ACTIVITY_KINDS,
+    CALL_OUTCOMES,
+    EDITABLE_FIELDS,
+    MoveResult,
+    NotFoundError,
+    ValidationError,
+    clean_fields,
+    position_of,
+)
+
+if TYPE_CHECKING:
+    from onboard_desk.services.desk import Desk
+
+__all__ = [
+    "ACTIVITY_KINDS",
+    "CALL_OUTCOMES",
+    "EDITABLE_FIELDS",
+    "DeletedProspect",
+    "MoveResult",
+    "NotFoundError",
+    "ProspectService",
+    "Tick",
+    "ValidationError",
+    "clean_fields",
+    "create_prospect",
+    "delete_prospect",
+    "move_prospect",
+    "position_of",
+    "restore_prospect",
+    "revert_move",
+]
+
+
+@dataclass(frozen=True)
+class DeletedProspect:
+    """Everything a delete took away, enough to put the prospect back with the same id:
+    its own rows (the store's snapshot) and its retention rows."""
+
+    snapshot: store.ProspectSnapshot
+    retention: lifecycle.RetentionRows
+
+    @property
+    def prospect_id(self) -> int:
+        return int(self.snapshot.prospect["id"])
+
+
+# --- session-level use cases ----------------------------------------------------------------
+
+
+def create_prospect(
+    session: Session,
+    *,
+    fields: Mapping[str, Any],
+    by: str,
+    stage: Stage = Stage.OUTREACH,
+    config: PipelineConfig | None = None,
+    now: datetime | None = None,
+    region: str | None = None,
+    referral_code: str | None = None,
+    retention: RetentionConfig | None = None,
+) -> Prospect:
+    """Add a prospect with its creation in the history and its proposed next action.
+
+    With ``referral_code`` the prospect is linked to the code's holder and its channel is
+    Referral, with the rewards ``retention`` gives; a code nobody has raises before anything
+    is written. A prospect created straight into Won is a customer and gets a code of its
+    own.
+    """
+    now = now or utcnow()
+    if referral_code is not None:
+        referrals.find_code(session, referral_code)
+    prospect = store.create_prospect(
+        session, fields=fields, by=by, stage=stage, config=config, now=now, region=region
+    )
+    assert prospect.id is not None
+    if referral_code is not None:
+        referrals.link_referral(
+            session,
+            referred_id=prospect.id,
+            code=referral_code,
+            config=retention or load_retention_config(session),
+            now=now,
+        )
+    if stage is Stage.WON:
+        lifecycle.on_created_customer(session, prospect_id=prospect.id, now=now)
+    return prospect
+
+
+def move_prospect(
+    session: Session,
+    *,
+    prospect_id: int,
+    target: Stage,
+    by: str,
+    reason: str | None = None,
+    config: PipelineConfig | None = None,
+    now: datetime | None = None,
+) -> MoveResult:
+    """Move a prospect if the pipeline rules allow it (else PipelineError), with the new
+    stage's proposed next action; a win runs the customer's consequences."""
+    now = now or utcnow()
+    result = store.move_prospect(
+        session,
+        prospect_id=prospect_id,
+        target=target,
+        by=by,
+        reason=reason,
+        config=config,
+        now=now,
+    )
+    if result.transition.to_stage is Stage.WON:
+        prospect = store.get_prospect(session, prospect_id)
+        lifecycle.on_won(session, prospect=prospect, change_id=result.change_id, now=now, by=by)
+    return result
+
+
+def revert_move(session: Session, *, result: MoveResult) -> None:
+    """Undo the prospect's latest move (see :func:`onboard_desk.storage.store.revert_move`);
+    undoing a win takes its purchase and referral conversion back."""
+    store.revert_move(session, result=result)
+    if result.transition.to_stage is Stage.WON:
+        lifecycle.on_win_reverted(
+            session, prospect_id=result.prospect_id, change_id=result.change_id
+        )
+
+
+def delete_prospect(session: Session, *, prospect_id: int) -> DeletedProspect:
+    """Delete a prospect with everything that belongs to it: history, activities, checklist
+    ticks, purchases, survey answers, its referral code and the referrals it made or came
+    through. Returns what :func:`restore_prospect` puts back."""
+    store.get_prospect(session, prospect_id)  # NotFoundError before anything is taken
+    retention = lifecycle.take_rows(session, prospect_id=prospect_id)
+    snapshot = store.delete_prospect(session, prospect_id=prospect_id)
+    return DeletedProspect(snapshot, retention)
+
+
+def restore_prospect(session: Session, *, deleted: DeletedProspect) -> Prospect:
+    """Put a deleted prospect back exactly as it was, with the same id."""
+    prospect = store.restore_prospect(session, snapshot=deleted.snapshot)
+    lifecycle.put_back(session, rows=deleted.retention)
+    return prospect
+
+
+# --- the service the front ends call --------------------------------------------------------
+
+
+class ProspectService:
+    """Prospect use cases, each in a transaction of its own, as the current user."""
+
+    def __init__(self, desk: Desk) -> None:
+        self._desk = desk
+
+    # reads
+
+    def get(self, prospect_id: int) -> Prospect:
+        """The prospect's stored row (detached: change it through this service)."""
+        with self._desk.reading() as session:
+            return store.get_prospect(session, prospect_id)
+
+    def history(self, prospect_id: int) -> list[StageChange]:
+        """The prospect's moves, oldest first."""
+        with self._desk.reading() as session:
+            return store.stage_history(session, prospect_id)
+
+    def activities(self, prospect_id: int, *, limit: int | None = None) -> list[Activity]:
+        """The prospect's activities, newest first."""
+        with self._desk.reading() as session:
+            return store.activities_of(session, prospect_id, limit=limit)
+
+    def position(self, prospect_id: int) -> Position:
+        """Where the prospect stands: its stage, and for a lost one where it was lost from."""
+        return position_of(self.get(prospect_id))
+
+    def check_move(self, position: Position, target: Stage) -> MoveCheck:
+        """Whether the move is allowed, needs a reason, or is refused (and why)."""
+        return check_move(position, target)
+
+    def checklist(self, prospect: Prospect) -> StageChecklist:
+        """The checklist of the stage the prospect works on, with its ticks."""
+        with self._desk.reading() as session:
+            return checklists.stage_checklist(
+                session,
+                prospect_id=int(prospect.id or 0),
+                stage=checklists.checklist_stage(prospect),
+                config=self._desk.config,
+            )
+
+    # writes
+
+    def add(
+        self,
+        fields: Mapping[str, Any],
+        *,
+        stage: Stage = Stage.OUTREACH,
+        region: str | None = None,
+        referral_code: str | None = None,
+    ) -> Prospect:
+        desk = self._desk
+        with desk.writing() as session:
+            return create_prospect(
+                session,
+                fields=fields,
+                by=desk.user,
+                stage=stage,
+                config=desk.config,
+                region=region,
+                referral_code=referral_code,
+                retention=desk.retention_config if referral_code else None,
+            )
+
+    def edit(
+        self, prospect_id: int, changes: Mapping[str, Any], *, region: str | None = None
+    ) -> dict[str, Any]:
+        """Apply edits; returns the previous values (what :meth:`edit` undoes them with)."""
+        with self._desk.writing() as session:
+            return store.update_prospect(
+                session, prospect_id=prospect_id, changes=changes, region=region
+            )
+
+    def move(self, prospect_id: int, target: Stage, reason: str | None = None) -> MoveResult:
+        desk = self._desk
+        with desk.writing() as session:
+            return move_prospect(
+                session,
+                prospect_id=prospect_id,
+                target=target,
+                by=desk.user,
+                reason=reason,
+                config=desk.config,
+            )
+
+    def revert_move(self, result: MoveResult) -> None:
+        with self._desk.writing() as session:
+            revert_move(session, result=result)
+
+    def delete(self, prospect_id: int) -> DeletedProspect:
+        with self._desk.writing() as session:
+            return delete_prospect(session, prospect_id=prospect_id)
+
+    def restore(self, deleted: DeletedProspect) -> Prospect:
+        with self._desk.writing() as session:
+            return restore_prospect(session, deleted=deleted)
+
+    def set_next_action(
+        self, prospect_id: int, action: str | None, due: datetime | None
+    ) -> tuple[str | None, datetime | None]:
+        """Set (or with ``action=None`` clear) the next action; returns the previous one."""
+        with self._desk.writing() as session:
+            return store.set_next_action(session, prospect_id=prospect_id, action=action, due=due)
+
+    def log_activity(self, prospect_id: int, kind: str, **fields: Any) -> Activity:
+        """Record a call, email, meeting or note by the current user."""
+        with self._desk.writing() as session:
+            return store.log_activity(
+                session, prospect_id=prospect_id, kind=kind, by=self._desk.user, **fields
+            )
+
+    def delete_activity(self, activity_id: int) -> None:
+        with self._desk.writing() as session:
+            store.delete_activity(session, activity_id=activity_id)
+
+    def tick(self, prospect_id: int, stage: Stage, item: str) -> Tick | None:
+        with self._desk.writing() as session:
+            return checklists.tick_item(
+                session,
+                prospect_id=prospect_id,
+                stage=stage,
+                item=item,
+                by=self._desk.user,
+                config=self._desk.config,
+            )
+
+    def untick(self, prospect_id: int, stage: Stage, item: str) -> Tick | None:
+        with self._desk.writing() as session:
+            return checklists.untick_item(session, prospect_id=prospect_id, stage=stage, item=item)
+
+    def restore_tick(self, tick: Tick) -> None:
+        with self._desk.writing() as session:
+            checklists.restore_tick(session, tick=tick)
