@@ -14,7 +14,6 @@ from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel, col
 
 from onboard_desk.domain.timeutil import utcnow
-from onboard_desk.storage.dialects import partial_index
 
 
 class Prospect(SQLModel, table=True):
@@ -154,7 +153,8 @@ Index(
     col(Activity.prospect_id),
     col(Activity.occurred_at),
     col(Activity.kind),
-    **partial_index(text("stage = 'won' AND status = 'done'")),
+    sqlite_where=text("stage = 'won' AND status = 'done'"),
+    postgresql_where=text("stage = 'won' AND status = 'done'"),
 )
 
 
@@ -387,5 +387,6 @@ for _column in (
         col(ProspectJourney.created_at),
         col(ProspectJourney.owner),
         # Partial (migration 0006): see onboard_desk.storage.journey.index_where.
-        **partial_index(text(f"{_column} IS NOT NULL")),
+        sqlite_where=text(f"{_column} IS NOT NULL"),
+        postgresql_where=text(f"{_column} IS NOT NULL"),
     )

@@ -12,23 +12,23 @@ report reads: snapshot files attached read-only side by side (:class:`SnapshotFi
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from onboard_desk.storage.dialects import (
+from onboard_desk.storage.dialects import sqlite_text
+from onboard_desk.storage.dialects.protocol import (
     ReportConnection,
     SqlDialect,
     UnreadableDatabaseError,
-    dialect_named,
-    sqlite_text,
 )
 
 #: SQLAlchemy's name of this dialect.
@@ -436,7 +436,8 @@ class SnapshotFiles:
 
     @property
     def dialect(self) -> SqlDialect:
-        return dialect_named(NAME)
+        # This very module (importing the package's picker from here would be a circle).
+        return cast("SqlDialect", sys.modules[__name__])
 
     @property
     def names(self) -> tuple[str, ...]:
