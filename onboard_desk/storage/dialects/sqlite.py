@@ -4,9 +4,9 @@ The dialect module of the embedded database: it provides what
 :class:`~onboard_desk.storage.dialects.SqlDialect` lists (mypy checks it), and a PostgreSQL
 sibling provides the same names. Here: opening database files (pragmas, read-only
 engines, schema checks, online backups and snapshots), the FTS5 search index with its
-triggers and queries, bulk-load helpers, the journeys' triggers, and fragments of SQL
-(day numbers, calendar days, months, index steering, scratch tables), and what a
-report reads: snapshot files attached read-only side by side (:class:`SnapshotFiles`).
+triggers and queries, bulk-load helpers, the journeys' triggers, fragments of SQL (day
+numbers, calendar days, months, index steering, scratch tables), and what a report
+reads: snapshot files attached read-only side by side (:class:`SnapshotFiles`).
 """
 
 from __future__ import annotations
