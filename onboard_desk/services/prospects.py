@@ -37,6 +37,7 @@ from onboard_desk.retention.config import RetentionConfig, load_retention_config
 from onboard_desk.storage import checklist as checklists
 from onboard_desk.storage import store
 from onboard_desk.storage.checklist import StageChecklist, Tick
+from onboard_desk.storage.duplicates import LikelyDuplicate, find_likely_duplicates
 from onboard_desk.storage.models import Activity, Prospect, StageChange
 from onboard_desk.storage.store import (
     ACTIVITY_KINDS,
@@ -59,6 +60,7 @@ __all__ = [
     "DeletedProspect",
     "Done",
     "DoneRecord",
+    "LikelyDuplicate",
     "MoveResult",
     "NotFoundError",
     "ProspectService",
@@ -349,6 +351,32 @@ class ProspectService:
     def undo_done(self, record: DoneRecord) -> None:
         with self._desk.writing() as session:
             undo_done(session, record=record)
+
+    # who may be there already (the New-prospect dialog's check)
+
+    def likely_duplicates(
+        self,
+        name: str,
+        company: str = "",
+        email: str = "",
+        phone: str = "",
+        *,
+        region: str | None = None,
+        exclude_id: int | None = None,
+    ) -> list[LikelyDuplicate]:
+        """Prospects that are probably the person described, strongest match first (the
+        duplicate rule of :mod:`onboard_desk.storage.duplicates`, the import's too).
+
+        Nothing is looked up (and nothing found) without an email, a phone, or a name with
+        its company: a name alone matches too many people to warn about.
+        """
+        name, company, email, phone = (v.strip() for v in (name, company, email, phone))
+        if not (email or phone or (name and company)):
+            return []
+        with self._desk.reading() as session:
+            return find_likely_duplicates(
+                session, name, company, email, phone, region=region, exclude_id=exclude_id
+            )
 
 
 # --- a next action done: what happened, and what comes next ---------------------------------

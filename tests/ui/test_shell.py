@@ -155,20 +155,6 @@ def test_invalid_settings_are_refused_and_nothing_saved(window, context, engine)
         assert settings_store.load_config(session).check_in_delay_days == 3
 
 
-def test_quick_switcher_jumps_to_a_prospect(window, context, engine, qtbot):
-    add_prospect(engine, "Grace Hopper", company="Navy")
-    ada = add_prospect(engine, "Ada Lovelace", company="Analytical Engines")
-    window.quick_switcher_action.trigger()
-    switcher = window._quick_switcher
-    with qtbot.waitSignal(switcher.sig_results_shown, timeout=5000):
-        qtbot.keyClicks(switcher.field, "lovel")
-    assert switcher.model.rowCount() == 1
-    with qtbot.waitSignal(window.sig_open_prospect_requested) as blocker:
-        qtbot.keyClick(switcher.field, Qt.Key.Key_Return)
-    assert blocker.args == [ada]
-    assert not switcher.isVisible()
-
-
 def test_reminder_for_a_due_action_without_tray(window, context, engine, qtbot):
     from onboard_desk.ui.window.reminders import Reminders
 
