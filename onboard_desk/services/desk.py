@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from onboard_desk.pipeline import PipelineConfig
     from onboard_desk.retention.config import RetentionConfig
+    from onboard_desk.services.importing import ImportService
     from onboard_desk.services.lists import ListService
     from onboard_desk.services.prospects import ProspectService
     from onboard_desk.services.settings import SettingsService
@@ -128,3 +129,9 @@ class Desk:
         from onboard_desk.services.settings import SettingsService
 
         return SettingsService(self)
+
+    @cached_property
+    def importing(self) -> ImportService:
+        from onboard_desk.services.importing import ImportService
+
+        return ImportService(self)
