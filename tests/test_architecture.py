@@ -73,8 +73,6 @@ PENDING_DATA_ACCESS: frozenset[tuple[str, str]] = frozenset(
         ("onboard_desk.cli.common", "onboard_desk.storage.db"),
         ("onboard_desk.cli.common", "sqlalchemy.engine"),
         ("onboard_desk.cli.common", "sqlmodel"),
-        ("onboard_desk.cli.importing", "onboard_desk.storage.db"),
-        ("onboard_desk.cli.importing", "onboard_desk.storage.settings_store"),
         ("onboard_desk.cli.outreach", "onboard_desk.storage.db"),
         ("onboard_desk.cli.outreach", "onboard_desk.storage.models"),
         ("onboard_desk.cli.outreach", "onboard_desk.storage.settings_store"),
