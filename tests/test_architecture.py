@@ -110,7 +110,6 @@ PENDING_DATA_ACCESS: frozenset[tuple[str, str]] = frozenset(
         ("onboard_desk.ui.customers.view", "onboard_desk.storage.db"),
         ("onboard_desk.ui.customers.view", "onboard_desk.storage.queries"),
         ("onboard_desk.ui.customers.view", "sqlmodel"),
-        ("onboard_desk.ui.importing.wizard", "onboard_desk.storage.settings_store"),
         ("onboard_desk.ui.outreach.bulk_send", "onboard_desk.storage.models"),
         ("onboard_desk.ui.outreach.bulk_send", "onboard_desk.storage.queries"),
         ("onboard_desk.ui.outreach.bulk_send", "sqlmodel"),
