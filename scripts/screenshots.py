@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     def switcher() -> None:
         window.open_quick_switcher()
         box = window._quick_switcher
+        assert box is not None
         box.field.setText("gar")
         save_later(800, box, "quick-switcher", box.close)
 

@@ -27,6 +27,7 @@ def main() -> int:
 
     from onboard_desk import mail
     from onboard_desk.demo.fill import fill_demo
+    from onboard_desk.domain.matching import company_key
     from onboard_desk.domain.timeutil import utcnow
     from onboard_desk.outreach import calls
     from onboard_desk.pipeline import Stage
@@ -70,6 +71,7 @@ def main() -> int:
         assert trial is not None and trial.id is not None
         trial.name = "Zoë Müller"
         trial.company = "Brightside Dental"
+        trial.company_key = company_key(trial.company)
         trial.email = "zoe.mueller@brightside-dental.example"
         trial.email_key = trial.email
         trial.owner = "Jamie Lee"

@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     from onboard_desk.services.desk import Desk
     from onboard_desk.storage.db import open_database
     from onboard_desk.ui.card import ProspectCard
-    from onboard_desk.ui.card.dialogs import LostDialog
     from onboard_desk.ui.common.context import AppContext
+    from onboard_desk.ui.common.move_flow import LostDialog
     from onboard_desk.ui.outreach.log_call import LogCallDialog
     from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
     from onboard_desk.ui.prospects.view import ProspectsView

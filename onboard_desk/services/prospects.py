@@ -200,6 +200,10 @@ class ProspectService:
         with self._desk.reading() as session:
             return store.activities_of(session, prospect_id, limit=limit)
 
+    def position(self, prospect_id: int) -> Position:
+        """Where the prospect stands: its stage, and for a lost one where it was lost from."""
+        return position_of(self.get(prospect_id))
+
     def check_move(self, position: Position, target: Stage) -> MoveCheck:
         """Whether the move is allowed, needs a reason, or is refused (and why)."""
         return check_move(position, target)

@@ -22,6 +22,7 @@ from onboard_desk.storage.locations import resolve_db_path
 from onboard_desk.ui.common import ui_state
 from onboard_desk.ui.common.icons import app_icon
 from onboard_desk.ui.window.main_window import MainWindow
+from onboard_desk.ui.window.screens import SCREENS
 from onboard_desk.ui.window.single_instance import InstanceServer, forward_to_running
 
 #: Start opening the database even if no paint event came (a hidden or odd platform).
@@ -123,9 +124,7 @@ def launch(
         print(f"Onboard Desk is already open on {path}; brought it forward.", file=sys.stderr)
         return Launch(app, None, 0)
     window = MainWindow(path)
-    from onboard_desk.ui.window.wiring import register_screens
-
-    register_screens(window)
+    window.register_screens(SCREENS)
     window.show()
     opener = DatabaseOpener(path, window)
     result = Launch(app, window, 0, opener)
@@ -133,11 +132,9 @@ def launch(
     @Slot(object)
     def opened(desk: Any) -> None:
         from onboard_desk.ui.common.context import AppContext
-        from onboard_desk.ui.window.wiring import connect_context
 
         context = AppContext(desk, window)
         app.aboutToQuit.connect(lambda: _shut_down(context))
-        connect_context(window, context)
         window.set_context(context)
 
     @Slot(str)

@@ -49,12 +49,11 @@ def shown_errors(_no_modal_boxes: list[tuple[str, str]]) -> list[tuple[str, str]
 @pytest.fixture
 def window(context: Any, db_path: Path, qtbot: Any) -> Any:
     from onboard_desk.ui.window.main_window import MainWindow
-    from onboard_desk.ui.window.wiring import connect_context, register_screens
+    from onboard_desk.ui.window.screens import SCREENS
 
     win = MainWindow(db_path)
     qtbot.addWidget(win)
-    register_screens(win)
-    connect_context(win, context)
+    win.register_screens(SCREENS)
     win.set_context(context)
     return win
 

@@ -81,7 +81,7 @@ def test_skip_forward_asks_a_reason_and_cancel_changes_nothing(context, engine, 
     board = _board(context, qtbot)
     asked: list[str] = []
 
-    def cancel(_parent: Any, message: str) -> None:
+    def cancel(_parent: Any, _title: str, message: str) -> None:
         asked.append(message)
 
     monkeypatch.setattr(move_dialogs, "ask_skip_reason", cancel)
@@ -89,7 +89,7 @@ def test_skip_forward_asks_a_reason_and_cancel_changes_nothing(context, engine, 
     assert "skips 2 stages" in asked[0]
     assert stage_of(engine, ada) is Stage.OUTREACH
 
-    monkeypatch.setattr(move_dialogs, "ask_skip_reason", lambda _p, _m: "They asked for a trial")
+    monkeypatch.setattr(move_dialogs, "ask_skip_reason", lambda *_args: "They asked for a trial")
     _drag(board, qtbot, ada, Stage.OUTREACH, Stage.TRIAL)
     qtbot.waitUntil(lambda: stage_of(engine, ada) is Stage.TRIAL, timeout=5000)
     with session_scope(engine) as session:
@@ -101,9 +101,9 @@ def test_drop_on_lost_asks_the_lost_reason(context, engine, qtbot, monkeypatch):
     board = _board(context, qtbot)
     offered: list[tuple[str, ...]] = []
 
-    def pick(_parent: Any, reasons: tuple[str, ...], _name: str) -> str:
+    def pick(_parent: Any, reasons: tuple[str, ...], _name: str) -> move_dialogs.LostAnswer:
         offered.append(reasons)
-        return "No budget: spent it on a boat"
+        return move_dialogs.LostAnswer("No budget", "spent it on a boat")
 
     monkeypatch.setattr(move_dialogs, "ask_lost_reason", pick)
     # Lost is folded: the drop lands on the column frame, not on a list.

@@ -112,9 +112,9 @@ def test_geometry_and_last_screen_are_remembered(window, context, db_path, qtbot
     assert ui_state.LAST_SCREEN.get() == "board"
     again = MainWindow(db_path)
     qtbot.addWidget(again)
-    from onboard_desk.ui.window.wiring import register_screens
+    from onboard_desk.ui.window.screens import SCREENS
 
-    register_screens(again)
+    again.register_screens(SCREENS)
     again.set_context(context)
     assert again.current_screen_key() == "board"
     assert (again.size().width(), again.size().height()) == (700, 500)
@@ -240,7 +240,7 @@ def test_window_does_not_import_sqlalchemy_before_it_is_shown(tmp_path):
     code = (
         "import sys, os; os.environ['QT_QPA_PLATFORM']='offscreen';"
         "from onboard_desk.ui.window.main_window import MainWindow;"
-        "from onboard_desk.ui import app;from onboard_desk.ui.window import wiring;"
+        "from onboard_desk.ui import app;from onboard_desk.ui.window import screens;"
         "print(sorted(m for m in ('sqlalchemy','sqlmodel','alembic') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -325,7 +325,8 @@ SHELL_MODULES = (
     "today/view",
     "common/ui_state",
     "window/menus",
-    "window/wiring",
+    "window/screens",
+    "window/card_panel",
 )
 
 

@@ -49,7 +49,7 @@ def test_menus_offer_every_part(window) -> None:
     outreach = _menu_texts(window, "Outreach")
     assert outreach[:2] == ["Write email…", "Log call…"]
     assert {"Email templates…", "Mail settings…", "Calendar file…"} <= set(outreach)
-    assert window.actions_.import_action.shortcut().toString() == "Ctrl+I"
+    assert window.window_actions.import_action.shortcut().toString() == "Ctrl+I"
 
 
 def test_reports_is_a_screen(window, engine, qtbot) -> None:
@@ -73,7 +73,7 @@ def test_show_the_imported_prospects(window, engine, qtbot) -> None:
     add_prospect(engine, "Somebody Else")
     result = run_import(engine, DATA / "hubspot_contacts.csv", ImportOptions(), by="Tester")
     assert result.batch_id is not None and result.created >= 2
-    window.actions_.show_import_batch(result.batch_id, [])
+    window.window_actions.show_import_batch(result.batch_id, [])
     assert window.current_screen_key() == "prospects"
     view = window.screen_widget("prospects")
     qtbot.waitUntil(lambda: view.model.total_count == result.created, timeout=5000)
@@ -96,7 +96,7 @@ def test_export_writes_what_the_list_shows(window, engine, qtbot, tmp_path, monk
     view.search_edit.setText("grace")
     view._search_now()
     qtbot.waitUntil(lambda: view.model.total_count == 1, timeout=5000)
-    window.actions_.export_action.trigger()
+    window.window_actions.export_action.trigger()
     qtbot.waitUntil(lambda: "Exported 1 " in window.statusBar().currentMessage(), timeout=5000)
     with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
@@ -108,7 +108,7 @@ def test_backup_is_a_consistent_database(window, engine, qtbot, tmp_path, monkey
     add_prospect(engine, "Ada Lovelace")
     target = tmp_path / "snapshot.sqlite3"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
-    window.actions_.backup_action.trigger()
+    window.window_actions.backup_action.trigger()
     qtbot.waitUntil(lambda: "Backup written" in window.statusBar().currentMessage(), timeout=5000)
     with sqlite3.connect(target) as snapshot:
         assert snapshot.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -117,22 +117,22 @@ def test_backup_is_a_consistent_database(window, engine, qtbot, tmp_path, monkey
 
 def test_backup_refuses_to_overwrite_the_database(window, db_path, monkeypatch, shown_errors):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(db_path), ""))
-    window.actions_.backup_action.trigger()
+    window.window_actions.backup_action.trigger()
     assert shown_errors and "cannot replace the database" in shown_errors[-1][1]
 
 
 def test_email_and_call_act_on_the_prospect_on_the_card(window, engine, qtbot, shown_errors):
-    window.actions_.compose_action.trigger()
+    window.window_actions.compose_action.trigger()
     assert shown_errors[-1][0] == "No prospect chosen"
     ada = add_prospect(engine, "Ada Lovelace")
     window.open_prospect(ada)
     qtbot.waitUntil(lambda: window.card_panel.card.prospect_id == ada, timeout=5000)
-    assert window.actions_.current_prospect_id() == ada
-    window.actions_.call_action.trigger()
+    assert window.window_actions.current_prospect_id() == ada
+    window.window_actions.call_action.trigger()
     dialogs = _top_level(LogCallDialog)
     assert dialogs and dialogs[-1].prospect_id == ada
     dialogs[-1].reject()
-    window.actions_.compose_action.trigger()
+    window.window_actions.compose_action.trigger()
     composers = _top_level(ComposeDialog)
     assert composers
     composers[-1].reject()
@@ -141,7 +141,7 @@ def test_email_and_call_act_on_the_prospect_on_the_card(window, engine, qtbot, s
 def test_send_to_the_listed_prospects_reviews_them_first(window, engine, qtbot) -> None:
     ids = {add_prospect(engine, name) for name in ("Ada Lovelace", "Grace Hopper")}
     window.show_screen("prospects")
-    window.actions_.bulk_action.trigger()
+    window.window_actions.bulk_action.trigger()
     qtbot.waitUntil(lambda: bool(_top_level(BulkSendDialog)), timeout=5000)
     dialog = _top_level(BulkSendDialog)[-1]
     assert set(dialog.prospect_ids) == ids
@@ -149,14 +149,14 @@ def test_send_to_the_listed_prospects_reviews_them_first(window, engine, qtbot) 
 
 
 def test_calendar_and_templates_dialogs_open(window) -> None:
-    window.actions_.calendar_action.trigger()
+    window.window_actions.calendar_action.trigger()
     calendars = _top_level(CalendarExportDialog)
-    assert calendars and calendars[-1].updater is window.actions_.calendar_feed
+    assert calendars and calendars[-1].updater is window.window_actions.calendar_feed
     calendars[-1].reject()
-    window.actions_.templates_action.trigger()
+    window.window_actions.templates_action.trigger()
     assert _top_level(TemplateEditor)
     _top_level(TemplateEditor)[-1].reject()
-    window.actions_.mail_settings_action.trigger()
+    window.window_actions.mail_settings_action.trigger()
     assert _top_level(MailSettingsDialog)
     _top_level(MailSettingsDialog)[-1].reject()
 

@@ -21,8 +21,9 @@ from onboard_desk.storage.models import (
     StageChange,
 )
 from onboard_desk.ui.card import ProspectCard
-from onboard_desk.ui.card.dialogs import LostDialog, ReasonDialog
+from onboard_desk.ui.common import move_flow
 from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.common.move_flow import LostDialog, SkipReasonDialog
 from onboard_desk.ui.outreach.log_call import LogCallDialog
 
 
@@ -174,7 +175,7 @@ def test_skipping_ahead_asks_for_a_reason(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def give_reason(dialog: QDialog) -> None:
-        assert isinstance(dialog, ReasonDialog)
+        assert isinstance(dialog, SkipReasonDialog)
         dialog.reason_edit.setText("They already saw the demo")
 
     answer_next_dialog(qtbot, give_reason)
@@ -184,7 +185,7 @@ def test_skipping_ahead_asks_for_a_reason(
         last = session.exec(select(StageChange).order_by(col(StageChange.id).desc())).first()
     assert last is not None and last.reason == "They already saw the demo"
     # Cancelling the reason changes nothing.
-    monkeypatch.setattr(card, "ask_reason", lambda *_args: None)
+    monkeypatch.setattr(move_flow, "ask_skip_reason", lambda *_args: None)
     card.move_to(Stage.OUTREACH)  # back needs no reason
     assert not card.move_to(Stage.FOLLOW_UP)
     assert stored(context, prospect_id).stage == Stage.OUTREACH.value

@@ -11,7 +11,6 @@ context announces a change to its prospect.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -43,13 +42,11 @@ from onboard_desk.pipeline import (
     ORDERED_STAGES,
     WORKING_STAGES,
     Flag,
-    PipelineError,
-    Position,
     Stage,
     flags_for,
-    plan_move,
 )
 from onboard_desk.retention.config import load_retention_config
+from onboard_desk.services.prospects import position_of
 from onboard_desk.storage import checklist, settings_store, store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.storage.models import Prospect
@@ -62,9 +59,7 @@ from onboard_desk.ui.card.customer_section import (
 )
 from onboard_desk.ui.card.dialogs import (
     LogEmailDialog,
-    LostDialog,
     NoteDialog,
-    ReasonDialog,
 )
 from onboard_desk.ui.card.fields_form import FieldsForm
 from onboard_desk.ui.card.next_action import NextActionEditor
@@ -73,27 +68,14 @@ from onboard_desk.ui.card.timeline_model import TimelineModel, load_timeline
 from onboard_desk.ui.common.commands import (
     EditProspectCommand,
     LogActivityCommand,
-    MoveProspectCommand,
     SetNextActionCommand,
     TickChecklistCommand,
     push,
 )
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.guard import guarded
+from onboard_desk.ui.common.move_flow import request_move
 from onboard_desk.ui.common.status_colors import banner_style, text_style
-
-
-def needs_reason(position: Position, target: Stage) -> bool:
-    """True when the rules allow the move only with a reason (skipping ahead, losing)."""
-    try:
-        plan_move(position, target, None)
-    except PipelineError:
-        try:
-            plan_move(position, target, "reason")
-        except PipelineError:
-            return False
-        return True
-    return False
 
 
 class ProspectCard(QWidget):
@@ -545,33 +527,22 @@ class ProspectCard(QWidget):
     # -- moves ---------------------------------------------------------------------------
 
     def move_to(self, target: Stage, reason: str | None = None) -> bool:
-        """Move if the rules allow it, asking for a reason where they need one.
-
-        An illegal move shows the rule's message and changes nothing.
-        """
+        """Move through the window's one move flow: the rules decide, a reason is asked
+        where they need one, and a refusal shows the rule's message on the card."""
         if self.prospect is None or self.prospect_id is None:
             return False
-        position = store.position_of(self.prospect)
+        position = position_of(self.prospect)
         if target is position.stage:
             return False
-        if reason is None and needs_reason(position, target):
-            if target is Stage.LOST:
-                return self.mark_lost()
-            explanation = ""
-            try:
-                plan_move(position, target, None)
-            except PipelineError as exc:
-                explanation = str(exc)
-            reason = self.ask_reason(self.tr("Move to %s") % target.label, explanation)
-            if reason is None:
-                return False
-        try:
-            plan_move(position, target, reason)
-        except PipelineError as exc:
-            self.show_message(str(exc))
-            return False
-        moved = self.run_command(
-            MoveProspectCommand(self.context, self.prospect_id, target, reason, name=self._name())
+        moved = request_move(
+            self.context,
+            self,
+            prospect_id=self.prospect_id,
+            position=position,
+            target=target,
+            name=self._name(),
+            reason=reason,
+            on_refused=self.show_message,
         )
         if moved:
             self.show_message(self._moved_text(target), error=False)
@@ -588,33 +559,13 @@ class ProspectCard(QWidget):
         following = self.next_stage()
         return self.move_to(following) if following is not None else False
 
-    def ask_reason(self, title: str, explanation: str) -> str | None:
-        """Ask for the reason a rule needs; None when the user cancels."""
-        dialog = ReasonDialog(title, explanation, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.reason()
-
     @Slot()
     def mark_lost(self) -> bool:
-        """Ask why the prospect was lost, then move it to Lost."""
-        if self.prospect is None:
-            return False
-        dialog = LostDialog(self.context.config.lost_reasons, self._name(), self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return False
-        return self.record_lost(dialog.reason(), remember=dialog.remember())
+        """Ask why the prospect was lost (the move flow's lost dialog), then move it."""
+        return self.move_to(Stage.LOST)
 
-    def record_lost(self, reason: str, *, remember: bool = False) -> bool:
-        """Move to Lost with ``reason``; ``remember`` adds a new reason to the team's list."""
-        if remember:
-            config = self.context.config
-            if reason.lower() not in (r.lower() for r in config.lost_reasons):
-                with self.context.session() as session:
-                    settings_store.save_config(
-                        session, replace(config, lost_reasons=(*config.lost_reasons, reason))
-                    )
-                self.context.settings_changed()
+    def record_lost(self, reason: str) -> bool:
+        """Move to Lost with ``reason`` (as the lost dialog would give it)."""
         return self.move_to(Stage.LOST, reason)
 
     @Slot()

@@ -1,5 +1,5 @@
-"""The quick-action dialogs of the prospect card: log a call, an email or a note, give a
-reason for a move, mark lost.
+"""The quick-action dialogs of the prospect card: log an email or a note (a move's reasons
+are asked by the window's one move flow, :mod:`onboard_desk.ui.common.move_flow`).
 
 Each dialog only collects and checks input; the card turns the result into an undoable
 command. OK stays disabled until the input is complete, so there is no way to submit
@@ -8,15 +8,10 @@ half an entry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -87,66 +82,3 @@ class NoteDialog(_FormDialog):
 
     def text(self) -> str:
         return self.text_edit.toPlainText().strip()
-
-
-class ReasonDialog(_FormDialog):
-    """A reason the pipeline rules ask for (skipping stages ahead)."""
-
-    def __init__(self, title: str, explanation: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
-        label = QLabel(explanation, self)
-        label.setWordWrap(True)
-        self.reason_edit = QLineEdit(self)
-        self.reason_edit.setMaxLength(500)
-        self.form.addRow(label)
-        self.form.addRow(self.tr("Reason"), self.reason_edit)
-        self.reason_edit.textChanged.connect(self._update_ok)
-        self._finish()
-
-    def is_complete(self) -> bool:
-        return bool(self.reason_edit.text().strip())
-
-    def reason(self) -> str:
-        return self.reason_edit.text().strip()
-
-
-class LostDialog(_FormDialog):
-    """Why a prospect was lost: one of the team's lost reasons, or free text."""
-
-    def __init__(
-        self, reasons: Sequence[str], name: str = "", parent: QWidget | None = None
-    ) -> None:
-        super().__init__(self.tr("Mark lost") + (f": {name}" if name else ""), parent)
-        self.known_reasons = tuple(reasons)
-        self.reason_combo = QComboBox(self)
-        self.reason_combo.setEditable(True)
-        self.reason_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.reason_combo.addItems(list(self.known_reasons))
-        self.reason_combo.setCurrentIndex(-1)
-        line_edit = self.reason_combo.lineEdit()
-        assert line_edit is not None
-        line_edit.setPlaceholderText(self.tr("Choose a reason or type your own"))
-        line_edit.setMaxLength(200)
-        self.remember_check = QCheckBox(self.tr("Add this reason to the list"), self)
-        self.remember_check.setVisible(False)
-        self.form.addRow(self.tr("Lost reason"), self.reason_combo)
-        self.form.addRow("", self.remember_check)
-        self.reason_combo.currentTextChanged.connect(self._reason_changed)
-        self._finish()
-
-    def _reason_changed(self) -> None:
-        self.remember_check.setVisible(self.is_new_reason())
-        self._update_ok()
-
-    def is_complete(self) -> bool:
-        return bool(self.reason())
-
-    def is_new_reason(self) -> bool:
-        reason = self.reason().lower()
-        return bool(reason) and reason not in (r.lower() for r in self.known_reasons)
-
-    def reason(self) -> str:
-        return self.reason_combo.currentText().strip()
-
-    def remember(self) -> bool:
-        return self.is_new_reason() and self.remember_check.isChecked()

@@ -3,8 +3,8 @@
 Each part (import, reports, outreach) provides its dialogs; this module gives them menu
 entries and shortcuts, decides which prospect an action is about (the one on the card,
 else the one selected in the list), and runs file work off the GUI thread with a clear
-message when it fails. Installed by :func:`onboard_desk.ui.window.wiring.connect_context` once
-the database is open.
+message when it fails. The window builds them once the database is open
+(:meth:`~onboard_desk.ui.window.main_window.MainWindow.set_context`).
 """
 
 from __future__ import annotations

@@ -1,34 +1,30 @@
-"""The main window: a sidebar of screens, menus, and the API other parts plug into.
+"""The main window: a sidebar of screens, menus, the side panel, and the API screens use.
 
-The window is shown before the database is open; :meth:`MainWindow.set_context` hands
-it the :class:`~onboard_desk.ui.common.context.AppContext` once a worker thread has opened (and
-if needed upgraded) the database. Screens are registered with factories and built on
-first show, so start-up builds only the screen the user sees.
+The window is shown before the database is open; :meth:`MainWindow.set_context` hands it
+the :class:`~onboard_desk.ui.common.context.AppContext` once a worker thread has opened
+(and if needed upgraded) the database, and the window then builds what needs it: the
+prospect card's panel, the File and Outreach actions, and the due-action reminders. The
+screens are declared in :mod:`onboard_desk.ui.window.screens` and built on first show, so
+start-up builds only the screen the user sees.
 
-Public API (stable; other parts call only these):
+Public API (stable; screens and tests call only these):
 
-``add_screen(key: str, title: str, widget_or_factory: QWidget | Callable[[], QWidget],
-icon_name: IconName) -> None``
-    Register a screen in the sidebar and in View (Ctrl+1 ... Ctrl+9 in order of
+``register_screens(specs)`` / ``add_screen(key, title, widget_or_factory, icon_name)``
+    Register screens in the sidebar and in View (Ctrl+1 ... Ctrl+9 in order of
     registration). A factory is called once, the first time the screen is shown, and only
-    after the database is open (``window.context`` is then set). A screen widget may
-    offer ``focus_search()`` (Edit > Find, Ctrl+F, calls it) and a ``sig_loaded`` signal
-    (emitted when its first data is on screen).
-``show_screen(key: str) -> None``
-    Switch to a screen (building it if needed).
-``screen_widget(key: str) -> QWidget | None``
-    The screen's widget if it has been built.
-``add_menu_action(menu: str, text: str, slot: Callable[[], Any] | None,
-shortcut: str | None = None, icon_name: IconName | None = None) -> QAction``
+    after the database is open. What a screen offers (a search, a refresh on show, a
+    "loaded" signal, opening prospects) is declared by the protocols in
+    :mod:`~onboard_desk.ui.window.screens`.
+``show_screen(key)``, ``screen_widget(key)``, ``screen_keys()``, ``current_screen_key()``
+``add_menu_action(menu, text, slot, shortcut=None, icon_name=None) -> QAction``
     Add an action to "File", "Edit", "View", "Go", "Help" or a new menu (inserted before
     Help). The action is added to the window too, so its shortcut works on every screen.
-``open_prospect(prospect_id: int) -> None``
-    Show that prospect's card (in the right-hand panel); emits
-    ``sig_open_prospect_requested(int)``.
-``show_side_panel(widget: QWidget) -> None``
+``open_prospect(prospect_id)``, ``new_prospect()``, ``open_import()``
+    What a screen may ask of the window (:class:`~onboard_desk.ui.window.screens.ScreenHost`).
+``show_side_panel(widget)``
     Show a widget in the right-hand panel (the prospect card lives there).
-``context: AppContext | None``
-    The open database and shared services (None until the database is open).
+``context``, ``card_panel``, ``window_actions``, ``reminders``
+    None until the database is open.
 Signals: ``sig_open_prospect_requested(int)``, ``sig_file_dropped(Path)`` (a file dropped
 anywhere on the window, e.g. for import), ``sig_context_ready(AppContext)``,
 ``sig_data_shown()`` (the first screen has shown its data).
@@ -36,7 +32,7 @@ anywhere on the window, e.g. for import), ``sig_context_ready(AppContext)``,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,9 +60,21 @@ from PySide6.QtWidgets import (
 from onboard_desk.ui.common import ui_state
 from onboard_desk.ui.common.icons import IconName, app_icon, icon
 from onboard_desk.ui.window.menus import MenuBuilder
+from onboard_desk.ui.window.screens import (
+    SEARCH_HOME,
+    Loading,
+    OpensProspects,
+    ScreenSpec,
+    Searchable,
+    ShowAware,
+)
 
 if TYPE_CHECKING:
     from onboard_desk.ui.common.context import AppContext
+    from onboard_desk.ui.window.actions import WindowActions
+    from onboard_desk.ui.window.card_panel import ProspectCardPanel
+    from onboard_desk.ui.window.quick_switcher import QuickSwitcher
+    from onboard_desk.ui.window.reminders import Reminders
 
 ScreenFactory = Callable[[], QWidget]
 
@@ -173,12 +181,17 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db_path = db_path
         self.context: AppContext | None = None
+        #: Built once the database is open (see :meth:`set_context`).
+        self.card_panel: ProspectCardPanel | None = None
+        self.window_actions: WindowActions | None = None
+        self.reminders: Reminders | None = None
+        self._quick_switcher: QuickSwitcher | None = None
         self._screens: dict[str, _Screen] = {}
         self._current: str | None = None
         self._data_shown = False
         self._painted = False
         #: Screen whose search Ctrl+F opens when the current screen has none.
-        self.search_screen_key: str | None = None
+        self.search_screen_key: str | None = SEARCH_HOME
         self.setObjectName("MainWindow")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -219,6 +232,18 @@ class MainWindow(QMainWindow):
         self.restore_state()
 
     # ----------------------------------------------------------------- public API
+
+    def register_screens(self, specs: Iterable[ScreenSpec]) -> None:
+        """Register declared screens, in order; each is built on its first showing."""
+        for spec in specs:
+            self.add_screen(spec.key, spec.translated_title(), self._builder(spec), spec.icon)
+
+    def _builder(self, spec: ScreenSpec) -> ScreenFactory:
+        def build() -> QWidget:
+            assert self.context is not None
+            return spec.build(self.context, self)
+
+        return build
 
     def add_screen(
         self,
@@ -267,9 +292,8 @@ class MainWindow(QMainWindow):
             self._install_widget(screen, screen.factory())
         if screen.widget is not None:
             self.stack.setCurrentWidget(screen.widget)
-            show_hook = getattr(screen.widget, "on_screen_shown", None)
-            if callable(show_hook):
-                show_hook()
+            if isinstance(screen.widget, ShowAware):
+                screen.widget.on_screen_shown()
 
     def screen_widget(self, key: str) -> QWidget | None:
         found = self._screens.get(key)
@@ -295,6 +319,26 @@ class MainWindow(QMainWindow):
     def open_prospect(self, prospect_id: int) -> None:
         """Show a prospect's card."""
         self.sig_open_prospect_requested.emit(int(prospect_id))
+
+    @Slot()
+    def new_prospect(self) -> None:
+        """File > New prospect (Ctrl+N): the dialog warns about likely duplicates; choosing
+        an existing prospect, or saving a new one, opens its card."""
+        if self.context is None:
+            return
+        from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
+
+        dialog = NewProspectDialog(self.context, self)
+        dialog.sig_open_existing.connect(self.open_prospect)
+        dialog.sig_prospect_created.connect(self.open_prospect)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    @Slot()
+    def open_import(self) -> None:
+        """File > Import (Ctrl+I)."""
+        if self.window_actions is not None:
+            self.window_actions.open_import()
 
     def show_side_panel(self, widget: QWidget) -> None:
         """Show ``widget`` in the right-hand panel (added once, raised on later calls)."""
@@ -322,8 +366,18 @@ class MainWindow(QMainWindow):
         self._side_panel_fits_content = False
 
     def set_context(self, context: AppContext) -> None:
-        """The database is open: enable what needs it and build the screen on show."""
+        """The database is open: build what needs it, and the screen on show."""
+        from onboard_desk.ui.window.actions import WindowActions
+        from onboard_desk.ui.window.card_panel import ProspectCardPanel
+        from onboard_desk.ui.window.reminders import Reminders
+
         self.context = context
+        self.reminders = Reminders(context, self)
+        self.reminders.sig_open_prospect.connect(self.open_prospect)
+        self.card_panel = ProspectCardPanel(self, context)
+        self.sig_open_prospect_requested.connect(self.card_panel.show_prospect)
+        self.new_prospect_action.setEnabled(True)
+        self.window_actions = WindowActions(self, context)
         self._set_title(opening=False)
         self.statusBar().showMessage(self.tr("Opened {0}").format(self.db_path), 4000)
         stack = context.undo_stack
@@ -367,7 +421,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         tr = self.tr
         self.new_prospect_action = self.add_menu_action(
-            "File", tr("&New prospect…"), None, "Ctrl+N", "new-prospect"
+            "File", tr("&New prospect…"), self.new_prospect, "Ctrl+N", "new-prospect"
         )
         self.new_prospect_action.setEnabled(False)
         quit_separator = self.menus.menu("File").addSeparator()
@@ -406,12 +460,10 @@ class MainWindow(QMainWindow):
     def _install_widget(self, screen: _Screen, widget: QWidget) -> None:
         screen.widget = widget
         self.stack.addWidget(widget)
-        loaded = getattr(widget, "sig_loaded", None)
-        if loaded is not None and not self._data_shown:
-            loaded.connect(self._on_screen_loaded)
-        opener = getattr(widget, "sig_open_prospect", None)
-        if opener is not None:
-            opener.connect(self.open_prospect)
+        if isinstance(widget, Loading) and not self._data_shown:
+            widget.sig_loaded.connect(self._on_screen_loaded)
+        if isinstance(widget, OpensProspects):
+            widget.sig_open_prospect.connect(self.open_prospect)
 
     @Slot()
     def _on_screen_loaded(self) -> None:
@@ -453,13 +505,11 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         """Focus the current screen's search box (Ctrl+F)."""
         widget = self.screen_widget(self._current) if self._current else None
-        focus = getattr(widget, "focus_search", None)
-        if not callable(focus) and self.search_screen_key in self._screens:
+        if not isinstance(widget, Searchable) and self.search_screen_key in self._screens:
             self.show_screen(self.search_screen_key)
             widget = self.screen_widget(self.search_screen_key)
-            focus = getattr(widget, "focus_search", None)
-        if callable(focus):
-            focus()
+        if isinstance(widget, Searchable):
+            widget.focus_search()
         else:
             self.statusBar().showMessage(self.tr("This screen has no search."), 3000)
 
@@ -478,7 +528,7 @@ class MainWindow(QMainWindow):
             return
         from onboard_desk.ui.window.quick_switcher import QuickSwitcher
 
-        switcher = getattr(self, "_quick_switcher", None)
+        switcher = self._quick_switcher
         if switcher is None:
             switcher = QuickSwitcher(self.context, self)
             switcher.sig_prospect_chosen.connect(self.open_prospect)
