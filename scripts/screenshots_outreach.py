@@ -155,7 +155,7 @@ def shot_bulk_results(context: AppContext, ids: list[int], out: Path) -> None:
     from aiosmtpd.controller import Controller
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from onboard_desk import mail
+    from onboard_desk.services.outreach import MailRoute, MailSettings, Security
     from onboard_desk.ui.outreach.bulk_send import BulkSendDialog
 
     class Handler:
@@ -174,19 +174,17 @@ def shot_bulk_results(context: AppContext, ids: list[int], out: Path) -> None:
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        with context.session() as session:
-            mail.save_mail_settings(
-                session,
-                mail.MailSettings(
-                    route=mail.MailRoute.SMTP,
-                    host="127.0.0.1",
-                    port=port,
-                    security=mail.Security.NONE,
-                    from_address="jamie@acme-cloud.example",
-                    from_name="Jamie Lee",
-                    bulk_pause_seconds=0.2,
-                ),
+        context.desk.outreach.save_mail_settings(
+            MailSettings(
+                route=MailRoute.SMTP,
+                host="127.0.0.1",
+                port=port,
+                security=Security.NONE,
+                from_address="jamie@acme-cloud.example",
+                from_name="Jamie Lee",
+                bulk_pause_seconds=0.2,
             )
+        )
         dialog = BulkSendDialog(context, ids)
         dialog.select_template("Final check-in")
         dialog.show()

@@ -74,11 +74,9 @@ def refresh_calendar_feed(args: argparse.Namespace) -> None:
     command, or a script would retry a change that was saved. The window writes the file
     again at its next change or start.
     """
-    from onboard_desk.outreach.calendar_feed import refresh_feed
-
     try:
-        with open_engine(args) as engine:
-            refresh_feed(engine)
+        with open_desk(args) as desk:
+            desk.outreach.refresh_feed()
     except UserError as exc:
         _feed_warning(str(exc))
     except KeyboardInterrupt:

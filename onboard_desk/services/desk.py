@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from onboard_desk.retention.config import RetentionConfig
     from onboard_desk.services.importing import ImportService
     from onboard_desk.services.lists import ListService
+    from onboard_desk.services.outreach import OutreachService
     from onboard_desk.services.prospects import ProspectService
     from onboard_desk.services.settings import SettingsService
 
@@ -135,3 +136,9 @@ class Desk:
         from onboard_desk.services.importing import ImportService
 
         return ImportService(self)
+
+    @cached_property
+    def outreach(self) -> OutreachService:
+        from onboard_desk.services.outreach import OutreachService
+
+        return OutreachService(self)
