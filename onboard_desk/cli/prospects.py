@@ -215,10 +215,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     import json
 
-    from onboard_desk.cli.retention import customer_details, customer_lines
+    from onboard_desk.cli.retention import customer_json, customer_lines
     from onboard_desk.domain.contacts import format_money
     from onboard_desk.domain.timeutil import format_local, utcnow
     from onboard_desk.pipeline import flags_for
+    from onboard_desk.services.customers import customer_details
     from onboard_desk.storage import checklist, settings_store, store
 
     with open_session(args) as session:
@@ -267,7 +268,9 @@ def cmd_show(args: argparse.Namespace) -> int:
                 }
                 for a in activities
             ]
-            data["customer"] = customer_details(session, args.id, now=utcnow())
+            data["customer"] = customer_json(
+                customer_details(session, args.id, with_engagement=True)
+            )
             data["checklist"] = {
                 "stage": items.stage.value,
                 "done": items.done,
@@ -311,9 +314,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             lines.append("  Do not contact")
         if prospect.notes:
             lines.append(f"  Notes:        {prospect.notes}")
-        details = customer_details(session, args.id, now=utcnow())
-        if details is not None:
-            lines.extend(customer_lines(details))
+        lines.extend(customer_lines(customer_details(session, args.id, with_engagement=True)))
         if items.total:
             lines.append(f"Checklist ({items.stage.label}, {items.done}/{items.total} done):")
             for item in items.items:

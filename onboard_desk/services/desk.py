@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from onboard_desk.pipeline import PipelineConfig
     from onboard_desk.retention.config import RetentionConfig
+    from onboard_desk.services.customers import CustomerService
     from onboard_desk.services.importing import ImportService
     from onboard_desk.services.lists import ListService
     from onboard_desk.services.outreach import OutreachService
@@ -142,3 +143,9 @@ class Desk:
         from onboard_desk.services.outreach import OutreachService
 
         return OutreachService(self)
+
+    @cached_property
+    def customers(self) -> CustomerService:
+        from onboard_desk.services.customers import CustomerService
+
+        return CustomerService(self)

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
 from onboard_desk.domain import contacts
 from onboard_desk.domain.timeutil import as_utc, format_local, utcnow
@@ -45,18 +44,13 @@ from onboard_desk.pipeline import (
     Stage,
     flags_for,
 )
-from onboard_desk.retention.config import load_retention_config
 from onboard_desk.services.prospects import position_of
 from onboard_desk.storage import checklist, settings_store, store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.storage.models import Prospect
 from onboard_desk.ui.card.checklist_view import ChecklistView
-from onboard_desk.ui.card.customer_actions import CustomerActions
-from onboard_desk.ui.card.customer_section import (
-    CustomerSection,
-    load_customer_details,
-    load_engagement,
-)
+from onboard_desk.ui.card.customer.actions import CustomerActions
+from onboard_desk.ui.card.customer.section import CustomerSection
 from onboard_desk.ui.card.dialogs import (
     LogEmailDialog,
     NoteDialog,
@@ -295,17 +289,12 @@ class ProspectCard(QWidget):
                 stage=checklist.checklist_stage(prospect),
                 config=self.context.config,
             )
-            customer = None
-            if prospect.stage == Stage.WON.value:
-                customer = load_customer_details(
-                    session,
-                    self.prospect_id,
-                    now=utcnow(),
-                    config=load_retention_config(session),
-                )
             if self._region is None:
                 region = settings_store.get_setting(session, settings_store.PHONE_REGION)
                 self._region = region if isinstance(region, str) and region else None
+        customer = None
+        if prospect.stage == Stage.WON.value:
+            customer = self.context.desk.customers.details(self.prospect_id)
         self.prospect = prospect
         self._checklist = items
         for widget in (*self._content, *self._action_buttons):
@@ -327,15 +316,13 @@ class ProspectCard(QWidget):
         """Fetch the engagement score on the thread pool; shown if the card still shows
         that customer when it arrives."""
         now = utcnow()
-
-        def work(session: Session) -> int | None:
-            return load_engagement(session, prospect_id, now=now)
+        customers = self.context.desk.customers
 
         def arrived(score: int | None) -> None:
             if self.prospect_id == prospect_id and score is not None:
                 self.customer.set_engagement(prospect_id, score)
 
-        self.context.run_task(work, guarded(self, arrived))
+        self.context.run(lambda: customers.engagement(prospect_id, now=now), guarded(self, arrived))
 
     def _show_nothing(self, message: str) -> None:
         self.name_label.setText(message)

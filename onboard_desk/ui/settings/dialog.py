@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import (
@@ -42,7 +41,6 @@ from onboard_desk.retention.config import (
     load_retention_config,
     save_retention_config,
 )
-from onboard_desk.retention.purchases import refresh_nudges
 from onboard_desk.storage import settings_store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.ui.common.context import AppContext
@@ -236,12 +234,10 @@ class SettingsDialog(QDialog):
         let a reminder be the next action), on the thread pool: one statement finds the
         customers, but there may be thousands to update."""
         context = self.context
-
-        def work(session: Session) -> int:
-            return refresh_nudges(session, config=retention)
-
-        context.run_task(
-            work, lambda changed: context.prospects_changed([]) if changed else None, writes=True
+        customers = context.desk.customers
+        context.run(
+            lambda: customers.refresh_nudges(retention),
+            lambda changed: context.prospects_changed([]) if changed else None,
         )
 
     def _show_error(self, message: str) -> None:
