@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from onboard_desk.pipeline import PipelineConfig
     from onboard_desk.retention.config import RetentionConfig
     from onboard_desk.services.customers import CustomerService
+    from onboard_desk.services.importing import ImportService
     from onboard_desk.services.lists import ListService
     from onboard_desk.services.outreach import OutreachService
     from onboard_desk.services.prospects import ProspectService
@@ -130,6 +131,12 @@ class Desk:
         from onboard_desk.services.settings import SettingsService
 
         return SettingsService(self)
+
+    @cached_property
+    def importing(self) -> ImportService:
+        from onboard_desk.services.importing import ImportService
+
+        return ImportService(self)
 
     @cached_property
     def outreach(self) -> OutreachService:
