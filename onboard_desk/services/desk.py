@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
     from onboard_desk.pipeline import PipelineConfig
     from onboard_desk.retention.config import RetentionConfig
+    from onboard_desk.services.exports import ExportService
     from onboard_desk.services.lists import ListService
+    from onboard_desk.services.maintenance import MaintenanceService
     from onboard_desk.services.prospects import ProspectService
     from onboard_desk.services.settings import SettingsService
 
@@ -128,3 +130,15 @@ class Desk:
         from onboard_desk.services.settings import SettingsService
 
         return SettingsService(self)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        from onboard_desk.services.exports import ExportService
+
+        return ExportService(self)
+
+    @cached_property
+    def maintenance(self) -> MaintenanceService:
+        from onboard_desk.services.maintenance import MaintenanceService
+
+        return MaintenanceService(self)

@@ -1,5 +1,6 @@
 """Prospects with all their consequences: add, edit, move, delete and restore, log an
-activity, set the next action, tick the checklist, and read one prospect.
+activity, set the next action, tick the checklist, and read one prospect (its details and
+timeline, as the card and the command line's ``show`` present it).
 
 The store writes rows; this module decides what a change means. A win issues the
 customer's referral code, records the first purchase and converts the referral that
@@ -22,13 +23,22 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from onboard_desk.domain.timeutil import utcnow
-from onboard_desk.pipeline import MoveCheck, PipelineConfig, Position, Stage, check_move
+from onboard_desk.domain.timeutil import as_utc, utcnow
+from onboard_desk.pipeline import (
+    Flag,
+    MoveCheck,
+    PipelineConfig,
+    Position,
+    Stage,
+    check_move,
+    flags_for,
+)
 from onboard_desk.retention import lifecycle, referrals
 from onboard_desk.retention.config import RetentionConfig, load_retention_config
+from onboard_desk.services.timeline import MAX_ACTIVITIES, TimelineEntry, build_timeline
 from onboard_desk.storage import checklist as checklists
 from onboard_desk.storage import store
-from onboard_desk.storage.checklist import StageChecklist, Tick
+from onboard_desk.storage.checklist import ChecklistItem, StageChecklist, Tick
 from onboard_desk.storage.models import Activity, Prospect, StageChange
 from onboard_desk.storage.store import (
     ACTIVITY_KINDS,
@@ -48,17 +58,25 @@ __all__ = [
     "ACTIVITY_KINDS",
     "CALL_OUTCOMES",
     "EDITABLE_FIELDS",
+    "MAX_ACTIVITIES",
+    "ChecklistItem",
     "DeletedProspect",
     "MoveResult",
     "NotFoundError",
+    "Prospect",
+    "ProspectDetails",
     "ProspectService",
+    "StageChecklist",
     "Tick",
+    "TimelineEntry",
     "ValidationError",
     "clean_fields",
     "create_prospect",
     "delete_prospect",
     "move_prospect",
     "position_of",
+    "prospect_details",
+    "prospect_flags",
     "restore_prospect",
     "revert_move",
 ]
@@ -172,6 +190,75 @@ def restore_prospect(session: Session, *, deleted: DeletedProspect) -> Prospect:
     prospect = store.restore_prospect(session, snapshot=deleted.snapshot)
     lifecycle.put_back(session, rows=deleted.retention)
     return prospect
+
+
+# --- one prospect, read whole ---------------------------------------------------------------
+
+
+def prospect_flags(
+    prospect: Prospect, *, now: datetime, config: PipelineConfig | None = None
+) -> frozenset[Flag]:
+    """Why an open prospect needs attention (overdue, no next action, stale) at ``now``."""
+    due = prospect.next_action_due
+    return flags_for(
+        stage=Stage(prospect.stage),
+        next_action_due=as_utc(due) if due is not None else None,
+        stage_entered_at=as_utc(prospect.stage_entered_at),
+        now=now,
+        config=config,
+    )
+
+
+@dataclass(frozen=True)
+class ProspectDetails:
+    """One prospect as the card and the command line's ``show`` present it, read in one
+    transaction so its parts agree: the row, where it stands and why it needs attention,
+    the checklist it works on, its moves and its activities."""
+
+    prospect: Prospect
+    flags: frozenset[Flag]
+    checklist: StageChecklist
+    #: Moves, oldest first.
+    history: list[StageChange]
+    #: Activities, newest first (the newest ``activity_limit`` when one was asked for).
+    activities: list[Activity]
+    #: The moment the flags were computed for.
+    now: datetime
+
+    @property
+    def position(self) -> Position:
+        return position_of(self.prospect)
+
+    @property
+    def timeline(self) -> list[TimelineEntry]:
+        """Moves and activities as one list of events, newest first."""
+        return build_timeline(self.history, self.activities)
+
+
+def prospect_details(
+    session: Session,
+    *,
+    prospect_id: int,
+    config: PipelineConfig,
+    now: datetime | None = None,
+    activity_limit: int | None = None,
+) -> ProspectDetails:
+    """Everything about one prospect (NotFoundError when there is no such prospect)."""
+    now = now or utcnow()
+    prospect = store.get_prospect(session, prospect_id)
+    return ProspectDetails(
+        prospect=prospect,
+        flags=prospect_flags(prospect, now=now, config=config),
+        checklist=checklists.stage_checklist(
+            session,
+            prospect_id=prospect_id,
+            stage=checklists.checklist_stage(prospect),
+            config=config,
+        ),
+        history=store.stage_history(session, prospect_id),
+        activities=store.activities_of(session, prospect_id, limit=activity_limit),
+        now=now,
+    )
 
 
 # --- the service the front ends call --------------------------------------------------------
@@ -310,3 +397,36 @@ class ProspectService:
     def restore_tick(self, tick: Tick) -> None:
         with self._desk.writing() as session:
             checklists.restore_tick(session, tick=tick)
+
+    # whole-prospect reads
+
+    def details(
+        self,
+        prospect_id: int,
+        *,
+        activity_limit: int | None = None,
+        now: datetime | None = None,
+    ) -> ProspectDetails:
+        """The prospect with its flags, checklist, moves and (the newest ``activity_limit``)
+        activities, read together (NotFoundError when it is gone)."""
+        with self._desk.reading() as session:
+            return prospect_details(
+                session,
+                prospect_id=prospect_id,
+                config=self._desk.config,
+                now=now,
+                activity_limit=activity_limit,
+            )
+
+    def timeline(self, prospect_id: int, *, limit: int = MAX_ACTIVITIES) -> list[TimelineEntry]:
+        """The prospect's moves and newest ``limit`` activities as events, newest first."""
+        with self._desk.reading() as session:
+            return build_timeline(
+                store.stage_history(session, prospect_id),
+                store.activities_of(session, prospect_id, limit=limit),
+            )
+
+    def clean(self, changes: Mapping[str, Any], *, region: str | None = None) -> dict[str, Any]:
+        """The edits as they would be stored (trimmed, normalised), or ValidationError with
+        what to correct; numbers without a country code are read in ``region``."""
+        return clean_fields(changes, region=region)
