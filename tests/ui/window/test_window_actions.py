@@ -20,7 +20,7 @@ from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
 from onboard_desk.ui.window.actions import MailSettingsDialog
 from tests.ui.conftest import add_prospect
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "import"
+DATA = Path(__file__).resolve().parents[2] / "data" / "import"
 
 W = TypeVar("W", bound=QWidget)
 

@@ -334,7 +334,7 @@ def test_window_code_takes_colours_from_the_palette():
     """No fixed colours in the shell's widgets: they would break a dark theme."""
     import re
 
-    folder = Path(__file__).resolve().parents[2] / "onboard_desk" / "ui"
+    folder = Path(__file__).resolve().parents[3] / "onboard_desk" / "ui"
     fixed = re.compile(
         r"#[0-9a-fA-F]{3,8}\b|setStyleSheet\(|QColor\(|Qt\.GlobalColor\.(?!transparent)"
     )
