@@ -27,6 +27,7 @@ def main() -> int:
 
     from onboard_desk import mail
     from onboard_desk.demo.fill import fill_demo
+    from onboard_desk.domain.matching import company_key
     from onboard_desk.domain.timeutil import utcnow
     from onboard_desk.outreach import calls
     from onboard_desk.pipeline import Stage
@@ -70,6 +71,7 @@ def main() -> int:
         assert trial is not None and trial.id is not None
         trial.name = "Zoë Müller"
         trial.company = "Brightside Dental"
+        trial.company_key = company_key(trial.company)
         trial.email = "zoe.mueller@brightside-dental.example"
         trial.email_key = trial.email
         trial.owner = "Jamie Lee"
@@ -153,7 +155,7 @@ def shot_bulk_results(context: AppContext, ids: list[int], out: Path) -> None:
     from aiosmtpd.controller import Controller
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from onboard_desk import mail
+    from onboard_desk.services.outreach import MailRoute, MailSettings, Security
     from onboard_desk.ui.outreach.bulk_send import BulkSendDialog
 
     class Handler:
@@ -172,19 +174,17 @@ def shot_bulk_results(context: AppContext, ids: list[int], out: Path) -> None:
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        with context.session() as session:
-            mail.save_mail_settings(
-                session,
-                mail.MailSettings(
-                    route=mail.MailRoute.SMTP,
-                    host="127.0.0.1",
-                    port=port,
-                    security=mail.Security.NONE,
-                    from_address="jamie@acme-cloud.example",
-                    from_name="Jamie Lee",
-                    bulk_pause_seconds=0.2,
-                ),
+        context.desk.outreach.save_mail_settings(
+            MailSettings(
+                route=MailRoute.SMTP,
+                host="127.0.0.1",
+                port=port,
+                security=Security.NONE,
+                from_address="jamie@acme-cloud.example",
+                from_name="Jamie Lee",
+                bulk_pause_seconds=0.2,
             )
+        )
         dialog = BulkSendDialog(context, ids)
         dialog.select_template("Final check-in")
         dialog.show()

@@ -28,6 +28,10 @@ from onboard_desk.storage.db import open_database
 if TYPE_CHECKING:
     from onboard_desk.ui.common.context import AppContext
 
+#: Real SMTP servers, TLS certificates and a keyring, for every test that sends mail (the
+#: mail feature's, the outreach screens', the services' and the command line's).
+pytest_plugins = ["tests.outreach.mail_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(

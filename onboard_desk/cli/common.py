@@ -68,8 +68,9 @@ def open_desk(args: argparse.Namespace) -> Iterator[Desk]:
         desk.close()
 
 
-# Being retired with the command modules that still work on a session (outreach, import,
-# customers): each moves onto open_desk and its services, and the last takes these along.
+# Being retired with the commands that still work on a session (the import's, and the
+# customers' with show's customer part): each moves onto open_desk and its services, and
+# the last takes these along.
 
 
 @contextmanager
@@ -102,11 +103,9 @@ def refresh_calendar_feed(args: argparse.Namespace) -> None:
     command, or a script would retry a change that was saved. The window writes the file
     again at its next change or start.
     """
-    from onboard_desk.outreach.calendar_feed import refresh_feed
-
     try:
-        with open_engine(args) as engine:
-            refresh_feed(engine)
+        with open_desk(args) as desk:
+            desk.outreach.refresh_feed()
     except UserError as exc:
         _feed_warning(str(exc))
     except KeyboardInterrupt:

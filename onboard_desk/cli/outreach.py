@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from onboard_desk.cli.common import open_engine, open_session, require_positive
+from onboard_desk.cli.common import open_desk, require_positive
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import Stage
 
 if TYPE_CHECKING:
-    from onboard_desk.mail import BulkItem
+    from onboard_desk.services.desk import Desk
+    from onboard_desk.services.outreach import BulkItem
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,56 +78,42 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
-    from onboard_desk.outreach.calendar_export import export_calendar
-
-    with open_engine(args) as engine:
-        count = export_calendar(engine, args.output, owner=args.owner, days=args.days)
+    with open_desk(args) as desk:
+        count = desk.outreach.export_calendar(args.output, owner=args.owner, days=args.days)
     print(f"Wrote {count} event{'s' if count != 1 else ''} to {args.output}")
     return 0
 
 
 def cmd_templates_list(args: argparse.Namespace) -> int:
-    from onboard_desk.templates import list_templates
-
-    with open_session(args) as session:
-        rows = list_templates(session)
-        width = max((len(t.name) for t in rows), default=4)
-        print(f"{'id':>4}  {'name':<{width}}  stage")
-        for template in rows:
-            stage = Stage(template.stage).label if template.stage else "-"
-            print(f"{template.id:>4}  {template.name:<{width}}  {stage}")
+    with open_desk(args) as desk:
+        rows = desk.outreach.templates()
+    width = max((len(t.name) for t in rows), default=4)
+    print(f"{'id':>4}  {'name':<{width}}  stage")
+    for template in rows:
+        stage = template.stage.label if template.stage else "-"
+        print(f"{template.id:>4}  {template.name:<{width}}  {stage}")
     return 0
 
 
 def cmd_templates_show(args: argparse.Namespace) -> int:
-    from onboard_desk.storage import settings_store
-    from onboard_desk.templates import find_template, render_template
-
-    with open_session(args) as session:
-        template = find_template(session, args.name)
+    with open_desk(args) as desk:
+        template = desk.outreach.find_template(args.name)
         if args.prospect is None:
-            stage = Stage(template.stage).label if template.stage else "(any)"
+            stage = template.stage.label if template.stage else "(any)"
             print(f"Name: {template.name}\nStage: {stage}\nSubject: {template.subject}\n")
             print(template.body)
             return 0
-        rendered = render_template(
-            session,
-            template=template,
-            prospect_id=args.prospect,
-            config=settings_store.load_config(session),
-            user=settings_store.user_name(session),
-            custom_text=args.custom_text,
-        )
-        print(f"Subject: {rendered.subject}\n")
-        print(rendered.body)
-        if rendered.empty_fields:
-            print(f"Empty for this prospect: {', '.join(rendered.empty_fields)}", file=sys.stderr)
+        rendered = desk.outreach.render(template.text, args.prospect, custom_text=args.custom_text)
+    print(f"Subject: {rendered.subject}\n")
+    print(rendered.body)
+    if rendered.empty_fields:
+        print(f"Empty for this prospect: {', '.join(rendered.empty_fields)}", file=sys.stderr)
     return 0
 
 
 def cmd_templates_check(args: argparse.Namespace) -> int:
-    from onboard_desk.templates import check_template, list_templates
     from onboard_desk.templates.library import parse_template_file
+    from onboard_desk.templates.render import check_template
 
     sources: list[tuple[str, str, str]] = []
     if args.files:
@@ -139,8 +126,8 @@ def cmd_templates_check(args: argparse.Namespace) -> int:
                 continue
             sources.append((str(path), parsed.subject, parsed.body))
     else:
-        with open_session(args) as session:
-            sources = [(t.name, t.subject, t.body) for t in list_templates(session)]
+        with open_desk(args) as desk:
+            sources = [(t.name, t.subject, t.body) for t in desk.outreach.templates()]
     failing = 0
     for name, subject, body in sources:
         if not subject and not body:
@@ -156,26 +143,10 @@ def cmd_templates_check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
-def _recipients(args: argparse.Namespace) -> list[int]:
-    from sqlmodel import col, select
-
-    from onboard_desk.storage.models import Prospect
-
+def _recipients(args: argparse.Namespace, desk: Desk) -> list[int]:
     if args.prospect:
         return list(dict.fromkeys(args.prospect))
-    with open_session(args) as session:
-        statement = select(Prospect.id).where(col(Prospect.stage) == args.stage)
-        if args.owner:
-            statement = statement.where(col(Prospect.owner) == args.owner)
-        if args.due:
-            from datetime import datetime, time, timedelta
-
-            from onboard_desk.domain.timeutil import as_utc
-
-            tomorrow = datetime.combine(datetime.now().date() + timedelta(days=1), time())
-            statement = statement.where(col(Prospect.next_action_due) < as_utc(tomorrow))
-        rows = session.exec(statement.order_by(col(Prospect.name)))
-        return [pid for pid in rows if pid is not None]
+    return desk.outreach.recipients(Stage(args.stage), owner=args.owner, due_only=args.due)
 
 
 def _print_item(item: BulkItem, status: str, message: str = "") -> None:
@@ -185,29 +156,16 @@ def _print_item(item: BulkItem, status: str, message: str = "") -> None:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    from onboard_desk import mail
-    from onboard_desk.storage import settings_store
-    from onboard_desk.templates import find_template
+    from onboard_desk.services.outreach import MailRoute, SendResult
 
-    ids = _recipients(args)
-    if not ids:
-        raise UserError("No prospects match; nothing to send.")
-    with open_engine(args) as engine:
-        from onboard_desk.storage.db import session_scope
-
-        with session_scope(engine) as session:
-            template = mail.TemplateText.of(find_template(session, args.template))
-            config = settings_store.load_config(session)
-            user = settings_store.user_name(session)
-            settings = mail.load_mail_settings(session)
-            items = mail.plan_bulk(
-                session,
-                prospect_ids=ids,
-                template=template,
-                config=config,
-                user=user,
-                custom_text=args.custom_text,
-            )
+    with open_desk(args) as desk:
+        ids = _recipients(args, desk)
+        if not ids:
+            raise UserError("No prospects match; nothing to send.")
+        outreach = desk.outreach
+        template = outreach.find_template(args.template).text
+        settings = outreach.mail_settings()
+        items = outreach.plan_bulk(ids, template, custom_text=args.custom_text)
         sendable = [i for i in items if i.draft is not None]
         if args.dry_run:
             for item in items:
@@ -217,13 +175,13 @@ def cmd_send(args: argparse.Namespace) -> int:
                     _print_item(item, "would send")
             print(f"{len(sendable)} would be sent, {len(items) - len(sendable)} skipped (dry run).")
             return 0
-        if settings.route is not mail.MailRoute.SMTP:
+        if settings.route is not MailRoute.SMTP:
             raise UserError(
                 "Sending from the command line needs the SMTP route; choose 'Send directly "
                 "(SMTP)' in the window's Mail settings (or use --dry-run to review)."
             )
 
-        def report(result: mail.SendResult) -> None:
+        def report(result: SendResult) -> None:
             status = {"sent": "sent", "skipped": "skip", "failed": "FAILED"}.get(
                 result.status, result.status
             )
@@ -233,12 +191,9 @@ def cmd_send(args: argparse.Namespace) -> int:
                 flush=True,
             )
 
-        results = mail.run_bulk(
-            engine,
-            items=items,
-            settings=settings,
-            by=user,
-            config=config,
+        results = outreach.run_bulk(
+            items,
+            settings,
             pause_seconds=args.pause,
             propose_next=not args.keep_next_action,
             on_result=report,

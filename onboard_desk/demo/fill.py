@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from onboard_desk.domain.matching import company_key
 from onboard_desk.domain.referral_codes import unique_code
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import (
@@ -447,6 +448,7 @@ class _Simulator:
             "id": prospect_id,
             "name": f"{first} {last}",
             "company": company,
+            "company_key": company_key(company),
             "title": rng.choice(TITLES),
             "email": f"{local}@{domain}",
             "email_key": f"{local}@{domain}",

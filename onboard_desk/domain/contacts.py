@@ -49,11 +49,6 @@ def normalize_email(raw: str) -> str:
     return str(result.normalized)
 
 
-def email_key(email: str) -> str:
-    """The duplicate-check key of an email address: the whole address, lower-cased."""
-    return email.strip().lower()
-
-
 def normalize_phone(raw: str, region: str | None = None) -> tuple[str, str]:
     """``(display, key)`` for a phone number: international format and E.164.
 
@@ -71,14 +66,6 @@ def normalize_phone(raw: str, region: str | None = None) -> tuple[str, str]:
     display = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return display, key
-
-
-def phone_key(raw: str, region: str | None = None) -> str:
-    """The E.164 key of a phone number, or "" when it cannot be read (never raises)."""
-    try:
-        return normalize_phone(raw, region)[1]
-    except ContactError:
-        return ""
 
 
 def normalize_tags(raw: str | list[str] | tuple[str, ...]) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from onboard_desk.domain.matching import company_key
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.importing.writer import UPDATE_COLUMNS
@@ -63,13 +64,16 @@ def undo_batch(engine: Engine, batch_id: int) -> UndoResult:
         ).rowcount
         restored = 0
         for prospect_id, old in (data.get("updated") or {}).items():
-            columns = [c for c in old if c in UPDATE_COLUMNS]
-            if not columns:
+            values = {c: old[c] for c in old if c in UPDATE_COLUMNS}
+            if not values:
                 continue
-            assignments = ", ".join(f"{name} = :{name}" for name in columns)
+            if "company" in values:
+                # Derived, not saved: batches recorded before the key existed undo alike.
+                values["company_key"] = company_key(values["company"] or "")
+            assignments = ", ".join(f"{name} = :{name}" for name in values)
             restored += connection.execute(
                 text(f"UPDATE prospect SET {assignments} WHERE id = :prospect_id"),
-                {**{c: old[c] for c in columns}, "prospect_id": int(prospect_id)},
+                {**values, "prospect_id": int(prospect_id)},
             ).rowcount
         connection.execute(
             text("UPDATE importbatch SET undone_at = :at WHERE id = :id"),

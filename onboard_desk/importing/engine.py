@@ -187,7 +187,9 @@ def _import_rows(
         # Straight through the driver's cursor: 100,000 rows take a tenth of a second.
         cursor = connection.connection.cursor()
         try:
-            cursor.execute("SELECT id, email_key, phone_key, company, name FROM prospect")
+            cursor.execute(
+                "SELECT id, email_key, phone_key, company_key, name FROM prospect ORDER BY id"
+            )
             keys: list[Any] = []
             index = DuplicateIndex()
             if worker is not None:

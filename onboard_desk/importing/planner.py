@@ -89,7 +89,7 @@ def plan(
         if row is None:
             chunk.rejects.append(Reject(line, reason, tuple(cells)))
         else:
-            match = find(row.email_key, row.phone_key, row.company, row.name)
+            match = find(row.email_key, row.phone_key, row.company_key, row.name)
             if match is None:
                 outcome = "create"
             else:
@@ -106,13 +106,13 @@ def plan(
                     chunk.inserts.append(prospect_tuple(next_id, row))
                     if row.referral_code:
                         chunk.referrals.append((next_id, row.referral_code))
-                add(next_id, row.email_key, row.phone_key, row.company, row.name, line=line)
+                add(next_id, row.email_key, row.phone_key, row.company_key, row.name, line=line)
                 next_id += 1
                 chunk.created += 1
             elif outcome == "update":
                 assert match is not None
                 chunk.updates.append((match.prospect_id, row))
-                add(match.prospect_id, row.email_key, row.phone_key, row.company, row.name)
+                add(match.prospect_id, row.email_key, row.phone_key, row.company_key, row.name)
                 chunk.updated += 1
             else:
                 chunk.skipped += 1

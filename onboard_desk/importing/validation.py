@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from onboard_desk.domain import contacts
+from onboard_desk.domain import contacts, matching
 from onboard_desk.domain.referral_codes import ReferralCodeError, normalize_code
 from onboard_desk.importing.dates import DateReader
 from onboard_desk.importing.emails import normalize_email
@@ -44,6 +44,8 @@ class CleanRow:
 
     name: str
     company: str
+    #: The company's duplicate-check key (:func:`onboard_desk.domain.matching.company_key`).
+    company_key: str
     title: str
     email: str
     email_key: str
@@ -210,12 +212,14 @@ class RowValidator:
             found = [t for i in self.tag_columns for t in _TAG_SPLIT.split(cells[i])]
             if any(t.strip() for t in found):
                 tags = contacts.normalize_tags([*found, *tags.split(",")])
+        company = self._text(cells, self.i_company, Field.COMPANY)
         return CleanRow(
             name=name,
-            company=self._text(cells, self.i_company, Field.COMPANY),
+            company=company,
+            company_key=matching.company_key(company),
             title=self._text(cells, self.i_title, Field.TITLE),
             email=email,
-            email_key=email.lower(),
+            email_key=matching.email_key(email),
             phone=phone,
             phone_key=phone_key,
             notes=notes,

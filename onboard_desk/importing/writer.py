@@ -237,6 +237,8 @@ class ChunkWriter:
             value = getattr(row, name)
             if value and value != old[name]:
                 new[name] = value
+        if "company" in new:
+            new["company_key"] = row.company_key
         if row.tags:
             merged = contacts.normalize_tags(f"{old['tags']},{row.tags}")
             if merged != old["tags"]:

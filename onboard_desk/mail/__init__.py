@@ -25,8 +25,10 @@ from onboard_desk.mail.outbox import (
     prepare_draft,
     proposed_next_action,
     record_sent,
+    record_sent_message,
     run_bulk,
     send_draft,
+    stage_recipients,
 )
 from onboard_desk.mail.secrets import (
     SERVICE,
@@ -42,7 +44,9 @@ from onboard_desk.mail.settings import (
     MailSettings,
     Security,
     load_mail_settings,
+    load_signature,
     save_mail_settings,
+    save_signature,
 )
 from onboard_desk.mail.smtp import (
     AuthenticationError,
@@ -81,6 +85,7 @@ __all__ = [
     "delete_password",
     "keyring_status",
     "load_mail_settings",
+    "load_signature",
     "mailto_url",
     "open_connection",
     "plan_bulk",
@@ -88,8 +93,11 @@ __all__ = [
     "proposed_next_action",
     "read_password",
     "record_sent",
+    "record_sent_message",
     "run_bulk",
     "save_mail_settings",
+    "save_signature",
     "send_draft",
+    "stage_recipients",
     "store_password",
 ]

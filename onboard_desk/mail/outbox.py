@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from onboard_desk.domain.timeutil import utcnow
+from onboard_desk.domain.timeutil import as_utc, utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.mail.message import Draft, build_message
 from onboard_desk.mail.secrets import read_password
@@ -151,6 +151,28 @@ def record_sent(
     return SentRecord(draft.prospect_id, activity.id, next_action, previous)
 
 
+def record_sent_message(
+    session: Session,
+    *,
+    draft: Draft,
+    by: str,
+    config: PipelineConfig,
+    propose_next: bool = True,
+    sent_at: datetime | None = None,
+) -> SentRecord:
+    """Record a message that went out (over SMTP or from the user's mail program) with the
+    next action its prospect's stage proposes, unless ``propose_next`` is off.
+
+    The one home of what sending means for the timeline, whichever way the message left.
+    """
+    proposal = (
+        proposed_next_action(session, prospect_id=draft.prospect_id, config=config)
+        if propose_next
+        else None
+    )
+    return record_sent(session, draft=draft, by=by, next_action=proposal, sent_at=sent_at)
+
+
 def open_connection(
     settings: MailSettings, *, ssl_context: ssl.SSLContext | None = None
 ) -> SmtpConnection:
@@ -168,7 +190,7 @@ def send_draft(
     config: PipelineConfig,
     propose_next: bool = True,
     connection: SmtpConnection | None = None,
-    write_lock: threading.Lock | None = None,
+    write_lock: AbstractContextManager[object] | None = None,
     ssl_context: ssl.SSLContext | None = None,
 ) -> SentRecord:
     """Send one message over SMTP, then record it; nothing is recorded if sending failed."""
@@ -186,18 +208,33 @@ def send_draft(
     lock: AbstractContextManager[object] = write_lock or nullcontext()
     try:
         with lock, session_scope(engine) as session:
-            proposal = (
-                proposed_next_action(session, prospect_id=draft.prospect_id, config=config)
-                if propose_next
-                else None
+            return record_sent_message(
+                session, draft=draft, by=by, config=config, propose_next=propose_next
             )
-            return record_sent(session, draft=draft, by=by, next_action=proposal)
     except Exception as exc:
         log.exception("Sent to prospect #%s but could not record it", draft.prospect_id)
         raise NotRecordedError(
             f"The message to {draft.to_address} was sent, but it could not be put on the "
             f"timeline ({exc}). Log it by hand so the history stays complete."
         ) from exc
+
+
+def stage_recipients(
+    session: Session,
+    *,
+    stage: Stage,
+    owner: str | None = None,
+    due_before: datetime | None = None,
+) -> list[int]:
+    """A stage's prospects by name, for a send to a whole stage: only ``owner``'s, and only
+    those whose next action falls due before ``due_before``, when given."""
+    statement = select(Prospect.id).where(col(Prospect.stage) == stage.value)
+    if owner:
+        statement = statement.where(col(Prospect.owner) == owner)
+    if due_before is not None:
+        statement = statement.where(col(Prospect.next_action_due) < as_utc(due_before))
+    rows = session.exec(statement.order_by(col(Prospect.name)))
+    return [prospect_id for prospect_id in rows if prospect_id is not None]
 
 
 @dataclass(frozen=True)
@@ -271,7 +308,7 @@ def run_bulk(
     propose_next: bool = True,
     cancel: threading.Event | None = None,
     on_result: Callable[[SendResult], None] | None = None,
-    write_lock: threading.Lock | None = None,
+    write_lock: AbstractContextManager[object] | None = None,
     ssl_context: ssl.SSLContext | None = None,
 ) -> list[SendResult]:
     """Send the reviewed items one by one over one connection, pausing between messages.

@@ -2,7 +2,8 @@
 
 They are stored with the data (``setting`` table) so the window and the command line send
 the same way. The password is never part of them: it lives in the OS keyring only
-(:mod:`onboard_desk.mail.secrets`).
+(:mod:`onboard_desk.mail.secrets`). Each salesperson's signature is kept here too, under
+the key the ``{{ signature }}`` merge field reads.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlmodel import Session
 
 from onboard_desk.errors import UserError
 from onboard_desk.storage.settings_store import get_setting, set_setting
+from onboard_desk.templates.fields import SIGNATURES_SETTING
 
 MAIL_SETTINGS = "mail"
 
@@ -138,3 +140,18 @@ def save_mail_settings(session: Session, settings: MailSettings) -> None:
     data["from_address"] = settings.from_address.strip()
     data["from_name"] = settings.from_name.strip()
     set_setting(session, MAIL_SETTINGS, data)
+
+
+def load_signature(session: Session, owner: str) -> str:
+    """The signature ``owner`` keeps for their messages ("" when none is saved)."""
+    signatures = get_setting(session, SIGNATURES_SETTING, {}) or {}
+    return str(signatures.get(owner, "")) if isinstance(signatures, dict) else ""
+
+
+def save_signature(session: Session, owner: str, text: str) -> None:
+    """Keep ``owner``'s signature beside the other salespeople's (one setting for all)."""
+    signatures = get_setting(session, SIGNATURES_SETTING, {}) or {}
+    if not isinstance(signatures, dict):
+        signatures = {}
+    signatures[owner] = text.strip()
+    set_setting(session, SIGNATURES_SETTING, signatures)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from onboard_desk.services.exports import ExportService
     from onboard_desk.services.lists import ListService
     from onboard_desk.services.maintenance import MaintenanceService
+    from onboard_desk.services.outreach import OutreachService
     from onboard_desk.services.prospects import ProspectService
     from onboard_desk.services.settings import SettingsService
 
@@ -130,6 +131,12 @@ class Desk:
         from onboard_desk.services.settings import SettingsService
 
         return SettingsService(self)
+
+    @cached_property
+    def outreach(self) -> OutreachService:
+        from onboard_desk.services.outreach import OutreachService
+
+        return OutreachService(self)
 
     @cached_property
     def exports(self) -> ExportService:

@@ -1,31 +1,25 @@
 """Finding prospects that are probably the same person as one about to be added.
 
-A likely duplicate has the same email address (case-insensitive), the same phone number
-once normalised to E.164, or a close name at the same company (rapidfuzz). Each rule is
-an indexed SQL lookup (``email_key``, ``phone_key``, ``lower(company)``), so the check
-stays instant at 100,000 prospects; only the few prospects at the same company are
-compared by name in Python. The new-prospect dialog and the importer share these rules.
+The rule (same email, same phone, or a close name at the same company, and the order of
+the findings) is :mod:`onboard_desk.domain.matching`'s, the one the import uses too; this
+module only reaches the candidates in the database. Each part is an indexed lookup on a
+key the store keeps beside the value as typed (``email_key``, ``phone_key``,
+``company_key``), so the check stays instant at 100,000 prospects while the user types;
+only the names at the same company are compared in Python.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, utils
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from onboard_desk.domain import contacts
+from onboard_desk.domain import matching
 from onboard_desk.storage.models import Prospect
 
-#: Name similarity (0-100, rapidfuzz token-sort ratio) from which two names count as close.
-NAME_THRESHOLD = 85
-#: How many prospects at one company are compared by name at most.
-COMPANY_CANDIDATES = 2000
-
-REASON_EMAIL = "same email"
-REASON_PHONE = "same phone"
-REASON_NAME = "similar name at the same company"
+#: How many prospects at one company are compared by name at most (the oldest first).
+COMPANY_CANDIDATES = 20_000
 
 
 @dataclass(frozen=True)
@@ -40,7 +34,7 @@ class LikelyDuplicate:
     stage: str
     owner: str
     reasons: tuple[str, ...]
-    #: Name similarity 0-100 (100 when matched on email or phone only).
+    #: Name similarity 0-100 (100 when matched on email or phone).
     score: float
 
     def describe(self) -> str:
@@ -49,10 +43,27 @@ class LikelyDuplicate:
         return f"{self.name}{at}: {', '.join(self.reasons)}"
 
 
-def name_similarity(a: str, b: str) -> float:
-    """How alike two person names are, 0-100, ignoring case, punctuation and
-    word order ("Lopez, Ana" and "ana lopez" score 100)."""
-    return float(fuzz.token_sort_ratio(a, b, processor=utils.default_process))
+def _ids(session: Session, column: object, key: str, limit: int) -> list[int]:
+    statement = select(Prospect.id).where(col(column) == key).order_by(col(Prospect.id))
+    return [int(i) for i in session.exec(statement.limit(limit)) if i is not None]
+
+
+def _close_names(session: Session, company: str, name: str) -> Iterable[tuple[int, float]]:
+    """``(id, score)`` of the prospects at ``company`` with a name close to ``name``."""
+    company_key, name_key = matching.company_key(company), matching.name_key(name)
+    if not company_key or not name_key:
+        return []
+    rows = session.exec(
+        select(Prospect.id, Prospect.name)
+        .where(col(Prospect.company_key) == company_key)
+        .order_by(col(Prospect.id))
+        .limit(COMPANY_CANDIDATES)
+    ).all()
+    keys = [matching.name_key(other) for _id, other in rows]
+    return [
+        (int(rows[position][0] or 0), score)
+        for position, score in matching.close_names(name_key, keys)
+    ]
 
 
 def find_likely_duplicates(
@@ -68,55 +79,37 @@ def find_likely_duplicates(
 ) -> list[LikelyDuplicate]:
     """Existing prospects that are probably the same person, strongest match first.
 
-    Input is taken as typed: the email is compared lower-cased and the phone as E.164
-    (unreadable phone numbers simply match nothing). ``exclude_id`` leaves out the
-    prospect being edited.
+    Input is taken as typed and reduced to the rule's keys (an unreadable phone number
+    simply matches nothing). ``exclude_id`` leaves out the prospect being edited.
     """
-    found: dict[int, tuple[Prospect, list[str], float]] = {}
-
-    def add(prospect: Prospect, reason: str, score: float) -> None:
-        assert prospect.id is not None
-        if prospect.id == exclude_id:
-            return
-        entry = found.setdefault(prospect.id, (prospect, [], score))
-        entry[1].append(reason)
-        found[prospect.id] = (prospect, entry[1], max(entry[2], score))
-
-    key = contacts.email_key(email)
-    if key:
-        for prospect in session.exec(
-            select(Prospect).where(col(Prospect.email_key) == key).limit(limit)
-        ):
-            add(prospect, REASON_EMAIL, 100.0)
-    number = contacts.phone_key(phone, region) if phone.strip() else ""
-    if number:
-        for prospect in session.exec(
-            select(Prospect).where(col(Prospect.phone_key) == number).limit(limit)
-        ):
-            add(prospect, REASON_PHONE, 100.0)
-    company_key = company.strip().lower()
-    if company_key and name.strip():
-        candidates = session.exec(
-            select(Prospect)
-            .where(func.lower(col(Prospect.company)) == company_key)
-            .limit(COMPANY_CANDIDATES)
-        )
-        for prospect in candidates:
-            score = name_similarity(name, prospect.name)
-            if score >= NAME_THRESHOLD:
-                add(prospect, REASON_NAME, score)
-    ranked = sorted(found.values(), key=lambda item: (-len(item[1]), -item[2], item[0].name))
+    by_email: list[int] = []
+    by_phone: list[int] = []
+    if key := matching.email_key(email):
+        by_email = _ids(session, Prospect.email_key, key, limit + 1)
+    if key := matching.phone_key(phone, region):
+        by_phone = _ids(session, Prospect.phone_key, key, limit + 1)
+    candidates = matching.ranked(
+        email=by_email,
+        phone=by_phone,
+        names=_close_names(session, company, name),
+        exclude_id=exclude_id,
+    )[:limit]
+    if not candidates:
+        return []
+    ids = [c.prospect_id for c in candidates]
+    rows = {p.id: p for p in session.exec(select(Prospect).where(col(Prospect.id).in_(ids)))}
     return [
         LikelyDuplicate(
-            prospect_id=int(prospect.id or 0),
+            prospect_id=candidate.prospect_id,
             name=prospect.name,
             company=prospect.company,
             email=prospect.email,
             phone=prospect.phone,
             stage=prospect.stage,
             owner=prospect.owner,
-            reasons=tuple(reasons),
-            score=score,
+            reasons=candidate.reasons,
+            score=candidate.score,
         )
-        for prospect, reasons, score in ranked[:limit]
+        for candidate in candidates
+        if (prospect := rows.get(candidate.prospect_id)) is not None
     ]

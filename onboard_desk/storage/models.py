@@ -19,8 +19,9 @@ from onboard_desk.domain.timeutil import utcnow
 class Prospect(SQLModel, table=True):
     """A person walking through the pipeline, with their current stage and next action.
 
-    ``email_key`` and ``phone_key`` are normalised copies (lower-cased email, E.164 phone)
-    kept by the store so duplicate checks are indexed lookups rather than scans.
+    ``email_key``, ``phone_key`` and ``company_key`` are the duplicate rule's keys of the
+    email, phone and company (:mod:`onboard_desk.domain.matching`), kept beside the values
+    as typed by every writer so duplicate checks are indexed lookups rather than scans.
     """
 
     __table_args__ = (
@@ -33,14 +34,16 @@ class Prospect(SQLModel, table=True):
         Index("ix_prospect_name", "name"),
         Index("ix_prospect_updated_at", "updated_at"),
         Index("ix_prospect_value", "value_cents"),
-        # Case-insensitive company lookups for duplicate checks (migration 0002), and the
-        # list sorted by company (migration 0006: it replaces an index on company, name).
+        # The list sorted by company, case-insensitively (migrations 0002 and 0006).
         Index("ix_prospect_company_lower", text("lower(company)")),
+        # Prospects at the same company, for duplicate checks (migration 0009).
+        Index("ix_prospect_company_key", "company_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     company: str = Field(default="", max_length=200)
+    company_key: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     title: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=320)
     email_key: str = Field(default="", max_length=320)

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from onboard_desk.domain import contacts
+from onboard_desk.domain import contacts, matching
 from onboard_desk.domain.timeutil import as_utc, utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import (
@@ -81,7 +81,8 @@ def get_prospect(session: Session, prospect_id: int) -> Prospect:
 
 
 def _clean(field_name: str, value: Any, region: str | None) -> dict[str, Any]:
-    """Validated column values for one edited field (email and phone also set their keys)."""
+    """Validated column values for one edited field (email, phone and company also set
+    their duplicate-check keys)."""
     if field_name == "name":
         text = str(value or "").strip()
         if not text:
@@ -94,7 +95,7 @@ def _clean(field_name: str, value: Any, region: str | None) -> dict[str, Any]:
             email = contacts.normalize_email(str(value or ""))
         except contacts.ContactError as exc:
             raise ValidationError(str(exc)) from None
-        return {"email": email, "email_key": contacts.email_key(email)}
+        return {"email": email, "email_key": matching.email_key(email)}
     if field_name == "phone":
         try:
             display, key = contacts.normalize_phone(str(value or ""), region)
@@ -128,6 +129,8 @@ def _clean(field_name: str, value: Any, region: str | None) -> dict[str, Any]:
         limit = None if field_name == "notes" else 200
         if limit is not None and len(text) > limit:
             raise ValidationError(f"{field_name.capitalize()} can be at most {limit} characters.")
+        if field_name == "company":
+            return {"company": text, "company_key": matching.company_key(text)}
         return {field_name: text}
     raise ValidationError(f"{field_name!r} cannot be edited.")
 

@@ -19,7 +19,7 @@ from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import ORDERED_STAGES, Stage, parse_stage
 from onboard_desk.resource_files import resource
-from onboard_desk.storage.models import Activity, EmailTemplate
+from onboard_desk.storage.models import Activity, EmailTemplate, Prospect
 from onboard_desk.storage.settings_store import get_setting, set_setting
 from onboard_desk.templates.render import TemplateCheckError, check_template
 
@@ -190,6 +190,17 @@ def save_template(
     return template
 
 
+def free_name(session: Session, name: str) -> str:
+    """``name`` if no template has it, else "name 2", "name 3", ... whichever is free."""
+    existing = set(session.exec(select(EmailTemplate.name)))
+    candidate = name
+    number = 2
+    while candidate in existing:
+        candidate = f"{name} {number}"
+        number += 1
+    return candidate
+
+
 def copy_name(session: Session, name: str) -> str:
     """ "Name (copy)", "Name (copy 2)", ... whichever is free."""
     existing = set(session.exec(select(EmailTemplate.name)))
@@ -259,3 +270,18 @@ def templates_for_prospect(
         return 3
 
     return sorted(templates, key=lambda t: (group(t), base[id(t)]))
+
+
+def preview_prospects(session: Session, *, limit: int) -> list[tuple[int, str, str, Stage]]:
+    """The prospects most recently changed (id, name, company, stage): the ones a template
+    is most likely previewed against."""
+    rows = session.exec(
+        select(Prospect.id, Prospect.name, Prospect.company, Prospect.stage)
+        .order_by(col(Prospect.updated_at).desc())
+        .limit(limit)
+    )
+    return [
+        (int(pid), name, company, Stage(stage))
+        for pid, name, company, stage in rows
+        if pid is not None
+    ]

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
+from onboard_desk.domain.matching import company_key, name_key
 from onboard_desk.importing import (
     Field,
     MappingError,
@@ -25,7 +26,6 @@ from onboard_desk.importing import (
     save_mapping,
 )
 from onboard_desk.importing.dates import DateReader
-from onboard_desk.importing.duplicates import company_key, name_key
 from onboard_desk.importing.emails import _plain, normalize_email
 from onboard_desk.importing.phones import PhoneNormalizer
 from onboard_desk.importing.validation import RowRejectedError, RowValidator

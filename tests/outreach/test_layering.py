@@ -16,6 +16,7 @@ import pytest
         "onboard_desk.outreach.calls",
         "onboard_desk.outreach.calendar_export",
         "onboard_desk.outreach.calendar_feed",
+        "onboard_desk.services.outreach",
         "onboard_desk.cli.outreach",
     ],
 )

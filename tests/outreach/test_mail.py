@@ -30,7 +30,7 @@ from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.storage.models import Activity
-from tests.outreach.conftest import (
+from tests.outreach.mail_fixtures import (
     GOOD_PASSWORD,
     GOOD_USER,
     KeyringHandle,

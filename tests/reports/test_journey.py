@@ -223,6 +223,9 @@ def test_migration_backfills_journeys_of_an_older_database(tmp_path: Path) -> No
             "DROP TABLE referralcode",
             "DROP TABLE referral",
             "DROP INDEX ix_activity_customer",
+            # Revision 0009 added the company key.
+            "DROP INDEX ix_prospect_company_key",
+            "ALTER TABLE prospect DROP COLUMN company_key",
             "UPDATE alembic_version SET version_num = '0003'",
         ):
             connection.execute(statement)

@@ -13,6 +13,7 @@ from onboard_desk.domain.referral_codes import ALPHABET, CODE_LENGTH
 from onboard_desk.pipeline import WORKING_STAGES, Stage
 from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import db
+from onboard_desk.storage.migrations import HEAD_REVISION
 
 TABLES = {"purchase", "surveyanswer", "referralcode", "referral"}
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -114,7 +115,7 @@ def test_upgrade_backfills_customers_and_downgrade_removes_the_tables(tmp_path: 
             "OR name LIKE 'ix_referral%' OR name LIKE 'ix_surveyanswer%'"
         ).fetchone() == (0,)
     _migrate(path, "upgrade", "head")
-    assert db.check_schema(path) == "0008"
+    assert db.check_schema(path) == HEAD_REVISION
 
 
 def test_constraints_of_the_new_tables(tmp_path: Path) -> None:

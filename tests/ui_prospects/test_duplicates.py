@@ -8,14 +8,9 @@ import sys
 import pytest
 from sqlmodel import Session
 
+from onboard_desk.domain.matching import REASON_EMAIL, REASON_NAME, REASON_PHONE, name_similarity
 from onboard_desk.services import prospects as prospect_ops
-from onboard_desk.storage.duplicates import (
-    REASON_EMAIL,
-    REASON_NAME,
-    REASON_PHONE,
-    find_likely_duplicates,
-    name_similarity,
-)
+from onboard_desk.storage.duplicates import find_likely_duplicates
 
 
 @pytest.fixture

@@ -38,18 +38,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
-from onboard_desk import mail, templates
-from onboard_desk.mail import (
-    BulkItem,
-    MailRoute,
-    SendResult,
-    TemplateText,
-)
-from onboard_desk.pipeline import Stage
-from onboard_desk.storage.models import EmailTemplate
-from onboard_desk.storage.queries import prospects_by_ids
+from onboard_desk.services.outreach import BulkItem, MailRoute, SendResult
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.status_colors import Kind, status_color
 from onboard_desk.ui.outreach.common import ProblemLabel, fill_template_combo
@@ -160,19 +150,13 @@ class BulkSendDialog(QDialog):
         self._close_when_done = False
         self._relay = _Relay(self)
         self._relay.sig_result.connect(self._result_arrived)
-        with context.session() as session:
-            self.settings = mail.load_mail_settings(session)
-            self._templates = self._offered_templates(session)
+        outreach = context.desk.outreach
+        self.settings = outreach.mail_settings()
+        #: Templates with the most common stage among the recipients offered first.
+        self._templates = outreach.offered_templates(self.prospect_ids)
         self._build()
         fill_template_combo(self.template_combo, self._templates)
         self.plan()
-
-    def _offered_templates(self, session: Session) -> list[EmailTemplate]:
-        """Templates with the most common stage among the recipients offered first."""
-        sample = prospects_by_ids(session, self.prospect_ids[:500])
-        stages = [p.stage for p in sample]
-        common = max(set(stages), key=stages.count) if stages else Stage.OUTREACH.value
-        return templates.templates_for_prospect(session, stage=Stage(common))
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -261,25 +245,18 @@ class BulkSendDialog(QDialog):
         index = self.template_combo.currentIndex()
         if not 0 <= index < len(self._templates):
             return
-        template = TemplateText.of(self._templates[index])
+        template = self._templates[index].text
         custom = self.custom_edit.text()
         ids = self.prospect_ids
-        config, user = self.context.config, self.context.user
+        outreach = self.context.desk.outreach
         self._planning = True
         self.send_button.setEnabled(False)
         self.summary_label.setText(self.tr("Preparing the list…"))
 
-        def work(session: Session) -> list[BulkItem]:
-            return mail.plan_bulk(
-                session,
-                prospect_ids=ids,
-                template=template,
-                config=config,
-                user=user,
-                custom_text=custom,
-            )
+        def work() -> list[BulkItem]:
+            return outreach.plan_bulk(ids, template, custom_text=custom)
 
-        self.context.run_task(work, self._planned, self._plan_failed)
+        self.context.run(work, self._planned, self._plan_failed)
 
     def _planned(self, items: list[BulkItem]) -> None:
         self._planning = False
@@ -318,26 +295,22 @@ class BulkSendDialog(QDialog):
         self.progress.setRange(0, len(items))
         self.progress.setValue(0)
         self.progress.setVisible(True)
-        context, settings, cancel, relay = self.context, self.settings, self._cancel, self._relay
+        outreach, settings = self.context.desk.outreach, self.settings
+        cancel, relay = self._cancel, self._relay
         pause = self.pause_spin.value()
         propose = self.next_action_check.isChecked()
-        by, config = context.user, context.config  # read here, not on the worker thread
 
-        def work(_session: Session) -> list[SendResult]:
-            return mail.run_bulk(
-                context.engine,
-                items=items,
-                settings=settings,
-                by=by,
-                config=config,
+        def work() -> list[SendResult]:
+            return outreach.run_bulk(
+                items,
+                settings,
                 pause_seconds=pause,
                 propose_next=propose,
                 cancel=cancel,
                 on_result=relay.sig_result.emit,
-                write_lock=context.write_lock,
             )
 
-        context.run_task(work, self._done, self._failed)
+        self.context.run(work, self._done, self._failed)
 
     @Slot(object)
     def _result_arrived(self, result: SendResult) -> None:

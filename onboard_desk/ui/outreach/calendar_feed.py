@@ -6,9 +6,10 @@ thread pool (atomically, so a calendar never reads half a file). Changes that ar
 while a write runs trigger one more write afterwards. :class:`CalendarExportDialog` is
 the user's side: choose the file, export once, or tick "keep this file up to date".
 
-The options and the writer itself are in :mod:`onboard_desk.outreach.calendar_feed`, shared with
-the command line, which rewrites the file after its own changes. The window does not
-notice the command line's changes; its next change (or next start) writes them too.
+The options and the writer itself are the outreach service's
+(:class:`~onboard_desk.services.outreach.OutreachService`), shared with the command line,
+which rewrites the file after its own changes. The window does not notice the command
+line's changes; its next change (or next start) writes them too.
 """
 
 from __future__ import annotations
@@ -32,11 +33,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
-from onboard_desk.outreach.calendar_export import EventCache
-from onboard_desk.outreach.calendar_feed import FeedOptions, write_feed
-from onboard_desk.storage.queries import owners
+from onboard_desk.services.outreach import EventCache, FeedOptions
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.status_colors import text_style
 
@@ -53,8 +51,7 @@ class CalendarFeedUpdater(QObject):
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        with context.session() as session:
-            self.options = FeedOptions.load(session)
+        self.options = context.desk.outreach.feed_options()
         self._running = False
         self._pending = False
         #: Events serialised by earlier writes; only changed ones are built again.
@@ -72,13 +69,11 @@ class CalendarFeedUpdater(QObject):
 
     @Slot()
     def reload_options(self) -> None:
-        with self.context.session() as session:
-            self.options = FeedOptions.load(session)
+        self.options = self.context.desk.outreach.feed_options()
 
     def set_options(self, options: FeedOptions) -> None:
         """Store new options; turning the option on writes the file right away."""
-        with self.context.session() as session:
-            options.save(session)
+        self.context.desk.outreach.save_feed_options(options)
         self.options = options
         if options.active:
             self.update_now()
@@ -103,13 +98,13 @@ class CalendarFeedUpdater(QObject):
             self._pending = True
             return
         self._running = True
-        engine = self.context.engine
+        outreach = self.context.desk.outreach
         cache = self.cache
 
-        def work(_session: Session) -> tuple[str, int]:
-            return str(options.file), write_feed(engine, options, cache=cache)
+        def work() -> tuple[str, int]:
+            return str(options.file), outreach.write_feed(options, cache=cache)
 
-        self.context.run_task(work, self._written, self._failed)
+        self.context.run(work, self._written, self._failed)
 
     def _written(self, result: tuple[str, int]) -> None:
         self._running = False
@@ -161,9 +156,8 @@ class CalendarExportDialog(QDialog):
         form.addRow(self.tr("File:"), row)
         self.owner_combo = QComboBox()
         self.owner_combo.addItem(self.tr("Everyone"), "")
-        with context.session() as session:
-            for name in owners(session):
-                self.owner_combo.addItem(name, name)
+        for name in context.desk.lists.owners():
+            self.owner_combo.addItem(name, name)
         self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(options.owner)))
         form.addRow(self.tr("Prospects of:"), self.owner_combo)
         self.days_spin = QSpinBox()

@@ -8,9 +8,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
-from onboard_desk.pipeline import Stage
-from onboard_desk.storage.models import EmailTemplate
-from onboard_desk.templates import TemplateProblem
+from onboard_desk.services.outreach import SavedTemplate
+from onboard_desk.templates.render import TemplateProblem
 from onboard_desk.ui.common.status_colors import text_style
 
 
@@ -34,12 +33,12 @@ class ProblemLabel(QLabel):
         self.setVisible(bool(lines))
 
 
-def template_label(template: EmailTemplate) -> str:
-    stage = f"  ({Stage(template.stage).label})" if template.stage else ""
+def template_label(template: SavedTemplate) -> str:
+    stage = f"  ({template.stage.label})" if template.stage else ""
     return f"{template.name}{stage}"
 
 
-def fill_template_combo(combo: QComboBox, templates: Sequence[EmailTemplate]) -> None:
+def fill_template_combo(combo: QComboBox, templates: Sequence[SavedTemplate]) -> None:
     """Templates in the offered order; the item data is the template id."""
     combo.blockSignals(True)
     combo.clear()

@@ -9,8 +9,6 @@ on the mail-program route, once the user says it went.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,14 +26,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
-from onboard_desk import mail, templates
 from onboard_desk.domain.timeutil import format_local
-from onboard_desk.mail import Draft, MailRoute, MailSettings
-from onboard_desk.pipeline import NextActionProposal, Stage
-from onboard_desk.storage import store
-from onboard_desk.templates.render import Rendered, TemplateCheckError
+from onboard_desk.mail.message import mailto_url
+from onboard_desk.services.outreach import (
+    Draft,
+    MailRoute,
+    MailSettings,
+    NotRecordedError,
+    SentRecord,
+)
+from onboard_desk.templates.render import Rendered, TemplateCheckError, render
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.status_colors import text_style
 from onboard_desk.ui.outreach.common import ProblemLabel, fill_template_combo, open_url
@@ -53,26 +54,21 @@ class ComposeDialog(QDialog):
         self.prospect_id = prospect_id
         self.setWindowTitle(self.tr("Write email"))
         self.resize(1100, 680)
-        self._values: dict[str, str] = {}
         self._rendered: Rendered | None = None
         self._busy = False
         self._went_out = False  # sent but not recorded: never offer to send it again
         self._handed_to_program: Draft | None = None
 
-        with context.session() as session:
-            prospect = store.get_prospect(session, prospect_id)
-            self._name = prospect.name
-            self._address = prospect.email
-            self._do_not_contact = prospect.do_not_contact
-            self._stage = Stage(prospect.stage)
-            self._templates = templates.templates_for_prospect(
-                session, stage=self._stage, prospect_id=prospect_id
-            )
-            self.settings: MailSettings = mail.load_mail_settings(session)
-            self._proposal: NextActionProposal | None = mail.proposed_next_action(
-                session, prospect_id=prospect_id, config=context.config
-            )
-            self._base_values(session)
+        start = context.desk.outreach.compose(prospect_id)
+        self._name = start.name
+        self._address = start.address
+        self._do_not_contact = start.do_not_contact
+        self._stage = start.stage
+        self._templates = list(start.templates)
+        self.settings: MailSettings = start.settings
+        self._proposal = start.proposal
+        #: The merge fields' values for this prospect; the personal line is added per render.
+        self._values: dict[str, str] = start.values
 
         self._build()
         fill_template_combo(self.template_combo, self._templates)
@@ -80,12 +76,6 @@ class ComposeDialog(QDialog):
         self._refresh_route()
 
     # --- building -------------------------------------------------------------------------
-
-    def _base_values(self, session: Session) -> None:
-        prospect = store.get_prospect(session, self.prospect_id)
-        self._values = templates.field_values(
-            session, prospect, config=self.context.config, user=self.context.user
-        )
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -235,9 +225,7 @@ class ComposeDialog(QDialog):
         self._preview_timer.stop()
         values = dict(self._values, custom_text=self.custom_edit.text().strip())
         try:
-            rendered = templates.render(
-                self.subject_edit.text(), self.body_edit.toPlainText(), values
-            )
+            rendered = render(self.subject_edit.text(), self.body_edit.toPlainText(), values)
         except TemplateCheckError as exc:
             self._rendered = None
             self.problems.show_problems(exc.problems)
@@ -294,29 +282,20 @@ class ComposeDialog(QDialog):
         self._update_send_enabled()
         self._show_status(self.tr("Sending…"))
         settings = self.settings
-        context = self.context
-        by, config = context.user, context.config  # read here, not on the worker thread
+        outreach = self.context.desk.outreach
         propose = self.next_action_check.isChecked() and self._proposal is not None
 
-        def work(_session: Session) -> Any:
+        def work() -> SentRecord | NotRecordedError:
             try:
-                return mail.send_draft(
-                    context.engine,
-                    draft=draft,
-                    settings=settings,
-                    by=by,
-                    config=config,
-                    propose_next=propose,
-                    write_lock=context.write_lock,
-                )
-            except mail.NotRecordedError as exc:  # it went: not a failure to retry
+                return outreach.send(draft, settings, propose_next=propose)
+            except NotRecordedError as exc:  # it went: not a failure to retry
                 return exc
 
-        context.run_task(work, self._sent, self._failed)
+        self.context.run(work, self._sent, self._failed)
 
-    def _sent(self, record: mail.SentRecord | mail.NotRecordedError) -> None:
+    def _sent(self, record: SentRecord | NotRecordedError) -> None:
         self._busy = False
-        if isinstance(record, mail.NotRecordedError):
+        if isinstance(record, NotRecordedError):
             self._went_out = True  # sending again would send it twice
             self._update_send_enabled()
             self._show_status(str(record), error=True)
@@ -341,7 +320,7 @@ class ComposeDialog(QDialog):
             self._hand_to_mail_program(draft)
 
     def _hand_to_mail_program(self, draft: Draft) -> None:
-        if not open_url(mail.mailto_url(draft)):
+        if not open_url(mailto_url(draft)):
             self._show_status(
                 self.tr(
                     "No mail program answered. Set a default mail program, or choose "
@@ -366,17 +345,7 @@ class ComposeDialog(QDialog):
         if draft is None:
             return
         propose = self.next_action_check.isChecked() and self._proposal is not None
-        with self.context.session() as session:
-            proposal = (
-                mail.proposed_next_action(
-                    session, prospect_id=self.prospect_id, config=self.context.config
-                )
-                if propose
-                else None
-            )
-            record = mail.record_sent(
-                session, draft=draft, by=self.context.user, next_action=proposal
-            )
+        record = self.context.desk.outreach.record_sent(draft, propose_next=propose)
         self.context.prospects_changed([self.prospect_id])
         self.sig_sent.emit(record.activity_id)
         self.accept()

@@ -7,6 +7,7 @@ Logging goes through the undo stack: Ctrl+Z removes the call and restores the ne
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal, Slot
 from PySide6.QtGui import QUndoCommand
@@ -30,9 +31,7 @@ from PySide6.QtWidgets import (
 
 from onboard_desk.domain.timeutil import as_utc, format_local, utcnow
 from onboard_desk.errors import UserError
-from onboard_desk.outreach import calls
-from onboard_desk.pipeline import Stage
-from onboard_desk.storage import store
+from onboard_desk.services.outreach import CallLogResult
 from onboard_desk.ui.common import commands
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.outreach.common import ProblemLabel, open_url
@@ -48,28 +47,21 @@ OUTCOME_LABELS = {
 class LogCallCommand(QUndoCommand):
     """Log a call (and the next one); undo puts everything back as it was."""
 
-    def __init__(self, context: AppContext, prospect_id: int, **fields: object) -> None:
+    def __init__(self, context: AppContext, prospect_id: int, **fields: Any) -> None:
         super().__init__(f"Log call ({fields.get('outcome', '')})")
         self.context = context
         self.prospect_id = prospect_id
         self.fields = fields
-        self.result: calls.CallLogResult | None = None
+        self.result: CallLogResult | None = None
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            self.result = calls.log_call(
-                session,
-                prospect_id=self.prospect_id,
-                by=self.context.user,
-                **self.fields,  # type: ignore[arg-type]
-            )
+        self.result = self.context.desk.outreach.log_call(self.prospect_id, **self.fields)
         self.context.prospects_changed([self.prospect_id])
 
     def undo(self) -> None:
         if self.result is None:
             return
-        with self.context.session() as session:
-            calls.undo_call(session, result=self.result)
+        self.context.desk.outreach.undo_call(self.result)
         self.result = None
         self.context.prospects_changed([self.prospect_id])
 
@@ -84,15 +76,13 @@ class LogCallDialog(QDialog):
         self.context = context
         self.prospect_id = prospect_id
         self.setWindowTitle(self.tr("Log call"))
-        with context.session() as session:
-            prospect = store.get_prospect(session, prospect_id)
-            planned = calls.next_planned_call(session, prospect_id=prospect_id)
-            self._name = prospect.name
-            self._tel = calls.tel_url(prospect.phone, prospect.phone_key)
-            self._phone = prospect.phone
-            self._stage = Stage(prospect.stage)
-            self._planned_id = planned.id if planned else None
-            self._planned_due = planned.due_at if planned else None
+        start = context.desk.outreach.call_start(prospect_id)
+        self._name = start.name
+        self._tel = start.tel
+        self._phone = start.phone
+        self._stage = start.stage
+        self._planned_id = start.planned_id
+        self._planned_due = start.planned_due
         self._build()
 
     def _build(self) -> None:

@@ -26,18 +26,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
-from onboard_desk import mail
 from onboard_desk.errors import UserError
-from onboard_desk.mail import (
-    Draft,
-    MailRoute,
-    MailSettings,
-    Security,
-)
-from onboard_desk.storage.settings_store import get_setting, set_setting
-from onboard_desk.templates.fields import SIGNATURES_SETTING
+from onboard_desk.services.outreach import MailRoute, MailSettings, Security
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.status_colors import text_style
 from onboard_desk.ui.outreach.common import ProblemLabel
@@ -132,9 +123,9 @@ class MailSettingsPage(QWidget):
     # --- loading and saving --------------------------------------------------------------
 
     def load(self) -> None:
-        with self.context.session() as session:
-            settings = mail.load_mail_settings(session)
-            signatures = get_setting(session, SIGNATURES_SETTING, {}) or {}
+        outreach = self.context.desk.outreach
+        settings = outreach.mail_settings()
+        signature = outreach.signature()
         self.program_radio.setChecked(settings.route is MailRoute.MAIL_PROGRAM)
         self.smtp_radio.setChecked(settings.route is MailRoute.SMTP)
         self.host_edit.setText(settings.host)
@@ -144,13 +135,13 @@ class MailSettingsPage(QWidget):
         self.from_name_edit.setText(settings.from_name or self.context.user)
         self.from_address_edit.setText(settings.from_address)
         self.pause_spin.setValue(settings.bulk_pause_seconds)
-        if isinstance(signatures, dict):
-            self.signature_edit.setPlainText(str(signatures.get(self.context.user, "")))
+        self.signature_edit.setPlainText(signature)
         self._show_keyring(settings)
         self._route_toggled()
 
     def _show_keyring(self, settings: MailSettings) -> None:
-        status = mail.keyring_status()
+        outreach = self.context.desk.outreach
+        status = outreach.keyring_status()
         self.password_edit.clear()
         self._password_changed = False
         if not status.available:
@@ -161,13 +152,11 @@ class MailSettingsPage(QWidget):
             return
         self.password_edit.setEnabled(True)
         self.keyring_label.setStyleSheet("")
-        stored = False
-        if settings.user and settings.host:
-            try:
-                stored = mail.read_password(settings.keyring_user) is not None
-            except UserError as exc:
-                self.keyring_label.setText(str(exc))
-                return
+        try:
+            stored = outreach.password_stored(settings)
+        except UserError as exc:
+            self.keyring_label.setText(str(exc))
+            return
         self.password_edit.setPlaceholderText(
             self.tr("stored in the keyring") if stored else self.tr("not stored yet")
         )
@@ -194,15 +183,11 @@ class MailSettingsPage(QWidget):
             self.problems.show_problems(problems)
             return False
         try:
-            if self._password_changed and settings.user:
-                mail.store_password(settings.keyring_user, self.password_edit.text())
-            with self.context.session() as session:
-                mail.save_mail_settings(session, settings)
-                signatures = get_setting(session, SIGNATURES_SETTING, {}) or {}
-                if not isinstance(signatures, dict):
-                    signatures = {}
-                signatures[self.context.user] = self.signature_edit.toPlainText().strip()
-                set_setting(session, SIGNATURES_SETTING, signatures)
+            self.context.desk.outreach.save_mail_settings(
+                settings,
+                password=self.password_edit.text() if self._password_changed else None,
+                signature=self.signature_edit.toPlainText(),
+            )
         except UserError as exc:
             self.problems.show_problems([str(exc)])
             return False
@@ -233,25 +218,19 @@ class MailSettingsPage(QWidget):
         if not self.save():
             return
         settings = self.current_settings()
-        draft = Draft(
-            prospect_id=0,
-            to_name=settings.from_name,
-            to_address=settings.from_address,
-            subject=self.tr("Onboard Desk test message"),
-            body=self.tr("This message shows that Onboard Desk can send mail through ")
-            + f"{settings.host}:{settings.port}.\n",
+        subject = self.tr("Onboard Desk test message")
+        body = (
+            self.tr("This message shows that Onboard Desk can send mail through ")
+            + f"{settings.host}:{settings.port}.\n"
         )
+        outreach = self.context.desk.outreach
         self.test_button.setEnabled(False)
         self.status_label.setText(self.tr("Sending a test message…"))
 
-        def work(_session: Session) -> None:
-            message = mail.build_message(
-                draft, from_name=settings.from_name, from_address=settings.from_address
-            )
-            with mail.open_connection(settings) as connection:
-                connection.send(message)
+        def work() -> None:
+            outreach.send_test(settings, subject=subject, body=body)
 
-        self.context.run_task(work, self._test_sent, self._test_failed)
+        self.context.run(work, self._test_sent, self._test_failed)
 
     def _test_sent(self, _result: object) -> None:
         self.test_button.setEnabled(True)

@@ -18,11 +18,10 @@ from typing import Any
 import icalendar
 import pytest
 
-from onboard_desk import mail
 from onboard_desk.cli import main
-from onboard_desk.outreach.calendar_feed import FeedOptions
-from onboard_desk.storage.db import open_database, session_scope
-from tests.outreach.conftest import SmtpServer
+from onboard_desk.services.desk import Desk
+from onboard_desk.services.outreach import FeedOptions, MailRoute, MailSettings, Security
+from tests.outreach.mail_fixtures import SmtpServer
 
 
 def run(db: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -33,12 +32,11 @@ def run(db: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, 
 
 def set_feed(db: Path, options: FeedOptions) -> None:
     """Store the option as the window's Calendar dialog does."""
-    engine = open_database(db)
+    desk = Desk.open(db)
     try:
-        with session_scope(engine) as session:
-            options.save(session)
+        desk.outreach.save_feed_options(options)
     finally:
-        engine.dispose()
+        desk.close()
 
 
 def events(path: Path) -> dict[str, Any]:
@@ -205,19 +203,17 @@ def test_send_rewrites_the_file_with_the_proposed_next_action(
     start_server: Callable[..., SmtpServer],
 ) -> None:
     server = start_server()
-    engine = open_database(db_path)
-    with session_scope(engine) as session:
-        mail.save_mail_settings(
-            session,
-            mail.MailSettings(
-                route=mail.MailRoute.SMTP,
-                host="127.0.0.1",
-                port=server.port,
-                security=mail.Security.NONE,
-                from_address="me@example.org",
-            ),
+    desk = Desk.open(db_path)
+    desk.outreach.save_mail_settings(
+        MailSettings(
+            route=MailRoute.SMTP,
+            host="127.0.0.1",
+            port=server.port,
+            security=Security.NONE,
+            from_address="me@example.org",
         )
-    engine.dispose()
+    )
+    desk.close()
     feed = tmp_path / "actions.ics"
     set_feed(db_path, FeedOptions(enabled=True, path=str(feed)))
     assert run(db_path, "add", "--name", "Ann", "--email", "ann@example.org", capsys=capsys)[0] == 0

@@ -8,10 +8,10 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from onboard_desk import mail
 from onboard_desk.cli import main
-from onboard_desk.storage.db import open_database, session_scope
-from tests.outreach.conftest import SmtpServer
+from onboard_desk.services.desk import Desk
+from onboard_desk.services.outreach import MailRoute, MailSettings, Security
+from tests.outreach.mail_fixtures import SmtpServer
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -81,11 +81,8 @@ def test_send_dry_run_then_real(
     a = _add(db_path, capsys, "Zoë Müller", "zoe@example.org")
     _add(db_path, capsys, "Ben", "ben@example.org")
     c = _add(db_path, capsys, "Cem", "cem@example.org")
-    engine = open_database(db_path)
-    with session_scope(engine) as session:
-        from onboard_desk.storage import store
-
-        store.update_prospect(session, prospect_id=int(c), changes={"do_not_contact": True})
+    desk = Desk.open(db_path)
+    desk.prospects.edit(int(c), {"do_not_contact": True})
     code, out, _ = _run(
         capsys,
         "--db",
@@ -105,18 +102,16 @@ def test_send_dry_run_then_real(
     assert code == 1 and "needs the SMTP route" in err
 
     server = start_server()
-    with session_scope(engine) as session:
-        mail.save_mail_settings(
-            session,
-            mail.MailSettings(
-                route=mail.MailRoute.SMTP,
-                host="127.0.0.1",
-                port=server.port,
-                security=mail.Security.NONE,
-                from_address="me@example.org",
-            ),
+    desk.outreach.save_mail_settings(
+        MailSettings(
+            route=MailRoute.SMTP,
+            host="127.0.0.1",
+            port=server.port,
+            security=Security.NONE,
+            from_address="me@example.org",
         )
-    engine.dispose()
+    )
+    desk.close()
     code, out, _ = _run(
         capsys,
         "--db",

@@ -1,7 +1,9 @@
-"""Outreach fixtures: real SMTP servers on 127.0.0.1 (aiosmtpd), TLS certificates, a keyring.
+"""Mail fixtures: real SMTP servers on 127.0.0.1 (aiosmtpd), TLS certificates, a keyring.
 
 The servers are real: messages cross a socket and are parsed back from what the server
-received. Each fixture yields a small handle with the port and what arrived.
+received. Each fixture yields a small handle with the port and what arrived. Registered
+as a plugin by ``tests/conftest.py``, so the mail feature's tests, the outreach screens',
+the services' and the command line's share them.
 """
 
 from __future__ import annotations

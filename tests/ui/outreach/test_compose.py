@@ -6,49 +6,38 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
 
-from onboard_desk import mail
-from onboard_desk.mail import MailRoute, MailSettings, Security
 from onboard_desk.pipeline import Stage
-from onboard_desk.services import prospects as prospect_ops
-from onboard_desk.storage import store
+from onboard_desk.services.outreach import MailRoute, MailSettings, Security
 from onboard_desk.storage.models import Activity
 from onboard_desk.ui.outreach.compose import ComposeDialog
-from tests.outreach.conftest import SmtpServer, free_port
+from tests.outreach.mail_fixtures import SmtpServer, free_port
 
 
 def _trial_prospect(context: Any, email: str = "zoe@example.org", **fields: Any) -> int:
-    with context.session() as session:
-        prospect = prospect_ops.create_prospect(
-            session,
-            fields={"name": "Zoë Müller", "company": "Acme", "email": email, **fields},
-            by="Jamie",
-        )
-        assert prospect.id is not None
-        for stage in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL):
-            prospect_ops.move_prospect(session, prospect_id=prospect.id, target=stage, by="Jamie")
-        return prospect.id
+    prospects = context.desk.prospects
+    prospect = prospects.add({"name": "Zoë Müller", "company": "Acme", "email": email, **fields})
+    assert prospect.id is not None
+    for stage in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL):
+        prospects.move(prospect.id, stage)
+    return int(prospect.id)
 
 
 def _smtp(context: Any, port: int) -> None:
-    with context.session() as session:
-        mail.save_mail_settings(
-            session,
-            MailSettings(
-                route=MailRoute.SMTP,
-                host="127.0.0.1",
-                port=port,
-                security=Security.NONE,
-                from_address="jamie@seller.example",
-                timeout_seconds=5,
-            ),
+    context.desk.outreach.save_mail_settings(
+        MailSettings(
+            route=MailRoute.SMTP,
+            host="127.0.0.1",
+            port=port,
+            security=Security.NONE,
+            from_address="jamie@seller.example",
+            timeout_seconds=5,
         )
+    )
 
 
-def _emails(context: Any) -> list[Activity]:
-    with Session(context.engine) as session:
-        return list(session.exec(select(Activity).where(Activity.kind == "email")))
+def _emails(context: Any, prospect_id: int) -> list[Activity]:
+    return [a for a in context.desk.prospects.activities(prospect_id) if a.kind == "email"]
 
 
 def test_stage_template_first_and_live_preview(qtbot: Any, context: Any) -> None:
@@ -84,10 +73,9 @@ def test_send_over_smtp_logs_and_sets_next_action(
         dialog.send_button.click()
     assert len(server.received) == 1
     assert server.received[0].message["Subject"].startswith("Welcome to your trial, Zoë")
-    [email] = _emails(context)
+    [email] = _emails(context, prospect_id)
     assert email.template == "Trial welcome and guide"
-    with context.session() as session:
-        next_action = store.get_prospect(session, prospect_id).next_action
+    next_action = context.desk.prospects.get(prospect_id).next_action
     assert next_action is not None and next_action.startswith("Final check-in")
 
 
@@ -101,7 +89,7 @@ def test_failure_is_shown_and_nothing_logged(qtbot: Any, context: Any) -> None:
     qtbot.waitUntil(lambda: "Not sent" in dialog.status_label.text(), timeout=10_000)
     assert "Cannot reach the mail server" in dialog.status_label.text()
     assert dialog.isVisible() and dialog.send_button.isEnabled()
-    assert _emails(context) == []
+    assert _emails(context, prospect_id) == []
     assert dialog.program_button.isVisible()  # the mail program is offered instead
 
 
@@ -124,11 +112,11 @@ def test_mail_program_route_logs_only_when_confirmed(
     assert opened and opened[0].startswith(
         "mailto:zoe@example.org?subject=Welcome%20to%20your%20trial"
     )
-    assert _emails(context) == []
+    assert _emails(context, prospect_id) == []
     assert dialog.logged_button.isVisible()
     with qtbot.waitSignal(dialog.sig_sent):
         dialog.logged_button.click()
-    assert len(_emails(context)) == 1
+    assert len(_emails(context, prospect_id)) == 1
 
 
 def test_do_not_contact_cannot_be_sent(qtbot: Any, context: Any) -> None:
