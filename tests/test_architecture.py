@@ -78,10 +78,6 @@ PENDING_DATA_ACCESS: frozenset[tuple[str, str]] = frozenset(
         ("onboard_desk.cli.retention", "onboard_desk.storage.settings_store"),
         ("onboard_desk.cli.retention", "onboard_desk.storage.store"),
         ("onboard_desk.cli.retention", "sqlmodel"),
-        ("onboard_desk.ui.board.delegate", "onboard_desk.storage.queries"),
-        ("onboard_desk.ui.board.model", "onboard_desk.storage.queries"),
-        ("onboard_desk.ui.board.view", "onboard_desk.storage.queries"),
-        ("onboard_desk.ui.board.view", "onboard_desk.storage.settings_store"),
         ("onboard_desk.ui.card.card", "onboard_desk.storage.db"),
         ("onboard_desk.ui.card.card", "sqlmodel"),
         ("onboard_desk.ui.card.customer_section", "onboard_desk.storage.store"),
@@ -105,8 +101,6 @@ PENDING_DATA_ACCESS: frozenset[tuple[str, str]] = frozenset(
         ("onboard_desk.ui.prospects.view", "onboard_desk.storage.saved_views"),
         ("onboard_desk.ui.prospects.view", "sqlmodel"),
         ("onboard_desk.ui.reports.view", "sqlmodel"),
-        ("onboard_desk.ui.today.done_dialog", "onboard_desk.storage.store"),
-        ("onboard_desk.ui.today.view", "onboard_desk.storage.queries"),
         ("onboard_desk.ui.window.quick_switcher", "onboard_desk.storage.queries"),
     }
 )

@@ -1,6 +1,7 @@
 """Prospects with all their consequences: add, edit, move, delete and restore, log an
-activity, set the next action, tick the checklist, and read one prospect (its details and
-timeline, as the card and the command line's ``show`` present it).
+activity, set the next action, mark a next action done (and propose what follows a
+contact), tick the checklist, and read one prospect (its details and timeline, as the card
+and the command line's ``show`` present it).
 
 The store writes rows; this module decides what a change means. A win issues the
 customer's referral code, records the first purchase and converts the referral that
@@ -23,18 +24,19 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from onboard_desk.domain.timeutil import as_utc, utcnow
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import (
-    Flag,
     MoveCheck,
+    NextActionProposal,
     PipelineConfig,
     Position,
     Stage,
     check_move,
-    flags_for,
+    propose_next_action,
 )
 from onboard_desk.retention import lifecycle, referrals
 from onboard_desk.retention.config import RetentionConfig, load_retention_config
+from onboard_desk.services.details import ProspectDetails, prospect_details, prospect_flags
 from onboard_desk.services.timeline import MAX_ACTIVITIES, TimelineEntry, build_timeline
 from onboard_desk.storage import checklist as checklists
 from onboard_desk.storage import store
@@ -61,6 +63,8 @@ __all__ = [
     "MAX_ACTIVITIES",
     "ChecklistItem",
     "DeletedProspect",
+    "Done",
+    "DoneRecord",
     "MoveResult",
     "NotFoundError",
     "Prospect",
@@ -73,12 +77,15 @@ __all__ = [
     "clean_fields",
     "create_prospect",
     "delete_prospect",
+    "mark_done",
     "move_prospect",
     "position_of",
+    "proposal_after_contact",
     "prospect_details",
     "prospect_flags",
     "restore_prospect",
     "revert_move",
+    "undo_done",
 ]
 
 
@@ -190,75 +197,6 @@ def restore_prospect(session: Session, *, deleted: DeletedProspect) -> Prospect:
     prospect = store.restore_prospect(session, snapshot=deleted.snapshot)
     lifecycle.put_back(session, rows=deleted.retention)
     return prospect
-
-
-# --- one prospect, read whole ---------------------------------------------------------------
-
-
-def prospect_flags(
-    prospect: Prospect, *, now: datetime, config: PipelineConfig | None = None
-) -> frozenset[Flag]:
-    """Why an open prospect needs attention (overdue, no next action, stale) at ``now``."""
-    due = prospect.next_action_due
-    return flags_for(
-        stage=Stage(prospect.stage),
-        next_action_due=as_utc(due) if due is not None else None,
-        stage_entered_at=as_utc(prospect.stage_entered_at),
-        now=now,
-        config=config,
-    )
-
-
-@dataclass(frozen=True)
-class ProspectDetails:
-    """One prospect as the card and the command line's ``show`` present it, read in one
-    transaction so its parts agree: the row, where it stands and why it needs attention,
-    the checklist it works on, its moves and its activities."""
-
-    prospect: Prospect
-    flags: frozenset[Flag]
-    checklist: StageChecklist
-    #: Moves, oldest first.
-    history: list[StageChange]
-    #: Activities, newest first (the newest ``activity_limit`` when one was asked for).
-    activities: list[Activity]
-    #: The moment the flags were computed for.
-    now: datetime
-
-    @property
-    def position(self) -> Position:
-        return position_of(self.prospect)
-
-    @property
-    def timeline(self) -> list[TimelineEntry]:
-        """Moves and activities as one list of events, newest first."""
-        return build_timeline(self.history, self.activities)
-
-
-def prospect_details(
-    session: Session,
-    *,
-    prospect_id: int,
-    config: PipelineConfig,
-    now: datetime | None = None,
-    activity_limit: int | None = None,
-) -> ProspectDetails:
-    """Everything about one prospect (NotFoundError when there is no such prospect)."""
-    now = now or utcnow()
-    prospect = store.get_prospect(session, prospect_id)
-    return ProspectDetails(
-        prospect=prospect,
-        flags=prospect_flags(prospect, now=now, config=config),
-        checklist=checklists.stage_checklist(
-            session,
-            prospect_id=prospect_id,
-            stage=checklists.checklist_stage(prospect),
-            config=config,
-        ),
-        history=store.stage_history(session, prospect_id),
-        activities=store.activities_of(session, prospect_id, limit=activity_limit),
-        now=now,
-    )
 
 
 # --- the service the front ends call --------------------------------------------------------
@@ -430,3 +368,108 @@ class ProspectService:
         """The edits as they would be stored (trimmed, normalised), or ValidationError with
         what to correct; numbers without a country code are read in ``region``."""
         return clean_fields(changes, region=region)
+
+    # a next action done (the Today screen's one click)
+
+    def proposal_after_contact(
+        self, prospect_id: int, *, now: datetime | None = None
+    ) -> NextActionProposal | None:
+        """What to plan after a contact with the prospect now (see
+        :func:`proposal_after_contact`)."""
+        desk = self._desk
+        with desk.reading() as session:
+            return proposal_after_contact(
+                session,
+                prospect_id=prospect_id,
+                config=desk.config,
+                retention=desk.retention_config,
+                now=now,
+            )
+
+    def mark_done(self, prospect_id: int, done: Done) -> DoneRecord:
+        """Log a done next action and plan the following one, in one transaction."""
+        with self._desk.writing() as session:
+            return mark_done(session, prospect_id=prospect_id, done=done, by=self._desk.user)
+
+    def undo_done(self, record: DoneRecord) -> None:
+        with self._desk.writing() as session:
+            undo_done(session, record=record)
+
+
+# --- a next action done: what happened, and what comes next ---------------------------------
+
+
+@dataclass(frozen=True)
+class Done:
+    """A next action the salesperson did: the activity it was (``kind``, with a call's
+    ``outcome`` and a ``note``; its subject is the action's text) and the next action
+    planned after it (``next_action`` None: nothing planned for now)."""
+
+    subject: str
+    kind: str
+    outcome: str = ""
+    note: str = ""
+    next_action: str | None = None
+    next_due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DoneRecord:
+    """What :func:`mark_done` wrote, enough for :func:`undo_done` to take it back: the
+    activity logged and the next action it replaced."""
+
+    prospect_id: int
+    activity_id: int
+    previous: tuple[str | None, datetime | None]
+
+
+def proposal_after_contact(
+    session: Session,
+    *,
+    prospect_id: int,
+    config: PipelineConfig,
+    retention: RetentionConfig,
+    now: datetime | None = None,
+) -> NextActionProposal | None:
+    """The next action to propose once the salesperson has been in touch with the prospect.
+
+    A prospect in the pipeline gets what its stage proposes. A customer gets the
+    repeat-purchase nudge (their cadence, moved by the contact cap counting the contact
+    just made), not Won's thank-you again; without a cadence yet, nothing is proposed.
+    """
+    now = now or utcnow()
+    stage = Stage(store.get_prospect(session, prospect_id).stage)
+    if stage is not Stage.WON:
+        return propose_next_action(stage, now, config)
+    # Imported here: every screen that moves a prospect loads this module, few ask this.
+    from onboard_desk.retention import cadence, purchases
+
+    rhythm = purchases.cadence_of(session, prospect_id, config=retention)
+    plan = cadence.plan_nudge(rhythm, last_contact=now, cap_days=retention.contact_cap_days)
+    return NextActionProposal(plan.text, plan.due) if plan is not None else None
+
+
+def mark_done(session: Session, *, prospect_id: int, done: Done, by: str) -> DoneRecord:
+    """Log ``done``'s activity and set (or clear) the next action, together: a done next
+    action is never logged without its successor being planned, nor the other way round."""
+    activity = store.log_activity(
+        session,
+        prospect_id=prospect_id,
+        kind=done.kind,
+        by=by,
+        subject=done.subject,
+        text=done.note,
+        outcome=done.outcome,
+    )
+    assert activity.id is not None
+    previous = store.set_next_action(
+        session, prospect_id=prospect_id, action=done.next_action, due=done.next_due
+    )
+    return DoneRecord(prospect_id, activity.id, previous)
+
+
+def undo_done(session: Session, *, record: DoneRecord) -> None:
+    """Take back :func:`mark_done`: the activity goes and the previous next action returns."""
+    store.delete_activity(session, activity_id=record.activity_id)
+    action, due = record.previous
+    store.set_next_action(session, prospect_id=record.prospect_id, action=action, due=due)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from onboard_desk.domain.timeutil import to_local
 from onboard_desk.pipeline import Flag
-from onboard_desk.storage.queries import BoardCard
+from onboard_desk.services.lists import BoardCard
 from onboard_desk.ui.board.model import CardRole
 
 MARGIN = 4

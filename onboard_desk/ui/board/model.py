@@ -1,7 +1,8 @@
 """One board column's cards as a lazy list model.
 
-Rows come a page at a time from :func:`onboard_desk.storage.queries.board_page` (keyset paging
-by name, id) on the thread pool: ``canFetchMore``/``fetchMore`` ask for the next page
+Rows come a page at a time from the list service's
+:meth:`~onboard_desk.services.lists.ListService.board_page` (keyset paging by name, id) on
+the thread pool: ``canFetchMore``/``fetchMore`` ask for the next page
 when the view scrolls near the end, so a column of 10,000 prospects costs one page query
 per 200 cards scrolled, never one widget per card.
 
@@ -13,6 +14,7 @@ board runs the move through the pipeline rules; the columns then reload.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -35,8 +37,7 @@ from onboard_desk.pipeline import (
     Stage,
     flags_for,
 )
-from onboard_desk.storage import queries
-from onboard_desk.storage.queries import BoardCard
+from onboard_desk.services.lists import BoardCard
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.guard import guarded
 
@@ -145,19 +146,26 @@ class BoardColumnModel(QAbstractListModel):
 
     # ---------------------------------------------------------------- loading
 
+    def _page(self, after: tuple[str, int] | None, limit: int) -> Callable[[], list[CardRow]]:
+        """The background read of one page (after the card ``after``), with its flags:
+        everything it needs is taken now, on the GUI thread."""
+        config = self.context.config
+        lists = self.context.desk.lists
+        stage, owner = self.stage, self.owner
+
+        def fetch() -> list[CardRow]:
+            now = utcnow()
+            cards = lists.board_page(stage, after=after, limit=limit, owner=owner)
+            return [CardRow(c, _flags(c, now, config)) for c in cards]
+
+        return fetch
+
     def reload(self) -> None:
         """Fetch again from the top, as many rows as are loaded now (at least a page)."""
         self._generation += 1
         generation = self._generation
         wanted = max(self.page_size, len(self._rows))
         self._loading = True
-        config = self.context.config
-        stage, owner = self.stage, self.owner
-
-        def fetch(session: Any) -> list[CardRow]:
-            now = utcnow()
-            cards = queries.board_page(session, stage=stage, limit=wanted, owner=owner)
-            return [CardRow(c, _flags(c, now, config)) for c in cards]
 
         def done(rows: list[CardRow]) -> None:
             if generation != self._generation:
@@ -169,7 +177,9 @@ class BoardColumnModel(QAbstractListModel):
             self.endResetModel()
             self.sig_loaded.emit()
 
-        self.context.run_task(fetch, guarded(self, done), guarded(self, self._failed(generation)))
+        self.context.run(
+            self._page(None, wanted), guarded(self, done), guarded(self, self._failed(generation))
+        )
 
     def _failed(self, generation: int) -> Any:
         def failed(message: str) -> None:
@@ -188,14 +198,7 @@ class BoardColumnModel(QAbstractListModel):
         self._loading = True
         generation = self._generation
         last = self._rows[-1].card
-        after = (last.name, last.prospect_id)
-        config = self.context.config
-        stage, owner, size = self.stage, self.owner, self.page_size
-
-        def fetch(session: Any) -> list[CardRow]:
-            now = utcnow()
-            cards = queries.board_page(session, stage=stage, after=after, limit=size, owner=owner)
-            return [CardRow(c, _flags(c, now, config)) for c in cards]
+        size = self.page_size
 
         def done(rows: list[CardRow]) -> None:
             if generation != self._generation:
@@ -209,7 +212,11 @@ class BoardColumnModel(QAbstractListModel):
                 self.endInsertRows()
             self.sig_loaded.emit()
 
-        self.context.run_task(fetch, guarded(self, done), guarded(self, self._failed(generation)))
+        self.context.run(
+            self._page((last.name, last.prospect_id), size),
+            guarded(self, done),
+            guarded(self, self._failed(generation)),
+        )
 
     @property
     def is_loading(self) -> bool:

@@ -9,6 +9,7 @@ need one, a refused move shows the rule's message, and a done move is undoable.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal, Slot
@@ -28,8 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from onboard_desk.pipeline import WORKING_STAGES, Position, Stage
-from onboard_desk.storage import queries, settings_store
-from onboard_desk.storage.queries import BoardCard
+from onboard_desk.services.lists import BoardCard, StageTotal
 from onboard_desk.ui.board.delegate import CardDelegate
 from onboard_desk.ui.board.model import (
     CARD_MIME,
@@ -121,10 +121,13 @@ class BoardColumn(QFrame):
         layout.addWidget(self.drop_hint, 1)
         if foldable:
             self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.set_unfolded(not foldable)
+        # The screen loads every shown column once it has them all.
+        self.set_unfolded(not foldable, load=False)
 
     @Slot(bool)
-    def set_unfolded(self, unfolded: bool) -> None:
+    def set_unfolded(self, unfolded: bool, *, load: bool = True) -> None:
+        """Show or hide the cards; a column shown for the first time loads them (unless
+        ``load`` is False: the screen's refresh will)."""
         self.view.setVisible(unfolded)
         self.drop_hint.setVisible(not unfolded)
         if self.fold_button is not None:
@@ -136,7 +139,7 @@ class BoardColumn(QFrame):
             self.setMaximumWidth(16777215 if unfolded else 120)
         else:
             self.setMinimumWidth(150)
-        if unfolded and self.model.rowCount() == 0 and not self.model.is_loading:
+        if load and unfolded and self.model.rowCount() == 0 and not self.model.is_loading:
             self.model.reload()
 
     @property
@@ -180,7 +183,8 @@ class BoardScreen(QWidget):
         self.context = context
         self.columns: dict[Stage, BoardColumn] = {}
         self._loaded_once = False
-        self._pending = 0
+        #: The columns the first refresh still waits for (then the screen says it loaded).
+        self._pending: set[Stage] = set()
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(150)
@@ -222,9 +226,9 @@ class BoardScreen(QWidget):
         outer.addWidget(scroll, 1)
 
         if ui_state.BOARD_SHOW_WON.get():
-            self.columns[Stage.WON].set_unfolded(True)
+            self.columns[Stage.WON].set_unfolded(True, load=False)
         if ui_state.BOARD_SHOW_LOST.get():
-            self.columns[Stage.LOST].set_unfolded(True)
+            self.columns[Stage.LOST].set_unfolded(True, load=False)
         context.sig_prospects_changed.connect(self._schedule_refresh)
         context.sig_settings_changed.connect(self._schedule_refresh)
         self.refresh()
@@ -238,7 +242,7 @@ class BoardScreen(QWidget):
         column.view.customContextMenuRequested.connect(
             lambda point, c=column: self._card_menu(c, point)
         )
-        column.model.sig_loaded.connect(self._on_column_loaded)
+        column.model.sig_loaded.connect(partial(self._on_column_loaded, stage))
         if column.fold_button is not None:
             key = ui_state.BOARD_SHOW_WON if stage is Stage.WON else ui_state.BOARD_SHOW_LOST
             column.fold_button.toggled.connect(key.set)
@@ -250,25 +254,31 @@ class BoardScreen(QWidget):
 
     # --------------------------------------------------------------- data
 
+    @property
+    def loaded(self) -> bool:
+        """Whether every shown column has had its first cards (``sig_loaded`` said so)."""
+        return self._loaded_once
+
     @Slot()
     def refresh(self) -> None:
         """Reload every shown column and the header totals (off the GUI thread)."""
-        self._pending = 0
-        for column in self.columns.values():
-            if column.unfolded:
-                self._pending += 1
-                column.model.reload()
+        shown = [column for column in self.columns.values() if column.unfolded]
+        # Counted before any starts: a load may be done as soon as it is asked for.
+        self._pending = {column.stage for column in shown}
+        for column in shown:
+            column.model.reload()
+        desk = self.context.desk
 
-        def totals(session: Any) -> tuple[list[queries.StageTotal], str]:
-            return queries.stage_totals(session), settings_store.default_currency(session)
+        def totals() -> tuple[list[StageTotal], str]:
+            return desk.lists.stage_totals(), desk.currency
 
-        self.context.run_task(totals, guarded(self, self._show_totals))
+        self.context.run(totals, guarded(self, self._show_totals))
 
     @Slot(list)
     def _schedule_refresh(self, *_args: Any) -> None:
         self._refresh_timer.start()
 
-    def _show_totals(self, result: tuple[list[queries.StageTotal], str]) -> None:
+    def _show_totals(self, result: tuple[list[StageTotal], str]) -> None:
         stage_totals, currency = result
         open_count = open_value = 0
         for total in stage_totals:
@@ -284,10 +294,9 @@ class BoardScreen(QWidget):
             )
         )
 
-    @Slot()
-    def _on_column_loaded(self) -> None:
-        self._pending -= 1
-        if self._pending <= 0 and not self._loaded_once:
+    def _on_column_loaded(self, stage: Stage) -> None:
+        self._pending.discard(stage)
+        if not self._pending and not self._loaded_once:
             self._loaded_once = True
             self.sig_loaded.emit()
 

@@ -1,13 +1,14 @@
 """ "Done" on a next action: what happened, and what comes next.
 
 Opened by one click on the Today screen. It proposes the activity kind from the action's
-wording and the next action the prospect's stage proposes
-(:func:`onboard_desk.pipeline.propose_next_action`), so Enter is usually all it takes.
+wording and the next action the service proposes after a contact (the stage's next action,
+or a customer's repeat-purchase nudge:
+:meth:`~onboard_desk.services.prospects.ProspectService.proposal_after_contact`), so Enter is
+usually all it takes. Its answer is the service's :class:`~onboard_desk.services.prospects.Done`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime
@@ -27,18 +28,7 @@ from PySide6.QtWidgets import (
 from onboard_desk.domain.agenda import guess_activity_kind
 from onboard_desk.domain.timeutil import as_utc
 from onboard_desk.pipeline import NextActionProposal
-from onboard_desk.storage.store import ACTIVITY_KINDS, CALL_OUTCOMES
-
-
-@dataclass(frozen=True)
-class DoneAnswer:
-    """What the user confirmed: the activity to log and the next action (None: none)."""
-
-    kind: str
-    outcome: str
-    note: str
-    next_action: str | None
-    next_due: datetime | None
+from onboard_desk.services.prospects import ACTIVITY_KINDS, CALL_OUTCOMES, Done
 
 
 class DoneDialog(QDialog):
@@ -109,10 +99,13 @@ class DoneDialog(QDialog):
             return
         self.accept()
 
-    def answer(self) -> DoneAnswer:
+    def answer(self) -> Done:
+        """What the user confirmed: the activity to log (its subject is the action done)
+        and the next action (None: none for now)."""
         planned = not self.no_next.isChecked() and bool(self.next_text.text().strip())
         due_local: datetime = self.next_due.dateTime().toPython()  # type: ignore[assignment]
-        return DoneAnswer(
+        return Done(
+            subject=self.action_text,
             kind=self.kind.currentText(),
             outcome=self.outcome.currentText() if self.kind.currentText() == "call" else "",
             note=self.note.text().strip(),

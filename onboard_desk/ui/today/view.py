@@ -3,8 +3,11 @@ then stale prospects and prospects without a next action.
 
 One click on a row's check box marks its next action done: the activity is logged and the
 next action planned (one undo step). Snooze puts the action off to tomorrow or next week.
-Data comes from :func:`onboard_desk.storage.queries.today_agenda` on the thread pool (one SQL
-query per group); the day's bounds and the snooze rules live in :mod:`onboard_desk.domain.agenda`.
+
+This module is the widget. The rows are an :class:`~onboard_desk.ui.today.model.AgendaModel`;
+reading the agenda (the list service, on the thread pool, one SQL query per group) and the
+done and snooze changes are the :class:`~onboard_desk.ui.today.state.TodayState`'s; the
+day's bounds and the snooze rules live in :mod:`onboard_desk.domain.agenda`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut, QStandardItem
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,35 +32,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from onboard_desk.domain.agenda import (
-    Agenda,
-    AgendaItem,
-    GroupKind,
-    Snooze,
-    snooze_until,
-)
-from onboard_desk.domain.timeutil import to_local, utcnow
+from onboard_desk.domain.agenda import Agenda, AgendaItem, GroupKind, Snooze
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
-from onboard_desk.pipeline import (
-    Flag,
-    NextActionProposal,
-    Stage,
-    propose_next_action,
-)
-from onboard_desk.storage import queries
-from onboard_desk.ui.board.delegate import format_value
 from onboard_desk.ui.common import dialogs
 from onboard_desk.ui.common.context import AppContext
-from onboard_desk.ui.common.guard import guarded
+from onboard_desk.ui.common.icons import IconName, icon
+from onboard_desk.ui.today.model import AgendaModel
+from onboard_desk.ui.today.state import TodayState
 
 if TYPE_CHECKING:
-    from onboard_desk.ui.today.done_dialog import DoneAnswer, DoneDialog
-from onboard_desk.ui.common.icons import IconName, icon
+    from onboard_desk.services.prospects import Done
+    from onboard_desk.ui.today.done_dialog import DoneDialog
 
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
-COLUMNS = ("Prospect", "Next action", "Due", "Stage", "Company", "Value")
-#: Groups whose rows have a next action that can be marked done.
-DONE_GROUPS = (GroupKind.OVERDUE, GroupKind.TODAY)
 REFRESH_MS = 5 * 60 * 1000
 
 
@@ -73,11 +60,10 @@ class TodayScreen(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.state = TodayState(context, self)
+        #: The agenda on screen (None until the first read arrives).
         self.agenda: Agenda | None = None
-        self.has_prospects = True
         self.done_dialog: DoneDialog | None = None
-        self._generation = 0
-        self._populating = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -111,9 +97,8 @@ class TodayScreen(QWidget):
             top.addWidget(button)
         layout.addLayout(top)
 
-        self.model = QStandardItemModel(self)
-        self.model.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
-        self.model.itemChanged.connect(self._on_item_changed)
+        self.model = AgendaModel(self)
+        self.model.sig_done_ticked.connect(self._on_done_ticked)
         self.view = QTreeView()
         self.view.setObjectName("TodayList")
         self.view.setModel(self.model)
@@ -149,6 +134,7 @@ class TodayScreen(QWidget):
         self._periodic.setInterval(REFRESH_MS)
         self._periodic.timeout.connect(self.refresh)
         self._periodic.start()
+        self.state.sig_agenda_read.connect(self.show_agenda)
         context.sig_prospects_changed.connect(self._on_prospects_changed)
         context.sig_settings_changed.connect(self._refresh_timer.start)
         self._update_heading(utcnow())
@@ -172,66 +158,30 @@ class TodayScreen(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        self._generation += 1
-        generation = self._generation
-        config = self.context.config
+        """Read the agenda again (off the GUI thread); the list follows when it arrives."""
+        self.state.refresh()
 
-        def fetch(session: Any) -> tuple[Agenda, bool]:
-            agenda = queries.today_agenda(session, config=config)
-            # Only an empty agenda needs to know whether the database is new.
-            listed = any(group.total for group in agenda.groups)
-            return agenda, listed or queries.has_prospects(session)
-
-        def done(result: tuple[Agenda, bool]) -> None:
-            if generation == self._generation:
-                self.has_prospects = result[1]
-                self.show_agenda(result[0])
-
-        self.context.run_task(fetch, guarded(self, done))
-
+    @Slot(object)
     def show_agenda(self, agenda: Agenda) -> None:
         """Fill the list, keeping the selected prospect selected where it still appears."""
         selected = self.selected_item()
         self.agenda = agenda
         self._update_heading(agenda.now)
-        self._populating = True
-        self.model.removeRows(0, self.model.rowCount())
         bold = QFont(self.font())
         bold.setBold(True)
-        reselect: QModelIndex | None = None
-        for group in agenda.groups:
-            if not group.total:
-                continue
-            title = QStandardItem(f"{self.tr(group.title)} ({group.total:,})")
-            title.setFont(bold)
-            title.setSelectable(False)
-            title.setEditable(False)
-            spacer = [QStandardItem() for _ in COLUMNS[1:]]
-            for cell in spacer:
-                cell.setSelectable(False)
-            self.model.appendRow([title, *spacer])
-            for item in group.items:
-                row = self._row(item, group.kind, agenda.now)
-                title.appendRow(row)
-                if selected and item.prospect_id == selected.prospect_id:
-                    reselect = row[0].index()
-            if group.total > len(group.items):
-                more = QStandardItem(
-                    self.tr("… and {0} more (see Prospects, filtered by flag)").format(
-                        f"{group.total - len(group.items):,}"
-                    )
-                )
-                more.setSelectable(False)
-                more.setEnabled(False)
-                title.appendRow(more)
-        self._populating = False
+        reselect = self.model.fill(
+            agenda,
+            self.context.config,
+            bold=bold,
+            keep=selected.prospect_id if selected else None,
+        )
         self.view.expandAll()
         self.view.setFirstColumnSpanned(0, QModelIndex(), False)
         for number in range(self.model.rowCount()):
             self.view.setFirstColumnSpanned(number, QModelIndex(), True)
             # The "… and N more" line is too long for the name column alone.
-            title = self.model.item(number)
-            if title.rowCount() and title.child(title.rowCount() - 1).data(ITEM_ROLE) is None:
+            if self.model.ends_with_more(number):
+                title = self.model.item(number)
                 self.view.setFirstColumnSpanned(title.rowCount() - 1, title.index(), True)
         if reselect is not None:
             self.view.setCurrentIndex(reselect)
@@ -270,7 +220,8 @@ class TodayScreen(QWidget):
         return page
 
     def _show_empty_state(self, empty: bool) -> None:
-        if empty and not self.has_prospects:
+        has_prospects = self.state.has_prospects
+        if empty and not has_prospects:
             self.empty_title.setText(self.tr("Welcome to Onboard Desk"))
             self.empty_text.setText(
                 self.tr(
@@ -293,35 +244,8 @@ class TodayScreen(QWidget):
         height = self.empty_text.heightForWidth(self.empty_text.width())
         self.empty_text.setMinimumHeight(max(0, height))
         for button in (self.empty_new_button, self.empty_import_button):
-            button.setVisible(not self.has_prospects)
+            button.setVisible(not has_prospects)
         self.stack.setCurrentWidget(self.empty_state if empty else self.view)
-
-    def _row(self, item: AgendaItem, kind: GroupKind, now: datetime) -> list[QStandardItem]:
-        flags = item.flags(now, self.context.config)
-        name = QStandardItem(item.name)
-        name.setData(item, ITEM_ROLE)
-        if kind in DONE_GROUPS:
-            name.setCheckable(True)
-            name.setCheckState(Qt.CheckState.Unchecked)
-            name.setToolTip(self.tr("Tick when done: logs it and asks for the next action"))
-        action = QStandardItem(item.next_action or self.tr("(none)"))
-        due_text = to_local(item.due).strftime("%a %d %b %H:%M") if item.due else ""
-        due = QStandardItem(due_text)
-        if Flag.OVERDUE in flags:
-            due.setToolTip(self.tr("Overdue"))
-            font = due.font()
-            font.setBold(True)
-            due.setFont(font)
-        stage = QStandardItem(item.stage.label)
-        if Flag.STALE in flags:
-            stage.setText(f"{item.stage.label} · {self.tr('stale')}")
-        company = QStandardItem(item.company)
-        value = QStandardItem(format_value(item.value_cents, item.currency))
-        value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        cells = [name, action, due, stage, company, value]
-        for cell in cells:
-            cell.setEditable(False)
-        return cells
 
     def _update_heading(self, now: datetime) -> None:
         local = now.astimezone()
@@ -336,32 +260,15 @@ class TodayScreen(QWidget):
     # -------------------------------------------------------------- actions
 
     def selected_item(self) -> AgendaItem | None:
-        index = self.view.currentIndex()
-        if not index.isValid():
-            return None
-        first = index.siblingAtColumn(0)
-        data = first.data(ITEM_ROLE)
-        return data if isinstance(data, AgendaItem) else None
-
-    def _selected_group(self) -> GroupKind | None:
-        index = self.view.currentIndex()
-        parent = index.parent()
-        if not parent.isValid() or self.agenda is None:
-            return None
-        shown = [g for g in self.agenda.groups if g.total]
-        return shown[parent.row()].kind if parent.row() < len(shown) else None
+        return self.model.item_at(self.view.currentIndex())
 
     def select_prospect(self, prospect_id: int) -> bool:
         """Select the row of ``prospect_id`` (first match); True if found."""
-        for top in range(self.model.rowCount()):
-            group = self.model.item(top)
-            for number in range(group.rowCount()):
-                child = group.child(number)
-                item = child.data(ITEM_ROLE) if child else None
-                if isinstance(item, AgendaItem) and item.prospect_id == prospect_id:
-                    self.view.setCurrentIndex(child.index())
-                    return True
-        return False
+        index = self.model.index_of(prospect_id)
+        if index is None:
+            return False
+        self.view.setCurrentIndex(index)
+        return True
 
     @Slot()
     def _update_buttons(self, *_args: Any) -> None:
@@ -372,9 +279,9 @@ class TodayScreen(QWidget):
         self.snooze_button.setEnabled(has_action)
 
     def _on_double_click(self, index: QModelIndex) -> None:
-        data = index.siblingAtColumn(0).data(ITEM_ROLE)
-        if isinstance(data, AgendaItem):
-            self.sig_open_prospect.emit(data.prospect_id)
+        item = self.model.item_at(index)
+        if item is not None:
+            self.sig_open_prospect.emit(item.prospect_id)
 
     @Slot()
     def open_selected(self) -> None:
@@ -382,13 +289,10 @@ class TodayScreen(QWidget):
         if item is not None:
             self.sig_open_prospect.emit(item.prospect_id)
 
-    def _on_item_changed(self, cell: QStandardItem) -> None:
-        if self._populating or not cell.isCheckable():
-            return
-        if cell.checkState() != Qt.CheckState.Checked:
-            return
-        item = cell.data(ITEM_ROLE)
-        if isinstance(item, AgendaItem):
+    @Slot(object)
+    def _on_done_ticked(self, cell: QStandardItem) -> None:
+        item = self.model.item_at(cell.index())
+        if item is not None:
             self.view.setCurrentIndex(cell.index())
             self.mark_done(item, checkbox=cell)
 
@@ -400,13 +304,17 @@ class TodayScreen(QWidget):
 
     def mark_done(self, item: AgendaItem, checkbox: QStandardItem | None = None) -> None:
         """Ask what happened and what comes next; log both as one undo step on OK."""
-        # Imported on first use: the store and its validators are not needed to show the day.
+        # Imported on first use: the services and their validators are not needed to show
+        # the day.
         from onboard_desk.ui.today.done_dialog import DoneDialog
 
-        if item.stage is Stage.WON:
-            proposal = self._customer_proposal(item.prospect_id)
-        else:
-            proposal = propose_next_action(item.stage, utcnow(), self.context.config)
+        try:
+            proposal = self.state.proposal_for(item)
+        except UserError as exc:  # deleted since the list was read, say
+            if checkbox is not None:
+                self.model.untick(checkbox)
+            dialogs.show_error(self, self.tr("Could not log it"), str(exc))
+            return
         dialog = DoneDialog(name=item.name, action=item.next_action, proposal=proposal, parent=self)
         self.done_dialog = dialog
 
@@ -414,60 +322,19 @@ class TodayScreen(QWidget):
             self.done_dialog = None
             if result == QDialog.DialogCode.Accepted:
                 self.apply_done(item, dialog.answer())
-            elif checkbox is not None and checkbox.model() is not None:
-                self._populating = True
-                checkbox.setCheckState(Qt.CheckState.Unchecked)
-                self._populating = False
+            elif checkbox is not None:
+                self.model.untick(checkbox)
             dialog.deleteLater()
 
         dialog.finished.connect(finished)
         dialog.open()
 
-    def _customer_proposal(self, prospect_id: int) -> NextActionProposal | None:
-        """After a contact with a customer, the next action is the repeat-purchase nudge
-        (their cadence, moved by the contact cap counting this contact), not Won's
-        thank-you again; without a cadence yet, nothing is proposed."""
-        from onboard_desk.retention import cadence, purchases
-        from onboard_desk.retention.config import load_retention_config
-
-        with self.context.session() as session:
-            config = load_retention_config(session)
-            rhythm = purchases.cadence_of(session, prospect_id, config=config)
-        plan = cadence.plan_nudge(rhythm, last_contact=utcnow(), cap_days=config.contact_cap_days)
-        return NextActionProposal(plan.text, plan.due) if plan is not None else None
-
-    def apply_done(self, item: AgendaItem, answer: DoneAnswer) -> None:
+    def apply_done(self, item: AgendaItem, done: Done) -> None:
         """Log the activity and set the next action as one undoable step."""
-        from onboard_desk.ui.common.commands import LogActivityCommand, SetNextActionCommand, push
-
-        stack = self.context.undo_stack
-        stack.beginMacro(self.tr("Done: {0}").format(item.name))
         try:
-            push(
-                self.context,
-                LogActivityCommand(
-                    self.context,
-                    item.prospect_id,
-                    answer.kind,
-                    subject=item.next_action or "",
-                    text=answer.note,
-                    outcome=answer.outcome,
-                ),
-            )
-            push(
-                self.context,
-                SetNextActionCommand(
-                    self.context,
-                    item.prospect_id,
-                    answer.next_action,
-                    answer.next_due,
-                    name=item.name,
-                ),
-            )
+            self.state.mark_done(item, done, self.tr("Done: {0}").format(item.name))
         except UserError as exc:
             dialogs.show_error(self, self.tr("Could not log it"), str(exc))
-        finally:
-            stack.endMacro()
 
     @Slot(QAction)
     def _on_snooze_action(self, action: QAction) -> None:
@@ -480,18 +347,8 @@ class TodayScreen(QWidget):
 
     def snooze(self, item: AgendaItem, choice: Snooze) -> None:
         """Put the next action off to tomorrow or next week (same text; undoable)."""
-        from onboard_desk.ui.common.commands import SetNextActionCommand, push
-
-        if item.next_action is None:
-            return
-        until = snooze_until(choice, utcnow())
         try:
-            push(
-                self.context,
-                SetNextActionCommand(
-                    self.context, item.prospect_id, item.next_action, until, name=item.name
-                ),
-            )
+            self.state.snooze(item, choice)
         except UserError as exc:
             dialogs.show_error(self, self.tr("Could not snooze"), str(exc))
 

@@ -1,5 +1,6 @@
 """Agenda rules without Qt: where today begins and ends, snooze dates, activity kinds; and
-the board's keyset paging query. The Today groups themselves: tests/test_today_agenda.py."""
+the reminders' query of what falls due. The Today groups themselves:
+tests/test_today_agenda.py."""
 
 from __future__ import annotations
 
@@ -41,20 +42,6 @@ def test_guess_activity_kind():
     assert guess_activity_kind("Final check-in: ready to commit?") == "call"
     assert guess_activity_kind("Send follow-up material and the demo") == "email"
     assert guess_activity_kind("Ask for the decision") == "note"
-
-
-def test_board_page_keyset(engine, session):
-    for n in range(9):
-        add_prospect(engine, "Same name" if n < 5 else f"Other {n}")
-    seen: list[int] = []
-    after = None
-    while True:
-        page = queries.board_page(session, stage=Stage.OUTREACH, after=after, limit=4)
-        seen += [c.prospect_id for c in page]
-        if len(page) < 4:
-            break
-        after = (page[-1].name, page[-1].prospect_id)
-    assert len(seen) == len(set(seen)) == 9
 
 
 def test_due_between(engine, session):

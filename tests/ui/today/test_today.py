@@ -89,6 +89,8 @@ def test_done_logs_the_activity_and_sets_the_next_action(context, engine, qtbot)
     assert prospect.next_action == "Follow up on the first contact"
     assert prospect.next_action_due is not None and prospect.next_action_due > utcnow()
     # One undo step takes back both.
+    assert context.undo_stack.count() == 1
+    assert context.undo_stack.undoText() == "Done: Ada"
     context.undo_stack.undo()
     with session_scope(engine) as session:
         assert store.activities_of(session, ada) == []
@@ -106,6 +108,31 @@ def test_cancelled_done_changes_nothing(context, engine, qtbot):
     with session_scope(engine) as session:
         assert store.activities_of(session, ada) == []
     assert context.undo_stack.count() == 0
+
+
+def test_a_cancelled_tick_is_cleared_again(context, engine, qtbot):
+    ada = add_prospect(engine, "Ada", due=utcnow() - timedelta(days=2))
+    screen = _today(context, qtbot)
+    assert screen.select_prospect(ada)
+    checkbox = screen.model.itemFromIndex(screen.view.currentIndex().siblingAtColumn(0))
+    checkbox.setCheckState(Qt.CheckState.Checked)
+    assert screen.done_dialog is not None
+    screen.done_dialog.reject()
+    assert checkbox.checkState() == Qt.CheckState.Unchecked
+    assert screen.done_dialog is None  # unticking did not ask again
+    assert context.undo_stack.count() == 0
+
+
+def test_done_on_a_prospect_deleted_meanwhile_says_so(context, engine, qtbot, shown_errors):
+    ada = add_prospect(engine, "Ada", due=utcnow() - timedelta(days=2))
+    screen = _today(context, qtbot)
+    assert screen.select_prospect(ada)
+    context.desk.prospects.delete(ada)  # elsewhere: the list has not been read again
+    checkbox = screen.model.itemFromIndex(screen.view.currentIndex().siblingAtColumn(0))
+    checkbox.setCheckState(Qt.CheckState.Checked)
+    assert screen.done_dialog is None
+    assert shown_errors[-1][0] == "Could not log it"
+    assert checkbox.checkState() == Qt.CheckState.Unchecked
 
 
 def test_snooze_tomorrow_moves_the_due_date(context, engine, qtbot):

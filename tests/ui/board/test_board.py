@@ -1,13 +1,20 @@
-"""The pipeline board: drag and drop through the pipeline rules, undo, lazy columns."""
+"""The pipeline board: drag and drop through the pipeline rules, undo, lazy columns.
+
+The board runs on the inline pool (``context``): a column's cards are there when the call
+that asked for them returns. One test keeps the real pool, to check the pages are read off
+the GUI thread.
+"""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from onboard_desk.pipeline import Stage
+from onboard_desk.pipeline import WORKING_STAGES, Stage
+from onboard_desk.services.lists import ListService
 from onboard_desk.storage import store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.ui.board.model import BoardColumnModel
@@ -16,17 +23,10 @@ from onboard_desk.ui.common import move_flow as move_dialogs
 from tests.ui.conftest import add_prospect, stage_of
 
 
-@pytest.fixture
-def context(threaded_context: Any) -> Any:
-    """These tests still wait for the real pool (their screen has yet to run inline)."""
-    return threaded_context
-
-
 def _board(context: Any, qtbot: Any) -> BoardScreen:
     board = BoardScreen(context)
     qtbot.addWidget(board)
-    with qtbot.waitSignal(board.sig_loaded, timeout=5000):
-        pass
+    qtbot.waitUntil(lambda: board.loaded, timeout=5000)  # at once on the inline pool
     return board
 
 
@@ -41,11 +41,13 @@ def _drag(board: BoardScreen, qtbot: Any, prospect_id: int, source: Stage, targe
     model encodes the dragged index, the target model receives the drop."""
     source_model = board.columns[source].model
     mime = source_model.mimeData([source_model.index(_row(source_model, prospect_id), 0)])
-    target_model = board.columns[target].model
-    assert target_model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
-    accepted = target_model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
-    assert accepted is False  # the source never removes the row itself
-    qtbot.wait(20)  # the move runs queued, after the drag has finished
+    column = board.columns[target]
+    assert column.model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+    # The move runs queued, once the drag has finished; the board's own slot runs before
+    # the wait's, so the move has been asked for when the wait returns.
+    with qtbot.waitSignal(column.sig_card_dropped, timeout=5000):
+        accepted = column.model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+        assert accepted is False  # the source never removes the row itself
 
 
 def _wait_card(board: BoardScreen, qtbot: Any, prospect_id: int, stage: Stage) -> None:
@@ -58,7 +60,7 @@ def test_drag_to_next_column_moves_the_prospect(context, engine, qtbot):
     ada = add_prospect(engine, "Ada Lovelace")
     board = _board(context, qtbot)
     _drag(board, qtbot, ada, Stage.OUTREACH, Stage.FIRST_CALL)
-    qtbot.waitUntil(lambda: stage_of(engine, ada) is Stage.FIRST_CALL, timeout=5000)
+    assert stage_of(engine, ada) is Stage.FIRST_CALL
     with session_scope(engine) as session:
         history = store.stage_history(session, ada)
     assert (history[-1].from_stage, history[-1].to_stage) == ("outreach", "first_call")
@@ -91,7 +93,7 @@ def test_skip_forward_asks_a_reason_and_cancel_changes_nothing(context, engine, 
 
     monkeypatch.setattr(move_dialogs, "ask_skip_reason", lambda *_args: "They asked for a trial")
     _drag(board, qtbot, ada, Stage.OUTREACH, Stage.TRIAL)
-    qtbot.waitUntil(lambda: stage_of(engine, ada) is Stage.TRIAL, timeout=5000)
+    assert stage_of(engine, ada) is Stage.TRIAL
     with session_scope(engine) as session:
         assert store.stage_history(session, ada)[-1].reason == "They asked for a trial"
 
@@ -126,9 +128,9 @@ def test_undo_restores_the_stage(window, context, engine, qtbot):
     ada = add_prospect(engine, "Ada Lovelace")
     window.show_screen("board")
     board = window.screen_widget("board")
-    qtbot.waitUntil(lambda: board._loaded_once, timeout=5000)
+    assert board.loaded
     _drag(board, qtbot, ada, Stage.OUTREACH, Stage.FIRST_CALL)
-    qtbot.waitUntil(lambda: stage_of(engine, ada) is Stage.FIRST_CALL, timeout=5000)
+    assert stage_of(engine, ada) is Stage.FIRST_CALL
     assert window.undo_action.isEnabled()
     window.undo_action.trigger()
     assert stage_of(engine, ada) is Stage.OUTREACH
@@ -145,12 +147,11 @@ def test_columns_page_lazily(context, engine, qtbot, page_size):
     model.page_size = page_size
     model._rows = []
     model.reload()
-    qtbot.waitUntil(lambda: model.rowCount() == page_size, timeout=5000)
+    assert model.rowCount() == page_size
     assert model.canFetchMore()
-    while model.canFetchMore() or model.is_loading:
-        if model.canFetchMore():
-            model.fetchMore()
-        qtbot.wait(5)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert not model.is_loading
     names = [model.card_at(r).name for r in range(model.rowCount())]
     assert names == sorted(names) and len(names) == len(ids)
 
@@ -160,8 +161,9 @@ def test_header_shows_count_and_value(context, engine, qtbot):
     add_prospect(engine, "Bob", value_cents=250_000)
     board = _board(context, qtbot)
     label = board.columns[Stage.OUTREACH].totals
-    qtbot.waitUntil(lambda: label.text().startswith("2 ·"), timeout=5000)
+    assert label.text().startswith("2 ·")
     assert "4,000 USD" in label.text()
+    assert board.summary.text() == "2 open prospects · 4,000 USD in the pipeline"
 
 
 def test_move_without_dragging(context, engine, qtbot, shown_errors):
@@ -174,7 +176,25 @@ def test_move_without_dragging(context, engine, qtbot, shown_errors):
     bob = add_prospect(engine, "Bob", stage=Stage.TRIAL)
     board.refresh()
     trial = board.columns[Stage.TRIAL].model
-    qtbot.waitUntil(lambda: trial.row_of(bob) is not None, timeout=5000)
     assert not board.move_card(trial.card_at(_row(trial, bob)), Stage.WON)
     assert stage_of(engine, bob) is Stage.TRIAL
     assert "Payment" in shown_errors[-1][1]
+
+
+def test_pages_are_read_off_the_gui_thread(threaded_context, engine, qtbot, monkeypatch):
+    ada = add_prospect(engine, "Ada Lovelace")
+    readers: list[threading.Thread] = []
+    board_page = ListService.board_page
+
+    def recording(self: ListService, *args: Any, **kwargs: Any) -> Any:
+        readers.append(threading.current_thread())
+        return board_page(self, *args, **kwargs)
+
+    monkeypatch.setattr(ListService, "board_page", recording)
+    board = BoardScreen(threaded_context)
+    qtbot.addWidget(board)
+    assert not board.loaded  # nothing was read on the way in
+    qtbot.waitUntil(lambda: board.loaded, timeout=5000)
+    assert board.columns[Stage.OUTREACH].model.row_of(ada) is not None
+    assert len(readers) == len(WORKING_STAGES)
+    assert threading.main_thread() not in readers
