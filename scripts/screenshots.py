@@ -169,14 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     def open_customer() -> None:
         """The Customers screen with the card of a customer who has bought more than once
         and referred someone (the busiest card the demo has)."""
-        from onboard_desk.domain.timeutil import utcnow
-        from onboard_desk.retention.customers import list_customers
-        from onboard_desk.storage.db import session_scope
-
         assert window.context is not None
         window.show_screen("customers")
-        with session_scope(window.context.engine) as session:
-            rows = list_customers(session, now=utcnow(), sort="referrals", descending=True)
+        rows = window.context.desk.customers.rows(sort="referrals", descending=True)
         rows = [r for r in rows if r.interval_days is not None] or rows
         if rows:
             best = max(

@@ -10,7 +10,6 @@ from onboard_desk.cli.common import (
     add_filter_arguments,
     filter_from_arguments,
     open_desk,
-    open_session,
     require_positive,
 )
 from onboard_desk.cli.output import RowWriter
@@ -18,6 +17,7 @@ from onboard_desk.errors import UserError
 from onboard_desk.pipeline import Channel, Flag, Stage
 
 if TYPE_CHECKING:
+    from onboard_desk.services.customers import CustomerDetails
     from onboard_desk.services.prospects import Prospect, ProspectDetails
 
 LIST_COLUMNS = (
@@ -210,7 +210,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with open_desk(args) as desk:
         details = desk.prospects.details(args.id)
-    customer = _customer_details(args)
+        customer = desk.customers.details(args.id, with_engagement=True)
     if args.format == "json":
         print(json.dumps(_show_json(details, customer), ensure_ascii=False, indent=2))
     else:
@@ -218,17 +218,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _customer_details(args: argparse.Namespace) -> Any:
-    """The customer part of ``show`` (None for a prospect who is not a customer), as the
-    customer commands read and print it."""
-    from onboard_desk.cli.retention import customer_details
-    from onboard_desk.domain.timeutil import utcnow
+def _show_json(details: ProspectDetails, customer: CustomerDetails) -> dict[str, Any]:
+    from onboard_desk.cli.retention import customer_json
 
-    with open_session(args) as session:
-        return customer_details(session, args.id, now=utcnow())
-
-
-def _show_json(details: ProspectDetails, customer: Any) -> dict[str, Any]:
     prospect, items = details.prospect, details.checklist
     data = prospect_row(prospect, details.flags)
     data["notes"] = prospect.notes
@@ -257,7 +249,7 @@ def _show_json(details: ProspectDetails, customer: Any) -> dict[str, Any]:
         }
         for a in details.activities
     ]
-    data["customer"] = customer
+    data["customer"] = customer_json(customer)
     data["checklist"] = {
         "stage": items.stage.value,
         "done": items.done,
@@ -275,7 +267,7 @@ def _show_json(details: ProspectDetails, customer: Any) -> dict[str, Any]:
     return data
 
 
-def _show_lines(details: ProspectDetails, customer: Any) -> list[str]:
+def _show_lines(details: ProspectDetails, customer: CustomerDetails) -> list[str]:
     from onboard_desk.cli.retention import customer_lines
     from onboard_desk.domain.contacts import format_money
     from onboard_desk.domain.timeutil import format_local
@@ -308,8 +300,7 @@ def _show_lines(details: ProspectDetails, customer: Any) -> list[str]:
         lines.append("  Do not contact")
     if prospect.notes:
         lines.append(f"  Notes:        {prospect.notes}")
-    if customer is not None:
-        lines.extend(customer_lines(customer))
+    lines.extend(customer_lines(customer))
     if items.total:
         lines.append(f"Checklist ({items.stage.label}, {items.done}/{items.total} done):")
         for item in items.items:

@@ -1,8 +1,10 @@
 """Customer commands: ``purchase``, ``survey``, ``customers`` and ``referral``.
 
-A customer is a prospect in stage Won (``onboard-desk move ID won``). The rules these
-commands apply (cadence and nudge, contact cap, NPS, engagement, referrals) are in
-:mod:`onboard_desk.retention` and the README's "Keeping customers" section.
+A customer is a prospect in stage Won (``onboard-desk move ID won``). The commands call
+the customer services (:mod:`onboard_desk.services.customers`); the rules they apply
+(cadence and nudge, contact cap, NPS, engagement, referrals) are in
+:mod:`onboard_desk.retention` and the README's "Keeping customers" section. ``show`` prints
+a customer's details with :func:`customer_json` and :func:`customer_lines`.
 """
 
 from __future__ import annotations
@@ -13,15 +15,12 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from onboard_desk.cli.common import open_session, require_positive
+from onboard_desk.cli.common import open_desk, require_positive
 from onboard_desk.cli.output import RowWriter
 from onboard_desk.errors import UserError
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from onboard_desk.retention.customers import CustomerRow
-    from onboard_desk.retention.purchases import PurchaseChange
+    from onboard_desk.services.customers import CustomerDetails, CustomerRow, PurchaseChange
 
 #: The columns of ``customers`` in a terminal table; CSV and JSON add :data:`EXTRA_COLUMNS`.
 CUSTOMER_COLUMNS = (
@@ -134,9 +133,6 @@ def _iso(moment: datetime | None) -> str | None:
 
 def cmd_purchase(args: argparse.Namespace) -> int:
     from onboard_desk.domain import contacts
-    from onboard_desk.retention.config import load_retention_config
-    from onboard_desk.retention.purchases import record_purchase
-    from onboard_desk.storage import settings_store, store
 
     try:
         amount = contacts.parse_money(args.amount)
@@ -145,18 +141,11 @@ def cmd_purchase(args: argparse.Namespace) -> int:
     if amount is None:
         raise UserError("--amount needs an amount, e.g. 120 or 1,200.50.")
     when = _when(args.date)
-    with open_session(args) as session:
-        change = record_purchase(
-            session,
-            prospect_id=args.id,
-            amount_cents=amount,
-            currency=args.currency,
-            purchased_at=when,
-            note=args.note,
-            by=settings_store.user_name(session),
-            config=load_retention_config(session),
+    with open_desk(args) as desk:
+        change = desk.customers.record_purchase(
+            args.id, amount, currency=args.currency, purchased_at=when, note=args.note
         )
-        name = store.get_prospect(session, args.id).name
+        name = desk.prospects.get(args.id).name
     print("\n".join(purchase_lines(change, name)))
     return 0
 
@@ -198,20 +187,12 @@ def _every(days: float) -> str:
 
 
 def cmd_survey(args: argparse.Namespace) -> int:
-    from onboard_desk.retention.surveys import record_survey
-    from onboard_desk.storage import settings_store, store
-
     when = _when(args.date)
-    with open_session(args) as session:
-        answer = record_survey(
-            session,
-            prospect_id=args.id,
-            score=args.score,
-            comment=args.comment,
-            answered_at=when,
-            by=settings_store.user_name(session),
+    with open_desk(args) as desk:
+        answer = desk.customers.record_survey(
+            args.id, args.score, comment=args.comment, answered_at=when
         )
-        name = store.get_prospect(session, args.id).name
+        name = desk.prospects.get(args.id).name
     print(f"Survey answer {answer.id} recorded for #{args.id} {name}: {answer.score} "
           f"({answer.category.value}).")  # fmt: skip
     return 0
@@ -262,17 +243,9 @@ def _table_row(row: CustomerRow) -> dict[str, Any]:
 
 
 def cmd_customers(args: argparse.Namespace) -> int:
-    from onboard_desk.domain.timeutil import utcnow
-    from onboard_desk.retention.customers import list_customers
-
-    with open_session(args) as session:
-        rows = list_customers(
-            session,
-            now=utcnow(),
-            owner=args.owner,
-            sort=args.sort,
-            descending=args.desc,
-            limit=args.limit,
+    with open_desk(args) as desk:
+        rows = desk.customers.rows(
+            owner=args.owner, sort=args.sort, descending=args.desc, limit=args.limit
         )
     columns = CUSTOMER_COLUMNS if args.format == "table" else CUSTOMER_COLUMNS + EXTRA_COLUMNS
     writer = RowWriter(sys.stdout, args.format, columns)
@@ -285,13 +258,10 @@ def cmd_customers(args: argparse.Namespace) -> int:
 def cmd_referral(args: argparse.Namespace) -> int:
     from onboard_desk.domain.contacts import format_money
     from onboard_desk.domain.timeutil import format_local
-    from onboard_desk.retention import referrals
 
-    with open_session(args) as session:
-        holder = referrals.find_code(session, args.code)
-        referred = referrals.referrals_by(session, holder.prospect_id)
-        chain = referrals.referral_chain(session, holder.prospect_id)
-    earned = [r.referral for r in referred if r.referral.converted]
+    with open_desk(args) as desk:
+        found = desk.customers.referral(args.code)
+    holder, referred, chain, earned = found.holder, found.referrals, found.chain, found.earned
     if args.format == "json":
         data = {
             "code": holder.display,
@@ -363,32 +333,18 @@ def cmd_referral(args: argparse.Namespace) -> int:
     return 0
 
 
-def customer_details(session: Session, prospect_id: int, *, now: datetime) -> dict[str, Any] | None:
-    """What ``show`` adds about a customer (or a former one): code, purchases, cadence,
-    engagement, survey answers, referrals; None for a prospect with none of these."""
-    from onboard_desk.retention import (
-        engagement,
-        purchases,
-        referrals,
-        surveys,
-    )
-    from onboard_desk.retention.config import load_retention_config
-
-    config = load_retention_config(session)
-    code = referrals.code_of(session, prospect_id)
-    bought = purchases.purchases_of(session, prospect_id)
-    answers = surveys.surveys_of(session, prospect_id)
-    came = referrals.referral_of(session, prospect_id)
-    made = referrals.referrals_by(session, prospect_id)
-    score = engagement.engagement_of(session, prospect_id, now=now)
-    if not (code or bought or answers or came or made or score is not None):
+def customer_json(details: CustomerDetails) -> dict[str, Any] | None:
+    """What ``show --format json`` says about a customer (or a former one): code,
+    purchases, cadence, engagement, survey answers, referrals; None for a prospect with
+    none of these. Times are UTC ISO, money in currency units."""
+    if details.is_empty:
         return None
-    cadence = purchases.cadence_of(session, prospect_id, config=config)
+    came = details.referred_by
     return {
-        "code": code,
-        "engagement": score,
-        "interval_days": cadence.interval_days,
-        "next_purchase": _iso(cadence.expected_next),
+        "code": details.code,
+        "engagement": details.engagement,
+        "interval_days": details.cadence.interval_days,
+        "next_purchase": _iso(details.cadence.expected_next),
         "purchases": [
             {
                 "id": p.id,
@@ -398,11 +354,11 @@ def customer_details(session: Session, prospect_id: int, *, now: datetime) -> di
                 "note": p.note,
                 "source": p.source,
             }
-            for p in bought
+            for p in details.purchases
         ],
         "surveys": [
             {"id": s.id, "at": _iso(s.answered_at), "score": s.score, "comment": s.comment}
-            for s in answers
+            for s in details.surveys
         ],
         "referred_by": None if came is None else came.referrer_id,
         "referral": None
@@ -412,52 +368,54 @@ def customer_details(session: Session, prospect_id: int, *, now: datetime) -> di
             "discount_percent": came.discount_percent,
             "discount_status": came.discount_status,
         },
-        "referrals": len(made),
-        "referrals_won": sum(1 for r in made if r.referral.converted),
+        "referrals": len(details.referrals),
+        "referrals_won": details.referrals_won,
     }
 
 
-def customer_lines(details: dict[str, Any]) -> list[str]:
-    """``show``'s text for :func:`customer_details`."""
+def customer_lines(details: CustomerDetails) -> list[str]:
+    """What ``show`` prints about a customer; nothing for a prospect who never was one."""
     from onboard_desk.domain.contacts import format_money
     from onboard_desk.domain.referral_codes import display_code
     from onboard_desk.domain.timeutil import format_local
-    from onboard_desk.retention.nps import category
-    from onboard_desk.retention.sql import stored_time
 
-    def day(iso: str | None) -> str:
-        return format_local(stored_time(iso.replace("Z", "+00:00")), with_time=False) if iso else ""
+    if details.is_empty:
+        return []
+
+    def day(moment: datetime | None) -> str:
+        return format_local(moment, with_time=False)
 
     lines = ["Customer:"]
-    if details["code"]:
-        lines.append(f"  Referral code: {display_code(details['code'])}")
-    if details["engagement"] is not None:
-        lines.append(f"  Engagement:    {details['engagement']} / 100 (last 90 days)")
-    bought = details["purchases"]
+    if details.code:
+        lines.append(f"  Referral code: {display_code(details.code)}")
+    if details.engagement is not None:
+        lines.append(f"  Engagement:    {details.engagement} / 100 (last 90 days)")
+    bought = details.purchases
     if bought:
-        summary = f"  Purchases:     {len(bought)}, last {day(bought[0]['at'])}"
-        if details["interval_days"] is not None:
+        summary = f"  Purchases:     {len(bought)}, last {day(bought[0].purchased_at)}"
+        cadence = details.cadence
+        if cadence.interval_days is not None:
             summary += (
-                f", about {_every(details['interval_days'])}, next expected around "
-                f"{day(details['next_purchase'])}"
+                f", about {_every(cadence.interval_days)}, next expected around "
+                f"{day(cadence.expected_next)}"
             )
         lines.append(summary)
         for p in bought[:10]:
-            amount = "" if p["amount"] is None else format_money(round(p["amount"] * 100))
-            note = f"  {p['note']}" if p["note"] else ""
-            lines.append(f"    {day(p['at'])}  {amount} {p['currency']}  ({p['source']}){note}")
-    if details["surveys"]:
-        latest = details["surveys"][0]
+            amount = format_money(p.amount_cents)
+            note = f"  {p.note}" if p.note else ""
+            lines.append(f"    {day(p.purchased_at)}  {amount} {p.currency}  ({p.source}){note}")
+    latest = details.latest_survey
+    if latest is not None:
         lines.append(
-            f"  Survey:        {latest['score']} ({category(latest['score']).value}) on "
-            f"{day(latest['at'])}; {len(details['surveys'])} answer(s)"
+            f"  Survey:        {latest.score} ({latest.category.value}) on "
+            f"{day(latest.answered_at)}; {len(details.surveys)} answer(s)"
         )
-    if details["referral"] is not None:
-        came = details["referral"]
+    came = details.referred_by
+    if came is not None:
         lines.append(
-            f"  Referred by:   #{came['referrer']} (friend's discount "
-            f"{came['discount_percent']:g} %, {came['discount_status']})"
+            f"  Referred by:   #{came.referrer_id} (friend's discount "
+            f"{came.discount_percent:g} %, {came.discount_status})"
         )
-    if details["referrals"]:
-        lines.append(f"  Referrals:     {details['referrals']} ({details['referrals_won']} won)")
+    if details.referrals:
+        lines.append(f"  Referrals:     {len(details.referrals)} ({details.referrals_won} won)")
     return lines

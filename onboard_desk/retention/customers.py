@@ -1,5 +1,5 @@
 """The customer list: every customer with their code, purchases, cadence, engagement, latest
-survey score and referrals, in one SQL statement (sorted and limited in SQL).
+survey score and referrals, in one SQL statement (sorted and paged in SQL), and its count.
 
 What the command line's ``customers`` prints and what a customer screen lists.
 """
@@ -95,8 +95,11 @@ class CustomerRow:
         return display_code(self.code) if self.code else ""
 
 
-def customers_statement(*, owner: bool, sort: CustomerSort, descending: bool, limit: bool) -> str:
-    """The list's SELECT (parameters: the engagement window, ``:owner``, ``:limit``)."""
+def customers_statement(
+    *, owner: bool, sort: CustomerSort, descending: bool, limit: bool, offset: bool = False
+) -> str:
+    """The list's SELECT (parameters: the engagement window, ``:owner``, ``:limit``,
+    ``:offset``; an offset only comes with a limit)."""
     customers = customers_sql(owner=owner)
     order = _ORDER[sort]
     direction = "DESC" if descending else "ASC"
@@ -124,6 +127,7 @@ def customers_statement(*, owner: bool, sort: CustomerSort, descending: bool, li
         f"WHERE c.id IN ({customers}) "
         f"ORDER BY {order} IS NULL, {order} {direction}, c.id {direction}"
         + (" LIMIT :limit" if limit else "")
+        + (" OFFSET :offset" if limit and offset else "")
     )
 
 
@@ -135,8 +139,15 @@ def list_customers(
     sort: CustomerSort | str = CustomerSort.NAME,
     descending: bool = False,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[CustomerRow]:
-    """Every current customer (stage Won), of ``owner`` if given; engagement as of ``now``."""
+    """Every current customer (stage Won), of ``owner`` if given; engagement as of ``now``.
+
+    ``limit`` and ``offset`` give one page of the sorted list: SQL still aggregates every
+    customer to sort them, but only the page's rows come back to Python.
+    """
+    if offset and limit is None:
+        raise ValueError("An offset needs a limit.")
     try:
         order = CustomerSort(sort)
     except ValueError:
@@ -147,8 +158,14 @@ def list_customers(
         params["owner"] = owner
     if limit is not None:
         params["limit"] = limit
+    if offset:
+        params["offset"] = offset
     statement = customers_statement(
-        owner=owner is not None, sort=order, descending=descending, limit=limit is not None
+        owner=owner is not None,
+        sort=order,
+        descending=descending,
+        limit=limit is not None,
+        offset=bool(offset),
     )
     rows = []
     for row in session.execute(text(statement), params):
@@ -178,3 +195,10 @@ def list_customers(
             )
         )
     return rows
+
+
+def count_customers(session: Session, *, owner: str | None = None) -> int:
+    """How many customers (of ``owner``) there are: one count over the (stage, name) index."""
+    params = {"owner": owner} if owner is not None else {}
+    statement = f"SELECT COUNT(*) FROM ({customers_sql(owner=owner is not None)}) ids"
+    return int(session.execute(text(statement), params).scalar_one())

@@ -57,13 +57,14 @@ def record_survey(
     session: Session,
     *,
     prospect_id: int,
-    score: int,
+    score: int | str,
     by: str,
     comment: str = "",
     answered_at: datetime | None = None,
     now: datetime | None = None,
 ) -> SurveyInfo:
-    """Record a customer's answer (0-10, an optional comment); :func:`delete_survey` undoes it."""
+    """Record a customer's answer (0-10, or the text of one as typed; an optional comment);
+    :func:`delete_survey` undoes it."""
     now = now or utcnow()
     prospect = require_customer(session, prospect_id)
     value = check_score(score)

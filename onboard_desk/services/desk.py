@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from onboard_desk.pipeline import PipelineConfig
     from onboard_desk.retention.config import RetentionConfig
+    from onboard_desk.services.customers import CustomerService
     from onboard_desk.services.exports import ExportService
     from onboard_desk.services.lists import ListService
     from onboard_desk.services.maintenance import MaintenanceService
@@ -137,6 +138,12 @@ class Desk:
         from onboard_desk.services.outreach import OutreachService
 
         return OutreachService(self)
+
+    @cached_property
+    def customers(self) -> CustomerService:
+        from onboard_desk.services.customers import CustomerService
+
+        return CustomerService(self)
 
     @cached_property
     def exports(self) -> ExportService:

@@ -85,16 +85,3 @@ class SettingsService:
     def delete_view(self, name: str) -> bool:
         with self._desk.writing() as session:
             return saved_views.delete_view(session, name)
-
-    # -- consequences of the retention rules -------------------------------------------------
-
-    def apply_nudge_rules(self, config: RetentionConfig | None = None) -> int:
-        """Move every customer's repeat-purchase reminder to where the retention rules
-        (``config``, else the stored ones) put it, where the rules let a reminder be the
-        next action; returns how many next actions changed. There may be thousands: run it
-        off the GUI thread."""
-        from onboard_desk.retention.purchases import refresh_nudges
-
-        rules = config or self._desk.retention_config
-        with self._desk.writing() as session:
-            return refresh_nudges(session, config=rules)

@@ -22,20 +22,13 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
-from sqlmodel import Session
 
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import Stage
-from onboard_desk.retention.config import load_retention_config
 from onboard_desk.services.prospects import Prospect
-from onboard_desk.storage.db import session_scope
-from onboard_desk.ui.card.customer_actions import CustomerActions
-from onboard_desk.ui.card.customer_section import (
-    CustomerSection,
-    load_customer_details,
-    load_engagement,
-)
+from onboard_desk.ui.card.customer.actions import CustomerActions
+from onboard_desk.ui.card.customer.section import CustomerSection
 from onboard_desk.ui.card.dialogs import LogEmailDialog, NoteDialog
 from onboard_desk.ui.card.state import CardState
 from onboard_desk.ui.card.view import CardView
@@ -136,17 +129,11 @@ class ProspectCard(CardView):
     # -- the Customer section ------------------------------------------------------------
 
     def _show_customer(self, prospect_id: int, stage: str) -> None:
-        """The Customer group for a won prospect, hidden for anyone else.
-
-        The Customer section's two reads (its figures here, the engagement score below)
-        still open sessions of their own: they belong with the section, and move to a
-        customer service with it."""
+        """The Customer group for a won prospect (read through the customer service),
+        hidden for anyone else."""
         customer = None
         if stage == Stage.WON.value:
-            with session_scope(self.context.engine) as session:
-                customer = load_customer_details(
-                    session, prospect_id, now=utcnow(), config=load_retention_config(session)
-                )
+            customer = self.context.desk.customers.details(prospect_id)
         self.customer_box.setVisible(customer is not None)
         if customer is not None:
             self.customer.set_details(customer)
@@ -156,15 +143,13 @@ class ProspectCard(CardView):
         """Fetch the engagement score on the thread pool; shown if the card still shows
         that customer when it arrives."""
         now = utcnow()
-
-        def work(session: Session) -> int | None:
-            return load_engagement(session, prospect_id, now=now)
+        customers = self.context.desk.customers
 
         def arrived(score: int | None) -> None:
             if self.prospect_id == prospect_id and score is not None:
                 self.customer.set_engagement(prospect_id, score)
 
-        self.context.run_task(work, guarded(self, arrived))
+        self.context.run(lambda: customers.engagement(prospect_id, now=now), guarded(self, arrived))
 
     # -- commands ------------------------------------------------------------------------
 

@@ -1,31 +1,18 @@
 """Undoable customer operations for the window's QUndoStack: purchases and survey answers.
 
-Like :mod:`onboard_desk.ui.common.commands`, each command works through the service API
-(:mod:`onboard_desk.retention.purchases`, :mod:`onboard_desk.retention.surveys`) in
-:meth:`redo` and keeps what the service returned to reverse it in :meth:`undo`; push
-them with :func:`onboard_desk.ui.common.commands.push`, so one that fails never lands on the
-stack. Recording a purchase may also set the customer's next action (the nudge); the
-service's undo puts the previous next action back with it.
+Like :mod:`onboard_desk.ui.common.commands`, each command works through the customer
+services (:class:`~onboard_desk.services.customers.CustomerService`) in :meth:`redo` and
+keeps what they returned to reverse it in :meth:`undo`; push them with
+:func:`onboard_desk.ui.common.commands.push`, so one that fails never lands on the stack.
+Recording a purchase may also set the customer's next action (the nudge); the service's
+undo puts the previous next action back with it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from onboard_desk.retention.config import load_retention_config
-from onboard_desk.retention.purchases import (
-    PurchaseChange,
-    delete_purchase,
-    record_purchase,
-    restore_purchase,
-    undo_record,
-)
-from onboard_desk.retention.surveys import (
-    SurveyInfo,
-    delete_survey,
-    record_survey,
-    restore_survey,
-)
+from onboard_desk.services.customers import PurchaseChange, SurveyInfo
 from onboard_desk.ui.common.commands import ProspectCommand
 from onboard_desk.ui.common.context import AppContext
 
@@ -57,25 +44,20 @@ class RecordPurchaseCommand(ProspectCommand):
         self.change: PurchaseChange | None = None
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            self.change = record_purchase(
-                session,
-                prospect_id=self.prospect_id,
-                amount_cents=self.amount_cents,
-                currency=self.currency,
-                purchased_at=self.purchased_at,
-                note=self.note,
-                by=self.context.user,
-                config=load_retention_config(session),
-            )
+        self.change = self.context.desk.customers.record_purchase(
+            self.prospect_id,
+            self.amount_cents,
+            currency=self.currency,
+            purchased_at=self.purchased_at,
+            note=self.note,
+        )
         self.purchased_at = self.change.purchase.purchased_at
         self._changed()
 
     def undo(self) -> None:
         if self.change is None:
             return
-        with self.context.session() as session:
-            undo_record(session, change=self.change)
+        self.context.desk.customers.undo_purchase(self.change)
         self.change = None
         self._changed()
 
@@ -92,17 +74,13 @@ class DeletePurchaseCommand(ProspectCommand):
         self.change: PurchaseChange | None = None
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            self.change = delete_purchase(
-                session, purchase_id=self.purchase_id, config=load_retention_config(session)
-            )
+        self.change = self.context.desk.customers.delete_purchase(self.purchase_id)
         self._changed()
 
     def undo(self) -> None:
         if self.change is None:
             return
-        with self.context.session() as session:
-            restore_purchase(session, change=self.change)
+        self.context.desk.customers.restore_purchase(self.change)
         self.change = None
         self._changed()
 
@@ -129,25 +107,19 @@ class RecordSurveyCommand(ProspectCommand):
         self._undone = False
 
     def redo(self) -> None:
-        with self.context.session() as session:
-            if self.answer is not None and self._undone:
-                restore_survey(session, survey=self.answer)
-            else:
-                self.answer = record_survey(
-                    session,
-                    prospect_id=self.prospect_id,
-                    score=self.score,
-                    comment=self.comment,
-                    answered_at=self.answered_at,
-                    by=self.context.user,
-                )
+        customers = self.context.desk.customers
+        if self.answer is not None and self._undone:
+            customers.restore_survey(self.answer)
+        else:
+            self.answer = customers.record_survey(
+                self.prospect_id, self.score, comment=self.comment, answered_at=self.answered_at
+            )
         self._undone = False
         self._changed()
 
     def undo(self) -> None:
         if self.answer is None or self._undone:
             return
-        with self.context.session() as session:
-            delete_survey(session, survey_id=self.answer.id)
+        self.context.desk.customers.delete_survey(self.answer.id)
         self._undone = True
         self._changed()

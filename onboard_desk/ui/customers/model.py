@@ -1,32 +1,25 @@
-"""The customer table's item model: a lazy window over the customer list's SQL.
+"""The customer table's item model: a lazy window over the customer list.
 
 Like the prospect table, the model holds only the rows scrolled into view and asks for
-more page by page, with the machinery of :class:`PagedTableModel`; sorting and the owner
-filter run in SQL (:func:`onboard_desk.retention.customers.list_customers`).
-
-``list_customers`` takes a limit but no offset: the statement aggregates every customer
-to sort them anyway, so a page asks for the rows up to its end and keeps the last
-``page_size`` of them (what the SQL costs is the aggregation, not handing back rows).
+more page by page, with the machinery of :class:`PagedTableModel`; sorting, paging and the
+owner filter run in SQL behind the customer services
+(:meth:`~onboard_desk.services.customers.CustomerService.page`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QBrush
-from sqlalchemy import text
-from sqlmodel import Session
 
 from onboard_desk.domain.contacts import format_money
 from onboard_desk.domain.timeutil import as_utc, format_local, utcnow
-from onboard_desk.retention.config import load_retention_config
-from onboard_desk.retention.customers import CustomerRow, CustomerSort, list_customers
 from onboard_desk.retention.nps import NpsCategory
-from onboard_desk.retention.sql import customers_sql
+from onboard_desk.services.customers import CustomerPage, CustomerRow, CustomerSort
 from onboard_desk.ui.common import paged_table_model
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.paged_table_model import Column, PagedTableModel
@@ -72,39 +65,6 @@ class CustomerQuery:
         return replace(self, sort=sort, descending=descending)
 
 
-@dataclass(frozen=True)
-class CustomerPage:
-    """One page of rows, with the moment they were computed for and how far ahead a
-    purchase counts as due soon (both decide the highlighting)."""
-
-    rows: list[CustomerRow]
-    now: datetime
-    due_soon_days: int
-
-
-def fetch_page(
-    session: Session, query: CustomerQuery, offset: int, limit: int, *, now: datetime
-) -> CustomerPage:
-    """Rows ``offset`` to ``offset + limit`` of the sorted list (runs on the thread pool)."""
-    rows = list_customers(
-        session,
-        now=now,
-        owner=query.owner,
-        sort=query.sort,
-        descending=query.descending,
-        limit=offset + limit,
-    )
-    config = load_retention_config(session)
-    return CustomerPage(rows[offset:], now, config.due_soon_days)
-
-
-def count_customers(session: Session, *, owner: str | None = None) -> int:
-    """How many customers (of ``owner``) there are: one count over the (stage, name) index."""
-    params = {"owner": owner} if owner is not None else {}
-    statement = f"SELECT COUNT(*) FROM ({customers_sql(owner=owner is not None)}) ids"
-    return int(session.execute(text(statement), params).scalar_one())
-
-
 class CustomerTableModel(PagedTableModel[CustomerRow, CustomerQuery, CustomerPage]):
     """The customers a :class:`CustomerQuery` asks for, loaded page by page."""
 
@@ -119,19 +79,32 @@ class CustomerTableModel(PagedTableModel[CustomerRow, CustomerQuery, CustomerPag
 
     # -- loading -------------------------------------------------------------------------
 
+    # The shared paged model hands each piece of work a read session; the customer list
+    # reads through its service, which opens its own, so the argument goes unused.
+
     def _page_work(
         self, query: CustomerQuery, offset: int, limit: int
-    ) -> Callable[[Session], CustomerPage]:
-        def work(session: Session) -> CustomerPage:
-            return fetch_page(session, query, offset, limit, now=utcnow())
+    ) -> Callable[[object], CustomerPage]:
+        customers = self.context.desk.customers
+
+        def work(_session: object) -> CustomerPage:
+            return customers.page(
+                owner=query.owner,
+                sort=query.sort,
+                descending=query.descending,
+                offset=offset,
+                limit=limit,
+                now=utcnow(),
+            )
 
         return work
 
-    def _count_work(self, query: CustomerQuery) -> Callable[[Session], int]:
+    def _count_work(self, query: CustomerQuery) -> Callable[[object], int]:
+        customers = self.context.desk.customers
         owner = query.owner
 
-        def work(session: Session) -> int:
-            return count_customers(session, owner=owner)
+        def work(_session: object) -> int:
+            return customers.count(owner=owner)
 
         return work
 

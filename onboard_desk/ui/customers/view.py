@@ -9,8 +9,8 @@ appear: a prospect won in Payment becomes one.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette, QShortcut
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -18,79 +18,20 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
 from onboard_desk.errors import UserError
-from onboard_desk.retention.customers import CustomerSort
-from onboard_desk.retention.referrals import find_code
-from onboard_desk.storage import queries
-from onboard_desk.storage.db import session_scope
 from onboard_desk.ui.common import ui_state
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.guard import guarded
 from onboard_desk.ui.common.icons import icon
 from onboard_desk.ui.common.list_widgets import fill_owner_combo, make_list_table
 from onboard_desk.ui.common.status_colors import text_style
-from onboard_desk.ui.customers.model import (
-    COLUMNS,
-    CustomerQuery,
-    CustomerTableModel,
-    SortValueRole,
-)
-
-#: Pixels of the engagement bar's width per cell (the number is drawn beside it).
-BAR_WIDTH = 60
-
-
-class EngagementDelegate(QStyledItemDelegate):
-    """The engagement score as a short bar filled to the score, with the number beside it."""
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        score = index.data(SortValueRole)
-        if not isinstance(score, int):
-            super().paint(painter, option, index)
-            return
-        # The background (selection, alternating rows) as the style draws it, without text.
-        self.initStyleOption(option, index)
-        option.text = ""
-        style = option.widget.style() if option.widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        rect = option.rect.adjusted(6, 0, -6, 0)
-        height = max(6, rect.height() // 3)
-        bar = QRect(rect.left(), rect.center().y() - height // 2, BAR_WIDTH, height)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(palette.color(text_role))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(bar, 2, 2)
-        filled = bar.adjusted(1, 1, -1, -1)
-        filled.setWidth(round(filled.width() * max(0, min(score, 100)) / 100))
-        if filled.width() > 0:
-            painter.setPen(Qt.PenStyle.NoPen)
-            fill = palette.color(text_role if selected else QPalette.ColorRole.Highlight)
-            painter.setBrush(fill)
-            painter.drawRect(filled)
-        painter.setPen(palette.color(text_role))
-        number = QRect(bar.right() + 6, rect.top(), rect.right() - bar.right() - 6, rect.height())
-        painter.drawText(
-            number, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), str(score)
-        )
-        painter.restore()
+from onboard_desk.ui.customers import state
+from onboard_desk.ui.customers.delegate import EngagementDelegate
+from onboard_desk.ui.customers.model import COLUMNS, CustomerQuery, CustomerTableModel
 
 
 class CustomersView(QWidget):
@@ -175,9 +116,9 @@ class CustomersView(QWidget):
         widths.update({"purchases": 75, "total": 100, "referrals": 85})
         for index, column in enumerate(COLUMNS):
             header.resizeSection(index, widths.get(column.key, 120))
-        state = ui_state.CUSTOMERS_HEADER.get()
-        if not state.isEmpty():
-            header.restoreState(state)
+        saved = ui_state.CUSTOMERS_HEADER.get()
+        if not saved.isEmpty():
+            header.restoreState(saved)
         header.sortIndicatorChanged.connect(self._sort_changed)
         header.sectionResized.connect(self._save_header)
         header.sectionMoved.connect(self._save_header)
@@ -263,8 +204,7 @@ class CustomersView(QWidget):
         if not typed:
             return False
         try:
-            with session_scope(self.context.engine) as session:  # one indexed read
-                holder = find_code(session, typed)
+            holder = self.context.desk.customers.find_code(typed)  # one indexed read
         except UserError as exc:
             self.code_message.setText(str(exc))
             self.code_message.show()
@@ -294,36 +234,27 @@ class CustomersView(QWidget):
         )
 
     def _restore_query(self) -> None:
-        try:
-            sort = CustomerSort(ui_state.CUSTOMERS_SORT.get())
-        except ValueError:
-            sort = CustomerSort.NAME
-        owner = ui_state.CUSTOMERS_OWNER.get() or None
+        remembered = state.remembered_query()
+        owner = remembered.owner
         if owner and self.owner_combo.findData(owner) < 0:
             self.owner_combo.addItem(owner, owner)
         self.owner_combo.blockSignals(True)
         self.owner_combo.setCurrentIndex(max(self.owner_combo.findData(owner), 0))
         self.owner_combo.blockSignals(False)
-        query = CustomerQuery(owner, sort, ui_state.CUSTOMERS_DESCENDING.get())
-        self.model.set_query(query)
+        self.model.set_query(remembered)
         self._show_sort_indicator()
 
     @Slot()
     def _apply_query(self) -> None:
         query = self.current_query()
         self.model.set_query(query)
-        self._remember_query(query)
-
-    def _remember_query(self, query: CustomerQuery) -> None:
-        ui_state.CUSTOMERS_SORT.set(query.sort.value)
-        ui_state.CUSTOMERS_DESCENDING.set(query.descending)
-        ui_state.CUSTOMERS_OWNER.set(query.owner or "")
+        state.remember_query(query)
 
     @Slot(int, Qt.SortOrder)
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         if 0 <= column < len(COLUMNS) and COLUMNS[column].sort is not None:
             self.model.sort(column, order)
-            self._remember_query(self.model.query)
+            state.remember_query(self.model.query)
         self._show_sort_indicator()  # a column SQL cannot sort keeps showing the real order
 
     def _show_sort_indicator(self) -> None:
@@ -338,10 +269,7 @@ class CustomersView(QWidget):
         header.blockSignals(False)
 
     def _load_owners(self) -> None:
-        def work(session: Session) -> list[str]:
-            return queries.owners(session)
-
-        self.context.run_task(work, guarded(self, self._owners_loaded))
+        self.context.run(self.context.desk.lists.owners, guarded(self, self._owners_loaded))
 
     def _owners_loaded(self, names: list[str]) -> None:
         fill_owner_combo(self.owner_combo, names, self.tr("All owners"))

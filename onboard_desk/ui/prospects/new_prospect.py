@@ -34,7 +34,7 @@ from onboard_desk.domain import contacts
 from onboard_desk.domain.referral_codes import CODE_LENGTH
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import CHANNEL_LABELS, Channel, stage_label
-from onboard_desk.retention.referrals import CodeHolder, find_code
+from onboard_desk.services.customers import CodeHolder
 from onboard_desk.storage import settings_store, store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.storage.duplicates import LikelyDuplicate, find_likely_duplicates
@@ -208,8 +208,7 @@ class NewProspectDialog(QDialog):
             self.referral_edit.setStyleSheet("")
             return None
         try:
-            with session_scope(self.context.engine) as session:  # one indexed read
-                holder = find_code(session, typed)
+            holder = self.context.desk.customers.find_code(typed)  # one indexed read
         except UserError as exc:
             self._show_referral(str(exc), ok=False)
             return None

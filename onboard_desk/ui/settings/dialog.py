@@ -232,9 +232,9 @@ class SettingsDialog(QDialog):
         let a reminder be the next action), on the thread pool: one statement finds the
         customers, but there may be thousands to update."""
         context = self.context
-        settings = context.desk.settings
+        customers = context.desk.customers
         context.run(
-            lambda: settings.apply_nudge_rules(retention),
+            lambda: customers.refresh_nudges(retention),
             lambda changed: context.prospects_changed([]) if changed else None,
         )
 

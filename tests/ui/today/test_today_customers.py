@@ -11,7 +11,7 @@ from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.storage import store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.ui.today.view import TodayScreen
-from tests.ui_retention.conftest import make_customer
+from tests.ui.customers.helpers import make_customer
 
 
 def _due_now(engine, prospect_id: int, action: str) -> None:

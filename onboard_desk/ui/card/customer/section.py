@@ -3,18 +3,16 @@
 Referral code (with a copy button), engagement score, the purchases with the cadence they
 give (when the next purchase is expected and when the reminder comes), the latest survey
 answer, and the referrals the customer made with their rewards. The section only shows
-and reports: the card turns its buttons into undoable commands and redraws it from the
-database afterwards. :func:`load_customer_details` reads the lists and the cadence in one
-session (indexed lookups for one customer, cheap enough for the GUI thread like the card's
-other reads); the engagement score sums a customer's recent activity in SQL, which can
-take longer than a frame in a large database, so the card fetches it on the thread pool
-(:func:`load_engagement`) and the bar fills in when it arrives.
+and reports: the card reads the details from the customer services
+(:meth:`~onboard_desk.services.customers.CustomerService.details`, indexed lookups for one
+customer, cheap enough for the GUI thread like the card's other reads), turns the buttons
+into undoable commands (:mod:`.actions`) and redraws the section afterwards. The engagement
+score sums a customer's recent activity in SQL, which can take longer than a frame in a
+large database, so the card fetches it on the thread pool and the bar fills in when it
+arrives. What the section says is worded in :mod:`.text`.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -32,97 +30,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
-from onboard_desk.domain.contacts import format_money
 from onboard_desk.domain.referral_codes import display_code
-from onboard_desk.domain.timeutil import as_utc, format_local
-from onboard_desk.pipeline import Stage
-from onboard_desk.retention import (
-    engagement,
-    purchases,
-    referrals,
-    surveys,
-)
-from onboard_desk.retention.cadence import Cadence, NudgePlan
-from onboard_desk.retention.config import RetentionConfig
-from onboard_desk.retention.purchases import PurchaseInfo
-from onboard_desk.retention.referrals import ReferralInfo, ReferredProspect
-from onboard_desk.retention.surveys import SurveyInfo
 from onboard_desk.retention.terms import SOURCE_WIN
-from onboard_desk.storage.store import get_prospect
-from onboard_desk.ui.card.customer_dialogs import CATEGORY_KIND
-from onboard_desk.ui.common.status_colors import (
-    Kind,
-    link_color,
-    muted_color,
-    status_color,
-    text_style,
-)
+from onboard_desk.services.customers import CustomerDetails, PurchaseInfo
+from onboard_desk.ui.card.customer import text
+from onboard_desk.ui.common.status_colors import muted_color, status_color, text_style
 
 #: Rows a purchase or referral list shows before it scrolls.
 VISIBLE_ROWS = 5
 
 PurchaseIdRole = Qt.ItemDataRole.UserRole + 1
 ProspectIdRole = Qt.ItemDataRole.UserRole + 2
-
-
-@dataclass(frozen=True)
-class CustomerDetails:
-    """Everything the section shows about one customer, as plain values."""
-
-    prospect_id: int
-    now: datetime
-    code: str | None
-    purchases: list[PurchaseInfo]
-    cadence: Cadence
-    nudge: NudgePlan | None
-    do_not_contact: bool
-    surveys: list[SurveyInfo]
-    referred_by: ReferralInfo | None
-    referrer_name: str
-    referrals: list[ReferredProspect]
-    due_soon_days: int
-
-    @property
-    def latest_survey(self) -> SurveyInfo | None:
-        return self.surveys[0] if self.surveys else None
-
-
-def load_customer_details(
-    session: Session, prospect_id: int, *, now: datetime, config: RetentionConfig
-) -> CustomerDetails:
-    """One customer's retention figures (NotFoundError if the prospect is gone)."""
-    prospect = get_prospect(session, prospect_id)
-    came = referrals.referral_of(session, prospect_id)
-    referrer = get_prospect(session, came.referrer_id).name if came is not None else ""
-    return CustomerDetails(
-        prospect_id=prospect_id,
-        now=now,
-        code=referrals.code_of(session, prospect_id),
-        purchases=purchases.purchases_of(session, prospect_id),
-        cadence=purchases.cadence_of(session, prospect_id, config=config),
-        nudge=purchases.proposed_nudge(session, prospect_id, config=config),
-        do_not_contact=prospect.do_not_contact,
-        surveys=surveys.surveys_of(session, prospect_id),
-        referred_by=came,
-        referrer_name=referrer,
-        referrals=referrals.referrals_by(session, prospect_id),
-        due_soon_days=config.due_soon_days,
-    )
-
-
-def load_engagement(session: Session, prospect_id: int, *, now: datetime) -> int | None:
-    """The customer's engagement score as of ``now`` (runs on the thread pool)."""
-    return engagement.engagement_of(session, prospect_id, now=now)
-
-
-def _day(moment: datetime | None) -> str:
-    return format_local(moment, with_time=False)
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 class CustomerSection(QWidget):
@@ -276,8 +195,8 @@ class CustomerSection(QWidget):
         self._show_code(details.code)
         if self.engagement_of != details.prospect_id:
             self.set_engagement(details.prospect_id, None)  # another customer: not known yet
-        self.cadence_label.setText(self.cadence_text(details))
-        kind = self.cadence_kind(details)
+        self.cadence_label.setText(text.cadence_text(details))
+        kind = text.cadence_kind(details)
         self.cadence_label.setStyleSheet(text_style(kind) if kind else "")
         self._show_purchases(details.purchases)
         self._show_survey(details)
@@ -294,84 +213,27 @@ class CustomerSection(QWidget):
         self.copy_button.setEnabled(bool(code))
         self.copy_button.setText(self.tr("Copy"))
 
-    def cadence_text(self, details: CustomerDetails) -> str:
-        """The cadence in one sentence: how often they buy, when next, when the reminder."""
-        cadence = details.cadence
-        if not cadence.purchases:
-            return self.tr("No purchases recorded yet.")
-        if cadence.interval_days is None or cadence.expected_next is None:
-            return self.tr(
-                "One purchase day so far: a second one gives the usual interval and a "
-                "reminder before the next purchase."
-            )
-        days = f"{cadence.interval_days:g}"
-        text = self.tr("Buys about every %s days; next purchase expected around %s") % (
-            days,
-            _day(cadence.expected_next),
-        )
-        if as_utc(cadence.expected_next) < details.now:
-            text += " " + self.tr("(overdue)")
-        plan = details.nudge
-        if details.do_not_contact:
-            text += "; " + self.tr("no reminder: marked do not contact")
-        elif plan is not None:
-            text += "; " + self.tr("nudge on %s") % _day(plan.due)
-            if plan.capped:
-                text += " " + self.tr("(moved by the contact cap)")
-        return text + "."
-
-    @staticmethod
-    def cadence_kind(details: CustomerDetails) -> Kind | None:
-        """Overdue (error) or due within the "due soon" setting (warning)."""
-        expected = details.cadence.expected_next
-        if expected is None:
-            return None
-        if as_utc(expected) < details.now:
-            return "error"
-        if as_utc(expected) < details.now + timedelta(days=details.due_soon_days):
-            return "warning"
-        return None
-
     def _show_purchases(self, bought: list[PurchaseInfo]) -> None:
-        total: dict[str, int] = {}
-        for purchase in bought:
-            if purchase.amount_cents is not None:
-                total[purchase.currency] = total.get(purchase.currency, 0) + purchase.amount_cents
-        title = _plural(len(bought), self.tr("purchase"), self.tr("purchases"))
-        if total:
-            title += " · " + ", ".join(format_money(c, cur) for cur, c in sorted(total.items()))
-        self.purchases_title.setText(f"<b>{self.tr('Purchases')}</b>: {title}")
+        self.purchases_title.setText(text.purchases_title(bought))
         self.purchase_list.clear()
         for purchase in bought:
-            note = purchase.note
-            if purchase.source == SOURCE_WIN and not note:
-                note = self.tr("First purchase (the win)")
-            amount = format_money(purchase.amount_cents, purchase.currency) or self.tr("unknown")
-            item = QTreeWidgetItem([_day(purchase.purchased_at), amount, note])
+            cells, tip = text.purchase_cells(purchase)
+            item = QTreeWidgetItem(cells)
             item.setData(0, PurchaseIdRole, purchase.id)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if purchase.source == SOURCE_WIN:
                 item.setForeground(2, muted_color())
-            item.setToolTip(2, purchase.note or note)
+            item.setToolTip(2, tip)
             self.purchase_list.addTopLevelItem(item)
         _fit_rows(self.purchase_list, len(bought))
 
     def _show_survey(self, details: CustomerDetails) -> None:
         latest = details.latest_survey
+        self.survey_label.setText(text.survey_text(details))
         if latest is None:
-            self.survey_label.setText(self.tr("No answer yet."))
             self.survey_label.setStyleSheet("")
             self.survey_label.setToolTip("")
             return
-        category = latest.category
-        colour = status_color(CATEGORY_KIND[category]).name()
-        answers = _plural(len(details.surveys), self.tr("answer"), self.tr("answers"))
-        self.survey_label.setText(
-            f"<span style='color:{colour}; font-weight:bold'>{latest.score} · "
-            f"{self.tr(category.value)}</span> "
-            + self.tr("on %s (%s)")
-            % (_day(latest.answered_at), answers)
-        )
         self.survey_label.setToolTip(latest.comment)
 
     def _show_referrals(self, details: CustomerDetails) -> None:
@@ -379,57 +241,18 @@ class CustomerSection(QWidget):
         self.referred_by_row.setVisible(came is not None)
         self.referred_by_label.setVisible(came is not None)
         if came is not None:
-            colour = link_color().name()
-            discount = self.tr("friend's discount %s %% (%s)") % (
-                f"{came.discount_percent:g}",
-                self.tr(came.discount_status),
-            )
-            self.referred_by_label.setText(
-                f"<a style='color:{colour}' href='prospect:{came.referrer_id}'>"
-                f"{_escape(details.referrer_name)}</a> · {discount}"
-            )
-        made = details.referrals
-        won = [r for r in made if r.referral.converted]
-        if not made:
-            self.referrals_label.setText(self.tr("None yet."))
-        else:
-            text = self.tr("%s, %d won") % (
-                _plural(len(made), self.tr("prospect"), self.tr("prospects")),
-                len(won),
-            )
-            earned: dict[str, int] = {}
-            for r in won:
-                currency = r.referral.credit_currency
-                earned[currency] = earned.get(currency, 0) + r.referral.credit_cents
-            if earned:
-                credits = ", ".join(format_money(c, cur) for cur, c in sorted(earned.items()))
-                text += " · " + self.tr("credits earned %s") % credits
-            self.referrals_label.setText(text)
+            self.referred_by_label.setText(text.referred_by_text(details))
+        self.referrals_label.setText(text.referrals_summary(details))
         self.referral_list.clear()
-        for referred in made:
-            info = referred.referral
-            credit = format_money(info.credit_cents, info.credit_currency)
-            item = QTreeWidgetItem(
-                [
-                    referred.name,
-                    referred.stage.label,
-                    f"{credit} {self.tr(info.credit_status)}",
-                ]
-            )
-            item.setData(0, ProspectIdRole, info.referred_id)
-            item.setToolTip(
-                0,
-                self.tr("Referred on %s; friend's discount %s %% (%s)")
-                % (
-                    _day(info.created_at),
-                    f"{info.discount_percent:g}",
-                    self.tr(info.discount_status),
-                ),
-            )
-            if referred.stage is Stage.WON:
+        for referred in details.referrals:
+            cells, tip = text.referral_cells(referred)
+            item = QTreeWidgetItem(cells)
+            item.setData(0, ProspectIdRole, referred.referral.referred_id)
+            item.setToolTip(0, tip)
+            if text.is_won(referred):
                 item.setForeground(1, status_color("success"))
             self.referral_list.addTopLevelItem(item)
-        _fit_rows(self.referral_list, len(made))
+        _fit_rows(self.referral_list, len(details.referrals))
 
     # -- actions -------------------------------------------------------------------------
 
@@ -488,7 +311,3 @@ def _fit_rows(tree: QTreeWidget, count: int) -> None:
     line = tree.sizeHintForRow(0)
     header = tree.header().sizeHint().height()
     tree.setFixedHeight(header + rows * line + 2 * tree.frameWidth())
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 from onboard_desk.ui.customers.view import CustomersView
-from tests.ui_retention.conftest import make_customer
+from tests.ui.customers.helpers import make_customer
 
 
 def test_customers_sit_between_prospects_and_reports(window: Any) -> None:

@@ -15,7 +15,7 @@ from onboard_desk.storage.db import session_scope
 from onboard_desk.storage.models import Prospect
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.settings.dialog import SettingsDialog
-from tests.ui_retention.conftest import make_customer
+from tests.ui.customers.helpers import make_customer
 
 
 def open_dialog(qtbot: QtBot, context: AppContext) -> SettingsDialog:
@@ -25,7 +25,7 @@ def open_dialog(qtbot: QtBot, context: AppContext) -> SettingsDialog:
     return dialog
 
 
-def test_settings_round_trip(qtbot: QtBot, context: AppContext) -> None:
+def test_settings_round_trip(qtbot: QtBot, context: AppContext, engine: Any) -> None:
     dialog = open_dialog(qtbot, context)
     defaults = RetentionConfig()
     assert dialog.nudge_percent.value() == 75
@@ -40,7 +40,7 @@ def test_settings_round_trip(qtbot: QtBot, context: AppContext) -> None:
     dialog.due_soon.setValue(45)
     dialog.save()
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
-    with Session(context.engine) as session:
+    with Session(engine) as session:
         assert load_retention_config(session) == RetentionConfig(
             nudge_fraction=0.6,
             contact_cap_days=21,

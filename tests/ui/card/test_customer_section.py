@@ -1,9 +1,10 @@
 """The prospect card's Customer section, driven as a salesperson would: record a purchase
 and a survey answer through their dialogs, delete a purchase, undo and redo, copy the
-code, follow a referral."""
+code, follow a referral. What is stored is read back through the customer services."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -18,20 +19,17 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem,
 )
 from pytestqt.qtbot import QtBot
-from sqlmodel import Session, col, select
 
 from onboard_desk.domain.referral_codes import display_code
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Stage
 from onboard_desk.retention.config import RetentionConfig
-from onboard_desk.retention.engagement import engagement_of
-from onboard_desk.services import prospects as prospect_ops
-from onboard_desk.storage.models import Prospect, Purchase, SurveyAnswer
+from onboard_desk.services.customers import CustomerService, PurchaseInfo, SurveyInfo
 from onboard_desk.ui.card import ProspectCard
-from onboard_desk.ui.card.customer_dialogs import PurchaseDialog, SurveyDialog
+from onboard_desk.ui.card.customer.dialogs import PurchaseDialog, SurveyDialog
 from onboard_desk.ui.common.context import AppContext
 from tests.ui.conftest import add_prospect
-from tests.ui_retention.conftest import code, make_customer
+from tests.ui.customers.helpers import code, make_customer
 
 
 @pytest.fixture
@@ -50,29 +48,17 @@ def card(qtbot: QtBot, context: AppContext, customer: int) -> ProspectCard:
     return widget
 
 
-def purchases(context: AppContext, prospect_id: int) -> list[Purchase]:
-    with Session(context.engine) as session:
-        return list(
-            session.exec(
-                select(Purchase)
-                .where(Purchase.prospect_id == prospect_id)
-                .order_by(col(Purchase.purchased_at).desc())
-            )
-        )
+def purchases(context: AppContext, prospect_id: int) -> list[PurchaseInfo]:
+    """The customer's stored purchases, newest first."""
+    return context.desk.customers.details(prospect_id).purchases
 
 
-def answers(context: AppContext, prospect_id: int) -> list[SurveyAnswer]:
-    with Session(context.engine) as session:
-        return list(
-            session.exec(select(SurveyAnswer).where(SurveyAnswer.prospect_id == prospect_id))
-        )
+def answers(context: AppContext, prospect_id: int) -> list[SurveyInfo]:
+    return context.desk.customers.details(prospect_id).surveys
 
 
 def next_action(context: AppContext, prospect_id: int) -> str | None:
-    with Session(context.engine) as session:
-        prospect = session.get(Prospect, prospect_id)
-        assert prospect is not None
-        return prospect.next_action
+    return context.desk.prospects.get(prospect_id).next_action
 
 
 def with_next_dialog(qtbot: QtBot, kind: type[QDialog], act: Callable[[Any], None]) -> None:
@@ -115,10 +101,9 @@ def test_a_customer_card_shows_the_customer_section(
     assert section.survey_label.text() == "No answer yet."
     assert section.referrals_label.text() == "None yet."
     # The engagement score is summed on the thread pool: the win's purchase just now.
-    with Session(card.context.engine) as session:
-        expected = engagement_of(session, customer, now=utcnow())
+    expected = card.context.desk.customers.engagement(customer)
     assert expected is not None and expected > 0
-    qtbot.waitUntil(lambda: section.engagement_of == customer, timeout=5000)
+    assert section.engagement_of == customer  # the inline pool has delivered it
     assert section.engagement_bar.value() == expected
 
 
@@ -255,14 +240,11 @@ def test_copy_puts_the_printed_code_on_the_clipboard(
 def test_referrals_made_are_listed_and_open_on_the_card(
     qtbot: QtBot, card: ProspectCard, context: AppContext, customer: int, engine: Any
 ) -> None:
-    with context.session() as session:
-        friend = prospect_ops.create_prospect(
-            session,
-            fields={"name": "Fay Friend", "company": "Nimbus"},
-            by="Tester",
-            referral_code=code(engine, customer),
-            retention=RetentionConfig(referral_credit_cents=2_500),
-        ).id
+    desk = context.desk
+    desk.settings.save_retention(RetentionConfig(referral_credit_cents=2_500))
+    friend = desk.prospects.add(
+        {"name": "Fay Friend", "company": "Nimbus"}, referral_code=code(engine, customer)
+    ).id
     assert friend is not None
     context.prospects_changed([customer])
     section = card.customer
@@ -276,10 +258,9 @@ def test_referrals_made_are_listed_and_open_on_the_card(
     assert not card.customer_box.isVisible()  # not a customer (yet)
 
     # Won: the friend's card names who referred them; the referrer's credit is earned.
-    with context.session() as session:
-        for stage in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL, Stage.FINAL_CHECK_IN):
-            prospect_ops.move_prospect(session, prospect_id=friend, target=stage, by="Tester")
-        prospect_ops.move_prospect(session, prospect_id=friend, target=Stage.PAYMENT, by="Tester")
+    for stage in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL, Stage.FINAL_CHECK_IN):
+        desk.prospects.move(friend, stage)
+    desk.prospects.move(friend, Stage.PAYMENT)
     context.prospects_changed([friend])
     assert card.move_to(Stage.WON)
     assert card.customer_box.isVisible()
@@ -290,3 +271,25 @@ def test_referrals_made_are_listed_and_open_on_the_card(
     assert card.prospect_id == customer
     assert section.referrals_label.text() == "1 prospect, 1 won · credits earned 25.00 USD"
     assert item(section.referral_list, 0).text(2) == "25.00 USD earned"
+
+
+def test_the_engagement_score_is_summed_off_the_gui_thread(
+    qtbot: QtBot, threaded_context: AppContext, customer: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the real pool the card shows the section at once and the bar fills in when the
+    score, summed on a pool thread, arrives."""
+    threads: list[str] = []
+    real = CustomerService.engagement
+
+    def engagement(self: CustomerService, prospect_id: int, **kwargs: Any) -> int | None:
+        threads.append(threading.current_thread().name)
+        return real(self, prospect_id, **kwargs)
+
+    monkeypatch.setattr(CustomerService, "engagement", engagement)
+    widget = ProspectCard(threaded_context)
+    qtbot.addWidget(widget)
+    widget.show_prospect(customer)
+    assert widget.customer.details is not None
+    qtbot.waitUntil(lambda: widget.customer.engagement_of == customer, timeout=5000)
+    assert widget.customer.engagement_bar.value() > 0
+    assert threads and threading.main_thread().name not in threads

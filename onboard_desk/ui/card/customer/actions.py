@@ -1,8 +1,8 @@
 """What the card's Customer section does: record a purchase or a survey answer, delete a
 purchase, through undoable commands, with the outcome in the card's message banner.
 
-Kept apart from :mod:`.card` so the card stays about the pipeline; the card builds one
-:class:`CustomerActions` and connects the section's signals to it.
+Kept apart from :mod:`onboard_desk.ui.card.card` so the card stays about the pipeline; the
+card builds one :class:`CustomerActions` and connects the section's signals to it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog
 from onboard_desk.domain.contacts import format_money
 from onboard_desk.domain.timeutil import format_local
 from onboard_desk.retention.nps import category
-from onboard_desk.ui.card.customer_dialogs import PurchaseDialog, SurveyDialog
+from onboard_desk.ui.card.customer.dialogs import PurchaseDialog, SurveyDialog
 from onboard_desk.ui.customers.commands import (
     DeletePurchaseCommand,
     RecordPurchaseCommand,

@@ -3,6 +3,7 @@ the code lookup, the empty state, and opening the card."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -14,17 +15,13 @@ from pytestqt.qtbot import QtBot
 from onboard_desk.domain.referral_codes import display_code
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.pipeline import Stage
-from onboard_desk.retention.config import RetentionConfig
-from onboard_desk.retention.customers import CustomerRow, CustomerSort, list_customers
-from onboard_desk.retention.purchases import record_purchase
-from onboard_desk.services import prospects as prospect_ops
-from onboard_desk.storage.db import session_scope
+from onboard_desk.services.customers import CustomerRow, CustomerService, CustomerSort
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.status_colors import status_color
 from onboard_desk.ui.customers.model import CustomerQuery, CustomerTableModel
 from onboard_desk.ui.customers.view import CustomersView
 from tests.ui.conftest import add_prospect
-from tests.ui_retention.conftest import code, make_customer
+from tests.ui.customers.helpers import code, make_customer
 
 
 def make_view(qtbot: QtBot, context: AppContext, *, page_size: int | None = None) -> CustomersView:
@@ -108,13 +105,10 @@ def test_clicking_headers_sorts_in_sql(
     assert view.model.query.sort.value == "referrals"
     click_header(qtbot, view, "score")
     assert view.model.query.sort.value == "score"
-    with session_scope(context.engine) as session:
-        expected = [
-            row.name
-            for row in list_customers(
-                session, now=utcnow(), sort="score", descending=view.model.query.descending
-            )
-        ]
+    expected = [
+        row.name
+        for row in context.desk.customers.rows(sort="score", descending=view.model.query.descending)
+    ]
     assert names(view) == expected
     # Customers without a score come last in either direction (the SQL says so).
     assert set(names(view)[-2:]) == {"Cara Diaz", "Dan Frost"}
@@ -164,20 +158,11 @@ def test_an_overdue_purchase_is_highlighted(qtbot: QtBot, context: AppContext, e
     """A customer entered straight into Won (no win purchase) who bought 400 and 300 days
     ago was expected 200 days ago: the date shows in the error colour."""
     now = utcnow()
-    with session_scope(engine) as session:
-        late = prospect_ops.create_prospect(
-            session, fields={"name": "Lou Late"}, by="Tester", stage=Stage.WON
-        ).id
-        assert late is not None
-        for days in (400, 300):
-            record_purchase(
-                session,
-                prospect_id=late,
-                amount_cents=1_000,
-                by="Tester",
-                config=RetentionConfig(),
-                purchased_at=now - timedelta(days=days),
-            )
+    desk = context.desk
+    late = desk.prospects.add({"name": "Lou Late"}, stage=Stage.WON).id
+    assert late is not None
+    for days in (400, 300):
+        desk.customers.record_purchase(late, 1_000, purchased_at=now - timedelta(days=days))
     view = make_view(qtbot, context)
     row = view.model.row_of(late)
     assert row is not None
@@ -220,8 +205,7 @@ def test_empty_state_until_a_prospect_is_won(
     view.sig_show_pipeline.connect(lambda: shown.append(True))
     qtbot.mouseClick(view.empty_button, Qt.MouseButton.LeftButton)
     assert shown == [True]
-    with context.session() as session:
-        prospect_ops.move_prospect(session, prospect_id=payment, target=Stage.WON, by="Tester")
+    context.desk.prospects.move(payment, Stage.WON)
     context.prospects_changed([payment])
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
     wait_loaded(qtbot, view)
@@ -237,8 +221,7 @@ def test_purchase_due_dates_are_coloured_by_how_close_they_are(
     view = make_view(qtbot, context)
     model = view.model
 
-    with session_scope(engine) as session:
-        listed = list_customers(session, now=now)
+    listed = context.desk.customers.rows(now=now)
     assert listed
 
     def row(last_days_ago: int, interval: float) -> CustomerRow:
@@ -249,3 +232,30 @@ def test_purchase_due_dates_are_coloured_by_how_close_they_are(
     assert model.highlight(row(100, 30), "next_purchase") == "error"  # overdue
     assert model.highlight(row(10, 30), "next_purchase") == "warning"  # within 30 days
     assert model.highlight(row(10, 90), "next_purchase") is None
+
+
+def test_pages_and_counts_are_read_off_the_gui_thread(
+    qtbot: QtBot, threaded_context: AppContext, engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the real pool the list's SQL never runs on the GUI thread, and the rows arrive."""
+    make_customer(engine, "Ada Lovelace")
+    make_customer(engine, "Bob Byte")
+    threads: list[str] = []
+    real_page, real_count = CustomerService.page, CustomerService.count
+
+    def page(self: CustomerService, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real_page(self, **kwargs)
+
+    def count(self: CustomerService, **kwargs: Any) -> int:
+        threads.append(threading.current_thread().name)
+        return real_count(self, **kwargs)
+
+    monkeypatch.setattr(CustomerService, "page", page)
+    monkeypatch.setattr(CustomerService, "count", count)
+    view = CustomersView(threaded_context)
+    qtbot.addWidget(view)
+    wait_loaded(qtbot, view)
+    assert names(view) == ["Ada Lovelace", "Bob Byte"]
+    assert len(threads) == 2
+    assert threading.main_thread().name not in threads

@@ -163,3 +163,44 @@ def test_an_empty_customer_list(db_path: Path, capsys: pytest.CaptureFixture[str
     assert run(db_path, "customers", "--format", "json", capsys=capsys)[1].strip() == "[]"
     out = run(db_path, "customers", capsys=capsys)[1]
     assert out.startswith("ID")
+
+
+def test_show_prints_the_customer_details(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``show`` words the details the card shows (one assembly, in the services)."""
+    ann = _customer(db_path, "Ann", capsys)
+    code = json.loads(run(db_path, "customers", "--format", "json", capsys=capsys)[1])[0]["code"]
+    ben = int(run(db_path, "add", "--name", "Ben", "--referral-code", code, capsys=capsys)[1])
+    args = ("purchase", str(ann), "--amount", "80", "--date", "2020-01-01", "--note", "Refill")
+    assert run(db_path, *args, capsys=capsys)[0] == 0
+    assert run(db_path, "survey", str(ann), "10", capsys=capsys)[0] == 0
+
+    text = run(db_path, "show", str(ann), capsys=capsys)[1]
+    customer = text[text.index("Customer:") :].splitlines()
+    assert customer[1] == f"  Referral code: {code}"
+    assert customer[2].startswith("  Engagement:    ") and customer[2].endswith(
+        " / 100 (last 90 days)"
+    )
+    assert customer[3].startswith("  Purchases:     2, last ")
+    assert ", about every " in customer[3] and ", next expected around " in customer[3]
+    assert customer[4].endswith("  1,200.00 USD  (win)")
+    assert customer[5] == "    2020-01-01  80.00 USD  (manual)  Refill"
+    assert customer[6].startswith("  Survey:        10 (promoter) on ")
+    assert customer[6].endswith("; 1 answer(s)")
+    assert customer[7] == "  Referrals:     1 (0 won)"
+    data = json.loads(run(db_path, "show", str(ann), "--format", "json", capsys=capsys)[1])
+    assert data["customer"]["code"] == code.replace("-", "")
+    assert [p["amount"] for p in data["customer"]["purchases"]] == [1200, 80]
+    assert data["customer"]["interval_days"] is not None
+    assert (data["customer"]["referrals"], data["customer"]["referrals_won"]) == (1, 0)
+
+    # Ben is not a customer, but was referred: his details say by whom.
+    text = run(db_path, "show", str(ben), capsys=capsys)[1]
+    assert f"  Referred by:   #{ann} (friend's discount 10 %, pending)" in text
+    assert "Engagement:" not in text
+    # Someone with no retention history at all has no customer part.
+    other = int(run(db_path, "add", "--name", "Cy", capsys=capsys)[1])
+    assert "Customer:" not in run(db_path, "show", str(other), capsys=capsys)[1]
+    data = json.loads(run(db_path, "show", str(other), "--format", "json", capsys=capsys)[1])
+    assert data["customer"] is None

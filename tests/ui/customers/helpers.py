@@ -1,7 +1,7 @@
-"""Fixtures for the customer screens: the window fixtures of ``tests/ui`` (QSettings in a
-temporary folder, an AppContext with a real thread pool on a real SQLite file) and a
-helper that makes a customer the way the app does: legal moves up to Won, then purchases
-and survey answers through the retention services."""
+"""Customers for the window tests, made the way the app makes them: legal moves up to Won,
+then purchases and survey answers through the retention rules. Shared by the tests of
+every screen that shows customers (the Customers screen, the card, New prospect, Today,
+Settings)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,7 @@ from onboard_desk.retention.purchases import record_purchase
 from onboard_desk.retention.referrals import code_of
 from onboard_desk.retention.surveys import record_survey
 from onboard_desk.storage.db import session_scope
-from tests.ui.conftest import (  # noqa: F401  (fixtures)
-    _no_modal_boxes,
-    _qsettings_in_tmp,
-    add_prospect,
-    shown_errors,
-    window,
-)
+from tests.ui.conftest import add_prospect
 
 __all__ = ["code", "make_customer"]
 

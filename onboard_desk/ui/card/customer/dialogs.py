@@ -31,8 +31,7 @@ from onboard_desk.retention.nps import (
     NpsCategory,
     category,
 )
-from onboard_desk.retention.purchases import NOTE_LIMIT
-from onboard_desk.retention.surveys import COMMENT_LIMIT, SurveyInfo
+from onboard_desk.services.customers import COMMENT_LIMIT, NOTE_LIMIT, SurveyInfo
 from onboard_desk.ui.card.dialogs import _FormDialog
 from onboard_desk.ui.common.status_colors import Kind, text_style
 
