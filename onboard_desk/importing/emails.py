@@ -12,8 +12,9 @@ this plain shape (which covers nearly every address in real contact lists):
 - a domain that is not, and does not end in, a special-use name email_validator
   refuses (``localhost``, ``.local``, ``.test``, ``.invalid``, ``.onion``, ``.arpa``).
 
-It then returns the local part unchanged and the domain lower-cased, which is what
-email_validator returns for such an address. Anything else (quoted local parts,
+It then returns the local part unchanged (lower-cased for the role mailboxes whose case
+does not matter, such as ``postmaster`` and ``www``) and the domain lower-cased, which is
+what email_validator returns for such an address. Anything else (quoted local parts,
 international addresses, odd characters, errors) goes to
 :func:`onboard_desk.domain.contacts.normalize_email`, so the verdict and the stored form are
 always the store's. A test compares both paths on generated addresses.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from onboard_desk.domain import contacts
 
@@ -33,6 +35,7 @@ _PLAIN = re.compile(
     rf"@(?P<domain>(?:{_LABEL}\.)+[A-Za-z]{{2,63}})"
 )
 _SPECIAL = tuple(SPECIAL_USE_DOMAIN_NAMES)
+_ROLE_MAILBOXES = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
 
 
 def _plain(text: str) -> str | None:
@@ -51,6 +54,8 @@ def _plain(text: str) -> str | None:
     for special in _SPECIAL:
         if domain == special or domain.endswith("." + special):
             return None
+    if local.lower() in _ROLE_MAILBOXES:  # "Postmaster", "WWW": email_validator lowers them
+        local = local.lower()
     return f"{local}@{domain}"
 
 

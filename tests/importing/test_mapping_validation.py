@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from email_validator import EmailNotValidError, validate_email
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
@@ -162,6 +162,8 @@ _tld = st.sampled_from(["com", "example", "de", "local", "test", "x", "c0m", "on
 
 @settings(max_examples=400, deadline=None)
 @given(local=_local, domain=_domain, tld=_tld)
+@example(local="WWW", domain="0", tld="com")  # a role mailbox: its case does not count
+@example(local="Postmaster", domain="acme", tld="de")
 def test_fast_email_check_agrees_with_email_validator(local: str, domain: str, tld: str) -> None:
     address = f"{local}@{domain}.{tld}"
     try:
