@@ -49,8 +49,7 @@ from onboard_desk.retention.config import SETTING_KEY, RetentionConfig, config_f
 from onboard_desk.retention.terms import converted, new_referral, referral_terms
 from onboard_desk.storage import journey
 from onboard_desk.storage.bulk import placeholders
-from onboard_desk.storage.dialects import sqlite as sqlite_specific
-from onboard_desk.storage.dialects import sqlite_text
+from onboard_desk.storage.dialects import dialect_of, sqlite_text
 from onboard_desk.storage.models import (
     Activity,
     Prospect,
@@ -746,7 +745,7 @@ def fill_demo(engine: Engine, *, prospects: int, seed: int = 1, batch: int = 5_0
     survey_table = SurveyAnswer.__table__  # type: ignore[attr-defined]
     with (
         engine.begin() as connection,
-        sqlite_specific.bulk_search_index(connection),
+        dialect_of(connection).bulk_search_index(connection),
         journey.bulk_load(connection),
     ):
         start_id = (

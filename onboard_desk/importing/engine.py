@@ -47,8 +47,7 @@ from onboard_desk.importing.writer import ChunkWriter
 from onboard_desk.pipeline import Stage
 from onboard_desk.storage import journey
 from onboard_desk.storage.bulk import placeholders
-from onboard_desk.storage.dialects import sqlite as sqlite_specific
-from onboard_desk.storage.dialects import sqlite_text
+from onboard_desk.storage.dialects import dialect_of, sqlite_text
 
 ProgressCallback = Callable[[float, int], None]
 
@@ -106,7 +105,7 @@ def run_import(
             with ExitStack() as stack:
                 connection = stack.enter_context(engine.connect())
                 if not dry_run:
-                    stack.enter_context(sqlite_specific.import_page_cache(connection))
+                    stack.enter_context(dialect_of(connection).import_page_cache(connection))
                 transaction = connection.begin()
                 try:
                     _import_rows(
@@ -122,7 +121,7 @@ def run_import(
                 else:
                     transaction.commit()
         except OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if dialect_of(engine).is_busy_error(exc):
                 raise UserError(
                     "The database is busy: another program (or window) is writing to it. "
                     "Nothing was imported; try again in a moment."
@@ -174,12 +173,12 @@ def _import_rows(
             batch_id = connection.exec_driver_sql(
                 "INSERT INTO importbatch (source, file_format, created_at, by, created_count, "
                 "updated_count, skipped_count, rejected_count, undo_data) "
-                f"VALUES ({placeholders(connection, 9)})",
+                f"VALUES ({placeholders(connection, 9)}) RETURNING id",
                 (
                     str(result.source)[:500], table.file_format,
                     sqlite_text.timestamp_param(now), by, 0, 0, 0, 0, "",
                 ),
-            ).lastrowid  # fmt: skip
+            ).scalar_one()  # fmt: skip
         builder = RowBuilder(options, by=by, now=now, batch_id=batch_id)
         run = ChunkWriter(connection, builder, by=by, dry_run=dry_run, source=table.path_name)
         max_id = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM prospect").scalar()
@@ -216,7 +215,8 @@ def _import_rows(
             )
         suspended = ExitStack()
         if not dry_run:
-            suspended.enter_context(sqlite_specific.search_insert_trigger_suspended(connection))
+            dialect = dialect_of(connection)
+            suspended.enter_context(dialect.search_insert_trigger_suspended(connection))
             suspended.enter_context(journey.insert_trigger_suspended(connection))
         with suspended:
             for chunk in chunks:

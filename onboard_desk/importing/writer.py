@@ -32,7 +32,7 @@ from onboard_desk.retention.config import SETTING_KEY, config_from_setting
 from onboard_desk.retention.terms import ReferralTerms, new_referral, referral_terms
 from onboard_desk.storage import journey
 from onboard_desk.storage.bulk import placeholders
-from onboard_desk.storage.dialects import sqlite as sqlite_specific
+from onboard_desk.storage.dialects import dialect_of
 from onboard_desk.storage.settings_store import DEFAULT_CURRENCY, currency_setting, setting_on
 
 #: Where a prospect row holds the values its journey row copies.
@@ -146,7 +146,7 @@ class ChunkWriter:
             connection.exec_driver_sql(self.insert_prospect, self.pending)
             connection.exec_driver_sql(self.insert_change, history)
             connection.exec_driver_sql(self.insert_journey, journeys)
-            sqlite_specific.index_prospect_range(
+            dialect_of(connection).index_prospect_range(
                 connection, self.pending[0][_ID], self.pending[-1][_ID]
             )
             if self.builder.options.stage is Stage.WON:

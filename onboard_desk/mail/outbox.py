@@ -28,8 +28,9 @@ from onboard_desk.pipeline import (
     NextActionProposal,
     PipelineConfig,
     Stage,
-    propose_next_action,
 )
+from onboard_desk.retention.config import load_retention_config
+from onboard_desk.retention.proposals import after_contact
 from onboard_desk.storage import store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.storage.models import EmailTemplate, Prospect
@@ -105,9 +106,15 @@ def prepare_draft(
 def proposed_next_action(
     session: Session, *, prospect_id: int, config: PipelineConfig, now: datetime | None = None
 ) -> NextActionProposal | None:
-    """The next action the prospect's stage proposes once a message went out."""
-    prospect = store.get_prospect(session, prospect_id)
-    return propose_next_action(Stage(prospect.stage), now or utcnow(), config)
+    """The next action to propose once a message went out: the stage's next step for a
+    prospect, a customer's own (:func:`onboard_desk.retention.proposals.after_contact`)."""
+    return after_contact(
+        session,
+        prospect_id=prospect_id,
+        config=config,
+        retention=load_retention_config(session),
+        now=now,
+    )
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,13 @@ from an index in value order.
 The cohort sections read each prospect's kept journey (:mod:`onboard_desk.storage.journey`), not
 its history. The activity count and the other statements about people's work run on
 read-only connections of their own while the cohort is built, so a report uses both
-processor cores.
+processor cores. The connections, schemas and dialect come from the
+:class:`~onboard_desk.reports.sources.ReportSources`, so the same code reports on snapshot
+files or on a server database.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from typing import Any
 
-from onboard_desk.domain.timeutil import utcnow
+from onboard_desk.domain.timeutil import as_utc, utcnow
 from onboard_desk.pipeline import (
     WORKING_STAGES,
     PipelineConfig,
@@ -50,8 +51,9 @@ from onboard_desk.reports.model import (
 )
 from onboard_desk.reports.sources import ReportSources
 from onboard_desk.retention.config import RetentionConfig
+from onboard_desk.retention.sql import stored_time
 from onboard_desk.storage import journey
-from onboard_desk.storage.dialects.sqlite_text import timestamp_param
+from onboard_desk.storage.dialects import ReportConnection, SqlDialect
 
 DURATION_LABELS: Mapping[str, str] = {
     **{s.value: s.label for s in WORKING_STAGES},
@@ -72,26 +74,28 @@ class ReportSettings:
     retention: RetentionConfig = field(default_factory=RetentionConfig)
 
 
-def _params(flt: ReportFilter, now: datetime) -> dict[str, Any]:
+def _params(flt: ReportFilter, now: datetime, dialect: SqlDialect) -> dict[str, Any]:
     params: dict[str, Any] = {
-        "start": timestamp_param(flt.start()),
-        "end": timestamp_param(flt.end(now)),
-        "now": timestamp_param(now),
+        "start": dialect.timestamp_param(flt.start()),
+        "end": dialect.timestamp_param(flt.end(now)),
+        "now": dialect.timestamp_param(now),
     }
     if flt.owner:
         params["owner"] = flt.owner
     return params
 
 
-def _idle_params(config: PipelineConfig, now: datetime) -> tuple[dict[Stage, str], dict[str, str]]:
+def _idle_params(
+    config: PipelineConfig, now: datetime, dialect: SqlDialect
+) -> tuple[dict[Stage, str], dict[str, Any]]:
     names: dict[Stage, str] = {}
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for stage in WORKING_STAGES:
         limit = config.idle_limit(stage)
         if limit is None:
             continue
         names[stage] = f"idle_{stage.value}"
-        values[names[stage]] = timestamp_param(now - timedelta(days=limit))
+        values[names[stage]] = dialect.timestamp_param(now - timedelta(days=limit))
     return names, values
 
 
@@ -117,27 +121,30 @@ class _Work:
     open_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def _journeys(connection: sqlite3.Connection, schema: str, index: int) -> str | None:
+def _journeys(
+    connection: ReportConnection, dialect: SqlDialect, schema: str, index: int
+) -> str | None:
     """None when the source keeps journeys; else (a database from before they were kept)
     the temporary table they were just computed into from its history."""
-    if connection.execute(sql.journey_table(schema)).fetchone()[0]:
+    if dialect.has_table(connection, schema, journey.TABLE):
         return None
     target = f"r_journey{index}"
-    for statement in journey.scratch_sql(schema, target):
+    for statement in journey.scratch_sql(schema, target, dialect=dialect):
         connection.execute(statement)
-    return f"temp.{target}"
+    return dialect.scratch_table(target)
 
 
 def _cohort_half(sources: ReportSources, flt: ReportFilter, now: datetime) -> _Cohort:
     """The cohort grouped for the funnel, channels and owners, and its duration figures."""
-    params = _params(flt, now)
+    dialect = sources.dialect
+    params = _params(flt, now, dialect)
     owner = bool(flt.owner)
     cohort = _Cohort()
     with sources.connect() as connection:
         journeys: list[str] = []
         for index, schema in enumerate(sources.schemas):
-            computed = _journeys(connection, schema, index)
-            statement = sql.cohort_groups(schema, computed, owner=owner)
+            computed = _journeys(connection, dialect, schema, index)
+            statement = sql.cohort_groups(schema, computed, owner=owner, dialect=dialect)
             cohort.groups += connection.execute(statement, params)
             journeys.append(computed or f"{schema}.{journey.TABLE}")
         for column in journey.DURATION_COLUMNS:
@@ -161,7 +168,7 @@ def _monday(day: date) -> date:
 
 
 def _trend_weeks(
-    connection: sqlite3.Connection,
+    connection: ReportConnection,
     sources: ReportSources,
     flt: ReportFilter,
     now: datetime,
@@ -171,15 +178,12 @@ def _trend_weeks(
     if flt.date_from is not None:
         first: date | None = _monday(flt.date_from)
     else:
-        stamps = [
-            stamp
-            for schema in sources.schemas
-            for stamp in connection.execute(
-                sql.first_events(schema, owner=bool(flt.owner)), params
-            ).fetchone()
-            if stamp
-        ]
-        first = _monday(date.fromisoformat(min(stamps)[:10])) if stamps else None
+        moments: list[datetime] = []
+        for schema in sources.schemas:
+            statement = sql.first_events(schema, owner=bool(flt.owner))
+            row = connection.execute(statement, params).fetchone()
+            moments += [moment for moment in map(stored_time, row) if moment is not None]
+        first = _monday(min(moments).date()) if moments else None
     if first is None:
         return []
     last = _monday(flt.date_to if flt.date_to else now.date())
@@ -189,28 +193,28 @@ def _trend_weeks(
 def _work_half(
     sources: ReportSources, flt: ReportFilter, now: datetime, config: PipelineConfig
 ) -> _Work:
-    params = _params(flt, now)
-    idle_names, idle_values = _idle_params(config, now)
+    dialect = sources.dialect
+    params = _params(flt, now, dialect)
+    idle_names, idle_values = _idle_params(config, now, dialect)
     owner = bool(flt.owner)
     work = _Work()
     with sources.connect() as connection:
         work.weeks = _trend_weeks(connection, sources, flt, now, params)
-        for statement in sql.WEEK_DDL:
+        for statement in sql.week_ddl(dialect):
             connection.execute(statement)
-        start, end = params["start"], params["end"]
+        start, end = as_utc(flt.start()), as_utc(flt.end(now))
         connection.executemany(
             sql.INSERT_WEEK,
             [
-                (
-                    index,
-                    max(start, timestamp_param(datetime.combine(week, time_of_day.min, UTC))),
-                    min(
-                        end,
-                        timestamp_param(
-                            datetime.combine(week + timedelta(days=7), time_of_day.min, UTC)
-                        ),
+                {
+                    "i": index,
+                    "w0": dialect.timestamp_param(
+                        max(start, datetime.combine(week, time_of_day.min, UTC))
                     ),
-                )
+                    "w1": dialect.timestamp_param(
+                        min(end, datetime.combine(week + timedelta(days=7), time_of_day.min, UTC))
+                    ),
+                }
                 for index, week in enumerate(work.weeks)
             ],
         )
@@ -218,9 +222,11 @@ def _work_half(
             work.new_weeks += connection.execute(sql.new_by_week(schema, owner=owner), params)
             work.move_weeks += connection.execute(sql.moves_by_week(schema, owner=owner), params)
             work.person_moves += connection.execute(
-                sql.moves_by_person(schema, owner=owner), params
+                sql.moves_by_person(schema, owner=owner, dialect=dialect), params
             )
-            statement = sql.open_prospects(schema, owner=owner, idle_params=idle_names)
+            statement = sql.open_prospects(
+                schema, owner=owner, idle_params=idle_names, dialect=dialect
+            )
             work.open_rows += connection.execute(statement, {**params, **idle_values})
     return work
 
@@ -228,11 +234,13 @@ def _work_half(
 def _activities(sources: ReportSources, flt: ReportFilter, now: datetime) -> list[Any]:
     """Activities and prospects worked per person: the largest scan (every activity of the
     period), so it has a connection of its own."""
-    params = _params(flt, now)
+    dialect = sources.dialect
+    params = _params(flt, now, dialect)
     rows: list[Any] = []
     with sources.connect() as connection:
         for schema in sources.schemas:
-            rows += connection.execute(sql.work_by_person(schema, owner=bool(flt.owner)), params)
+            statement = sql.work_by_person(schema, owner=bool(flt.owner), dialect=dialect)
+            rows += connection.execute(statement, params)
     return rows
 
 
@@ -250,8 +258,8 @@ def build_report(
     settings = settings or ReportSettings()
     now = now or utcnow()
     # Read-only connections at once: the cohort, the activities, the rest of the people
-    # half, and the customers. SQLite releases the GIL while it steps, so they share the
-    # cores.
+    # half, and the customers. The driver releases the GIL while the database works, so
+    # they share the cores.
     from onboard_desk.reports.customers import customers_section
 
     with ThreadPoolExecutor(max_workers=2) as pool:

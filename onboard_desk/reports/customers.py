@@ -6,12 +6,11 @@ rows; Python only adds the databases up. Period figures (purchases, survey answe
 NPS, referrals and the viral coefficient) follow the report's period and owner; the
 customers, their engagement, the purchases due and the referral chains are as they stand
 when the report is made, like the forecast. A database from before customers were kept
-(schema 0007 or older) adds nothing.
+(schema 0007 or older) adds nothing. The statements take the sources' dialect.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,22 +34,12 @@ from onboard_desk.retention.sql import (
     stored_time,
     team_nps_sql,
 )
-from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 
 #: Rows of the "purchases due soon" and "referral chains" tables (soonest / largest first).
 DUE_ROWS = 50
 CHAIN_ROWS = 20
 #: The status :func:`onboard_desk.retention.sql.cadences_sql` gives a customer.
 DUE, LAPSED = 1, 2
-
-
-def _has_customers(connection: sqlite3.Connection, schema: str) -> bool:
-    return bool(
-        connection.execute(
-            f"SELECT count(*) FROM {schema}.sqlite_master WHERE type = 'table' "
-            "AND name = 'referral'"
-        ).fetchone()[0]
-    )
 
 
 def customers_section(
@@ -61,12 +50,13 @@ def customers_section(
 ) -> CustomersSection:
     """The Customers section of a report on ``sources`` (see the README's definitions)."""
     owner = bool(flt.owner)
+    dialect = sources.dialect
     params: dict[str, Any] = {
-        "start": timestamp_param(flt.start()),
-        "end": timestamp_param(flt.end(now)),
-        "horizon": timestamp_param(now + timedelta(days=config.due_soon_days)),
-        "now": timestamp_param(now),
-        **engagement.window_params(now),
+        "start": dialect.timestamp_param(flt.start()),
+        "end": dialect.timestamp_param(flt.end(now)),
+        "horizon": dialect.timestamp_param(now + timedelta(days=config.due_soon_days)),
+        "now": dialect.timestamp_param(now),
+        **engagement.window_params(now, dialect=dialect),
     }
     if flt.owner:
         params["owner"] = flt.owner
@@ -95,8 +85,8 @@ def customers_section(
     chains: list[ReferralChainRow] = []
     with sources.connect() as connection:
         for name, schema in zip(sources.names, sources.schemas, strict=True):
-            if not _has_customers(connection, schema):
-                continue
+            if not dialect.has_table(connection, schema, "referral"):
+                continue  # from before customers were kept
             prefix = f"{schema}."
 
             def row(statement: str) -> tuple[Any, ...]:
@@ -119,12 +109,12 @@ def customers_section(
             if flt.date_from is not None:  # all time starts before anyone was a customer
                 totals["at_start"] += row(customers_at_sql(prefix, owner=owner))[0]
             for band, customers in connection.execute(
-                engagement.distribution_sql(prefix, owner=owner), params
+                engagement.distribution_sql(prefix, owner=owner, dialect=dialect), params
             ):
                 bands[band] += customers
             soonest = 0
             for pid, who, company, owned, last, interval, count, status in connection.execute(
-                cadences_sql(prefix, owner=owner), params
+                cadences_sql(prefix, owner=owner, dialect=dialect), params
             ):
                 totals["cadence"] += 1
                 totals["lapsed"] += status == LAPSED

@@ -51,8 +51,13 @@ PROSPECT_COLUMNS: tuple[Column, ...] = (
 ProspectTuple = tuple[Any, ...]
 
 
-def _stamp(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
+def _stamp(value: str | datetime | None) -> datetime | None:
+    """A timestamp read through the report's connection as a datetime: SQLite's driver
+    returns the stored UTC text, a driver for a server database a datetime already.
+    (Called twice per exported row, so the text case goes first and nothing else.)"""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value
 
 
 def _report_statement(schema: str, *, owner: bool, idle_names: dict[Stage, str]) -> str:
@@ -86,8 +91,9 @@ def report_prospects(
 ) -> Iterator[ProspectTuple]:
     """The report's cohort, database by database, oldest first."""
     now = now or utcnow()
-    idle_names, idle_values = _idle_params(config or PipelineConfig(), now)
-    params = {**_params(flt, now), **idle_values}
+    dialect = sources.dialect
+    idle_names, idle_values = _idle_params(config or PipelineConfig(), now, dialect)
+    params = {**_params(flt, now, dialect), **idle_values}
     with sources.connect() as connection:
         for name, schema in zip(sources.names, sources.schemas, strict=True):
             statement = _report_statement(schema, owner=bool(flt.owner), idle_names=idle_names)

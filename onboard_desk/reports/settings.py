@@ -8,12 +8,9 @@ first database given (normally the lead's own).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 
-from sqlalchemy import create_engine
-from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from onboard_desk.pipeline import Stage
@@ -25,6 +22,7 @@ from onboard_desk.reports.definitions import (
 )
 from onboard_desk.retention.config import load_retention_config
 from onboard_desk.storage import settings_store
+from onboard_desk.storage.dialects import sqlite as sqlite_dialect
 
 
 def load_probabilities(session: Session) -> dict[Stage, float]:
@@ -48,13 +46,8 @@ def settings_from_session(session: Session) -> ReportSettings:
 
 
 def read_report_settings(path: Path) -> ReportSettings:
-    """The report settings stored in the database at ``path``, opened read-only."""
-    uri = path.resolve().as_uri() + "?mode=ro"
-    engine = create_engine(
-        "sqlite://",
-        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
-        poolclass=NullPool,
-    )
+    """The report settings stored in the database file at ``path``, opened read-only."""
+    engine = sqlite_dialect.read_only_engine(path)
     try:
         with Session(engine) as session:
             return settings_from_session(session)

@@ -1,20 +1,28 @@
 """The databases a report reads: one salesperson's, or a team's snapshots side by side.
 
-Each file is checked (an Onboard Desk database, not written by a newer version) and then
-attached read-only to one scratch connection; nothing is copied or changed.
+A report reads whatever :class:`~onboard_desk.storage.dialects.ReportDatabases` its
+dialect module builds: a read-only DB-API connection with every database under a schema
+name, and the dialect's SQL fragments. Snapshot files (:meth:`ReportSources.of`) are each
+checked (an Onboard Desk database, not written by a newer version) and then attached
+read-only to one scratch connection by the SQLite dialect; nothing is copied or changed.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from onboard_desk.reports.definitions import ReportError
 from onboard_desk.storage.db import check_schema
-from onboard_desk.storage.dialects import sqlite as sqlite_specific
+from onboard_desk.storage.dialects import (
+    ReportConnection,
+    ReportDatabases,
+    SqlDialect,
+    UnreadableDatabaseError,
+)
+from onboard_desk.storage.dialects import sqlite as sqlite_dialect
 
 #: File names a team folder is searched for.
 SNAPSHOT_PATTERNS: tuple[str, ...] = ("*.sqlite3", "*.sqlite", "*.db")
@@ -32,9 +40,11 @@ def team_folder_files(folder: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class ReportSources:
-    """The database files of one report, in order (their index is their schema number)."""
+    """The databases of one report, in order (their index is their schema number), and
+    the files they are (none for a server database)."""
 
-    paths: tuple[Path, ...]
+    databases: ReportDatabases
+    paths: tuple[Path, ...] = ()
 
     @classmethod
     def of(cls, paths: Sequence[Path]) -> ReportSources:
@@ -53,24 +63,27 @@ class ReportSources:
                 raise ReportError(f"{path} is an empty database; there is nothing to report.")
             seen.add(resolved)
             checked.append(resolved)
-        return cls(tuple(checked))
+        return cls(sqlite_dialect.SnapshotFiles(tuple(checked)), tuple(checked))
+
+    @property
+    def dialect(self) -> SqlDialect:
+        """The SQL the databases speak (their dialect module)."""
+        return self.databases.dialect
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.paths)
+        return self.databases.names
 
     @property
     def schemas(self) -> tuple[str, ...]:
-        return tuple(sqlite_specific.report_schema(i) for i in range(len(self.paths)))
+        return self.databases.schemas
 
     @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection with every file attached read-only (closed afterwards)."""
-        try:
-            connection = sqlite_specific.connect_report_databases(list(self.paths))
-        except sqlite3.DatabaseError as exc:
-            raise ReportError(f"Cannot read the databases: {exc}") from exc
-        try:
+    def connect(self) -> Iterator[ReportConnection]:
+        """A new read-only connection to every database (closed afterwards)."""
+        with ExitStack() as stack:
+            try:
+                connection = stack.enter_context(self.databases.connect())
+            except UnreadableDatabaseError as exc:
+                raise ReportError(f"Cannot read the databases: {exc}") from exc
             yield connection
-        finally:
-            connection.close()

@@ -1,10 +1,12 @@
 """The report's SQL: a handful of statements that do all the aggregating.
 
-Every statement is written once per attached database (``schema``) and returns a few
+Every statement is written once per source database (``schema``) and returns a few
 grouped rows, except the duration values (one narrow row per cohort prospect, for the
 percentiles). The funnel, drop-offs, channels, owners and durations read each prospect's
-kept journey (:mod:`onboard_desk.storage.journey`), not its history. The only SQLite-specific
-pieces (months, the unindexed date) come from :mod:`onboard_desk.storage.dialects.sqlite`.
+kept journey (:mod:`onboard_desk.storage.journey`), not its history. The SQL is the same on
+every dialect; the few pieces that are not (months, the unindexed dates, the scratch table
+of weeks) come from the sources' dialect module, given as ``dialect``
+(:class:`onboard_desk.storage.dialects.SqlDialect`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from collections.abc import Sequence
 
 from onboard_desk.pipeline import WORKING_STAGES, Stage
 from onboard_desk.reports.definitions import FUNNEL_STAGES
-from onboard_desk.storage import journey
-from onboard_desk.storage.dialects.sqlite import month_of, not_for_index
+from onboard_desk.storage.dialects import SqlDialect
 
 #: The duration figures, in the order of the journey's duration columns.
 DURATION_KEYS: tuple[str, ...] = (*(s.value for s in WORKING_STAGES), "to_payment", "to_won")
@@ -36,15 +37,7 @@ def cohort_condition(alias: str, *, owner: bool) -> str:
     return condition + (f" AND {alias}.owner = :owner" if owner else "")
 
 
-def journey_table(schema: str) -> str:
-    """Whether ``schema`` holds the kept journeys (databases from before it do not)."""
-    return (
-        f"SELECT count(*) FROM {schema}.sqlite_master "
-        f"WHERE type = 'table' AND name = {_quote(journey.TABLE)}"
-    )
-
-
-def cohort_groups(schema: str, journeys: str | None, *, owner: bool) -> str:
+def cohort_groups(schema: str, journeys: str | None, *, owner: bool, dialect: SqlDialect) -> str:
     """The cohort per owner, channel, current stage, lost reason and furthest stage:
     prospects and their value.
 
@@ -56,7 +49,7 @@ def cohort_groups(schema: str, journeys: str | None, *, owner: bool) -> str:
     """
     furthest = "p.furthest_stage" if journeys is None else "j.furthest"
     join = "" if journeys is None else f" JOIN {journeys} j ON j.prospect_id = p.id"
-    created = not_for_index("p.created_at")
+    created = dialect.not_for_index("p.created_at")
     by_owner = " AND p.owner = :owner" if owner else ""
     return (
         f"SELECT {furthest}, p.stage, p.channel, p.owner, "
@@ -80,25 +73,31 @@ def duration_count(journeys: Sequence[str], column: str, *, owner: bool) -> str:
     """How many cohort prospects (over every source) have a value of duration ``column``;
     each count is a range of that duration's index."""
     counts = " + ".join(
-        f"(SELECT count(*) FROM ({_journey_cohort(j, column, owner=owner)}))" for j in journeys
+        f"(SELECT count(*) FROM ({_journey_cohort(j, column, owner=owner)}) cohort)"
+        for j in journeys
     )
     return f"SELECT {counts}"
 
 
 def duration_at_rank(journeys: Sequence[str], column: str, *, owner: bool) -> str:
     """The ``:rank``-th smallest value (from 0) of duration ``column`` over the cohort of
-    every source: each source's index gives its values in order, SQLite merges them, and
+    every source: each source's index gives its values in order, the database merges them, and
     the rank is counted off without sorting anything."""
     union = " UNION ALL ".join(_journey_cohort(j, column, owner=owner) for j in journeys)
     return f"{union} ORDER BY 1 LIMIT 1 OFFSET :rank"
 
 
-#: The weeks of the trend: index, first instant, first instant after (clipped to the period).
-WEEK_DDL: tuple[str, ...] = (
-    "DROP TABLE IF EXISTS temp.r_week",
-    "CREATE TEMP TABLE r_week (i INTEGER PRIMARY KEY, w0 TEXT, w1 TEXT)",
-)
-INSERT_WEEK = "INSERT INTO r_week (i, w0, w1) VALUES (?, ?, ?)"
+def week_ddl(dialect: SqlDialect) -> tuple[str, ...]:
+    """The connection's scratch table of the trend's weeks: index, first instant, first
+    instant after (clipped to the period)."""
+    stamp = dialect.TIMESTAMP_TYPE
+    return (
+        f"DROP TABLE IF EXISTS {dialect.scratch_table('r_week')}",
+        f"CREATE TEMP TABLE r_week (i INTEGER PRIMARY KEY, w0 {stamp}, w1 {stamp})",
+    )
+
+
+INSERT_WEEK = "INSERT INTO r_week (i, w0, w1) VALUES (:i, :w0, :w1)"
 
 
 def first_events(schema: str, *, owner: bool) -> str:
@@ -132,23 +131,23 @@ def new_by_week(schema: str, *, owner: bool) -> str:
     )
 
 
-def moves_by_person(schema: str, *, owner: bool) -> str:
+def moves_by_person(schema: str, *, owner: bool, dialect: SqlDialect) -> str:
     """Stage changes each person made in the period (creation not included), read from
     the covering index on (by, at, kind) in person order: no sorting. (The time is kept off
     the index by time, which would need every row sorted by person.)"""
     by_owner = " AND sc.by = :owner" if owner else ""
-    at = not_for_index("sc.at")
+    at = dialect.not_for_index("sc.at")
     return (
         f"SELECT sc.by, COUNT(*) FROM {schema}.stagechange sc WHERE sc.kind <> 'create' "
         f"AND {at} >= :start AND {at} < :end{by_owner} GROUP BY sc.by"
     )
 
 
-def work_by_person(schema: str, *, owner: bool) -> str:
+def work_by_person(schema: str, *, owner: bool, dialect: SqlDialect) -> str:
     """Per person: distinct prospects they logged activities on, and activities logged,
     read from the covering index on (status, by, prospect_id, occurred_at)."""
     by_owner = " AND a.by = :owner" if owner else ""
-    when = not_for_index("a.occurred_at")
+    when = dialect.not_for_index("a.occurred_at")
     return (
         "SELECT a.by, COUNT(DISTINCT a.prospect_id), COUNT(*) "
         f"FROM {schema}.activity a WHERE a.status = 'done' "
@@ -156,7 +155,9 @@ def work_by_person(schema: str, *, owner: bool) -> str:
     )
 
 
-def open_prospects(schema: str, *, owner: bool, idle_params: dict[Stage, str]) -> str:
+def open_prospects(
+    schema: str, *, owner: bool, idle_params: dict[Stage, str], dialect: SqlDialect
+) -> str:
     """Open prospects per owner, stage and month of the next action: counts, value and
     attention flags (mirrors :func:`onboard_desk.pipeline.flags_for`)."""
     stages = ", ".join(_quote(s.value) for s in WORKING_STAGES)
@@ -170,7 +171,7 @@ def open_prospects(schema: str, *, owner: bool, idle_params: dict[Stage, str]) -
     stale = f"p.stage_entered_at < {cutoff}"
     by_owner = " AND p.owner = :owner" if owner else ""
     return (
-        f"SELECT p.owner, p.stage, {month_of('p.next_action_due')}, COUNT(*), "
+        f"SELECT p.owner, p.stage, {dialect.month_of('p.next_action_due')}, COUNT(*), "
         "SUM(coalesce(p.value_cents, 0)), "
         f"SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {stale} THEN 1 ELSE 0 END), "

@@ -15,7 +15,10 @@ The formula (deterministic given ``now``; the README states it too):
   never reaches 100 for anyone very active.
 
 The SQL (:func:`points_sql`) does the summing for many customers at once;
-:func:`points_from_events` is the same formula in Python, which the tests hold it to.
+:func:`points_from_events` is the same formula in Python, which the tests hold it to. Its
+day arithmetic, rounding and index hint come from the dialect module
+(:mod:`onboard_desk.storage.dialects`) given as ``dialect=`` (the session's, for
+:func:`engagement_scores`; without it, the embedded database's).
 """
 
 from __future__ import annotations
@@ -24,11 +27,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from onboard_desk.domain.timeutil import as_utc
-from onboard_desk.storage.dialects.sqlite import day_number, indexed_by
-from onboard_desk.storage.dialects.sqlite_text import timestamp_param
+from onboard_desk.storage.dialects import SqlDialect, dialect_of, embedded
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -87,11 +89,11 @@ def score_from_points(points: float) -> int:
     return math.floor(100 * points / (points + HALF_SCORE_POINTS) + 0.5)
 
 
-def score_sql(points: str) -> str:
+def score_sql(points: str, *, dialect: SqlDialect | None = None) -> str:
     """SQL for :func:`score_from_points` of the SQL expression ``points`` (never NULL)."""
+    half_up = f"100.0 * {points} / ({points} + {HALF_SCORE_POINTS}) + 0.5"
     return (
-        f"CASE WHEN {points} <= 0 THEN 0 ELSE "
-        f"CAST(100.0 * {points} / ({points} + {HALF_SCORE_POINTS}) + 0.5 AS INTEGER) END"
+        f"CASE WHEN {points} <= 0 THEN 0 ELSE {(dialect or embedded()).integer_part(half_up)} END"
     )
 
 
@@ -103,11 +105,12 @@ def band_of(score: int) -> int:
     raise ValueError(f"score {score} is outside 0..100")
 
 
-def window_params(now: datetime) -> dict[str, str]:
+def window_params(now: datetime, *, dialect: SqlDialect | None = None) -> dict[str, Any]:
     """The named parameters :func:`points_sql` needs: now and the window's start."""
+    d = dialect or embedded()
     return {
-        "e_now": timestamp_param(as_utc(now)),
-        "e_since": timestamp_param(as_utc(now) - timedelta(days=WINDOW_DAYS)),
+        "e_now": d.timestamp_param(as_utc(now)),
+        "e_since": d.timestamp_param(as_utc(now) - timedelta(days=WINDOW_DAYS)),
     }
 
 
@@ -120,8 +123,9 @@ def _kind_points(column: str) -> str:
     return f"CASE {column} {whens} ELSE 0.0 END"
 
 
-def _fade(column: str) -> str:
-    return f"(1.0 - ({day_number(':e_now')} - {day_number(column)}) / {float(WINDOW_DAYS)})"
+def _fade(column: str, dialect: SqlDialect) -> str:
+    age = f"{dialect.day_number(':e_now')} - {dialect.day_number(column)}"
+    return f"(1.0 - ({age}) / {float(WINDOW_DAYS)})"
 
 
 def customer_condition(*, owner: bool = False, ids: Sequence[int] | None = None) -> str:
@@ -133,7 +137,7 @@ def customer_condition(*, owner: bool = False, ids: Sequence[int] | None = None)
     return condition
 
 
-def points_sql(prefix: str = "", *, where: str) -> str:
+def points_sql(prefix: str = "", *, where: str, dialect: SqlDialect | None = None) -> str:
     """SELECT ``pid, points`` for the customers ``where`` selects (a condition on
     ``prospect c``), from their events in the window ending at ``:e_now`` (see
     :func:`window_params`); customers without events have no row.
@@ -143,6 +147,7 @@ def points_sql(prefix: str = "", *, where: str) -> str:
     activities (the partial index ``ix_activity_customer``, whose condition the activity
     part repeats so that it applies), purchases and survey answers by (prospect, time).
     """
+    d = dialect or embedded()
     parts = []
     for table, alias, at, points in (
         ("activity", "a", "a.occurred_at", _kind_points("a.kind")),
@@ -150,9 +155,9 @@ def points_sql(prefix: str = "", *, where: str) -> str:
         ("surveyanswer", "s", "s.answered_at", str(EVENT_POINTS["survey"])),
     ):
         counted = f" AND {CUSTOMER_ACTIVITY}" if alias == "a" else ""
-        hint = f" {indexed_by(CUSTOMER_ACTIVITY_INDEX)}" if alias == "a" else ""
+        hint = f" {d.indexed_by(CUSTOMER_ACTIVITY_INDEX)}" if alias == "a" else ""
         parts.append(
-            f"SELECT c.id AS pid, {points} * {_fade(at)} AS points "
+            f"SELECT c.id AS pid, {points} * {_fade(at, d)} AS points "
             f"FROM {prefix}prospect c JOIN {prefix}{table} {alias}{hint} "
             f"ON {alias}.prospect_id = c.id AND {at} >= :e_since AND {at} <= :e_now"
             f"{counted} WHERE {where}"
@@ -174,7 +179,8 @@ def engagement_scores(
     computed in SQL; customers with nothing in the window score 0."""
     from sqlalchemy import text
 
-    params: dict[str, object] = dict(window_params(now))
+    dialect = dialect_of(session)
+    params: dict[str, object] = dict(window_params(now, dialect=dialect))
     if owner is not None:
         params["owner"] = owner
     if prospect_ids is not None and not prospect_ids:
@@ -182,8 +188,9 @@ def engagement_scores(
     where = customer_condition(owner=owner is not None, ids=prospect_ids)
     rows = session.execute(
         text(
-            f"SELECT c.id, {score_sql('coalesce(e.points, 0)')} FROM prospect c "
-            f"LEFT JOIN ({points_sql(where=where)}) e ON e.pid = c.id WHERE {where}"
+            f"SELECT c.id, {score_sql('coalesce(e.points, 0)', dialect=dialect)} "
+            f"FROM prospect c LEFT JOIN ({points_sql(where=where, dialect=dialect)}) e "
+            f"ON e.pid = c.id WHERE {where}"
         ),
         params,
     )
@@ -195,16 +202,19 @@ def engagement_of(session: Session, prospect_id: int, *, now: datetime) -> int |
     return engagement_scores(session, now=now, prospect_ids=[prospect_id]).get(prospect_id)
 
 
-def distribution_sql(prefix: str = "", *, owner: bool = False) -> str:
+def distribution_sql(
+    prefix: str = "", *, owner: bool = False, dialect: SqlDialect | None = None
+) -> str:
     """Current customers per band of :data:`BANDS` (band index, customers), for the report;
     parameters: :func:`window_params` and ``:owner``."""
     where = customer_condition(owner=owner)
-    score = score_sql("coalesce(e.points, 0)")
+    score = score_sql("coalesce(e.points, 0)", dialect=dialect)
     bands = " ".join(
         f"WHEN s.score <= {high} THEN {index}" for index, (_label, _low, high) in enumerate(BANDS)
     )
+    points = points_sql(prefix, where=where, dialect=dialect)
     return (
         f"SELECT CASE {bands} END AS band, COUNT(*) FROM (SELECT {score} AS score "
-        f"FROM {prefix}prospect c LEFT JOIN ({points_sql(prefix, where=where)}) e "
+        f"FROM {prefix}prospect c LEFT JOIN ({points}) e "
         f"ON e.pid = c.id WHERE {where}) s GROUP BY band"
     )

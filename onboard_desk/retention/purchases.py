@@ -175,12 +175,17 @@ def contact_cap(session: Session, prospect_id: int, *, config: RetentionConfig) 
 
 
 def proposed_nudge(
-    session: Session, prospect_id: int, *, config: RetentionConfig
+    session: Session,
+    prospect_id: int,
+    *,
+    config: RetentionConfig,
+    contact_at: datetime | None = None,
 ) -> NudgePlan | None:
-    """The nudge the cadence and the contact cap propose now (None without a cadence):
-    what the window offers as a customer's next action after a contact, say."""
+    """The nudge the cadence and the contact cap propose (None without a cadence). The cap
+    counts from ``contact_at``, a contact being made now, else from the last retention
+    contact recorded."""
     cadence = cadence_of(session, prospect_id, config=config)
-    last = last_retention_contact(session, prospect_id)
+    last = contact_at if contact_at is not None else last_retention_contact(session, prospect_id)
     return plan_nudge(cadence, last_contact=last, cap_days=config.contact_cap_days)
 
 

@@ -2,9 +2,10 @@
 
 Each builder returns the text of one statement with named parameters (``:owner``,
 ``:start``...), for a session's connection (``prefix=""``) or for a report database
-attached as a schema (``prefix="src0."``). Timestamps are compared as stored (UTC text,
-see :func:`onboard_desk.storage.dialects.sqlite_text.timestamp_param`); the SQLite-only pieces (day
-numbers, calendar days) come from :mod:`onboard_desk.storage.dialects.sqlite`.
+under its schema (``prefix="src0."``). Timestamps are compared as stored, with parameters
+from the dialect's ``timestamp_param``; the day arithmetic (day numbers, calendar days)
+comes from the dialect module (:mod:`onboard_desk.storage.dialects`), given as
+``dialect=``; without it, the embedded database's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 
 from onboard_desk.pipeline import ORDERED_STAGES, Stage
 from onboard_desk.retention.nps import DETRACTOR_MAX, PROMOTER_MIN
-from onboard_desk.storage.dialects.sqlite import day_number, day_of
+from onboard_desk.storage.dialects import SqlDialect, embedded
 
 #: How deep a referral chain is followed (a guard; links are made so they cannot loop).
 MAX_CHAIN_DEPTH = 100
@@ -45,7 +46,9 @@ def customers_sql(prefix: str = "", *, owner: bool = False) -> str:
 # --- Purchases and cadence -------------------------------------------------------------------
 
 
-def cadence_ctes(prefix: str, customers: str, *, amounts: bool = False) -> str:
+def cadence_ctes(
+    prefix: str, customers: str, *, amounts: bool = False, dialect: SqlDialect | None = None
+) -> str:
     """Common table expressions with each customer's purchases and cadence, for the
     customers the subquery ``customers`` selects (ids):
 
@@ -61,8 +64,9 @@ def cadence_ctes(prefix: str, customers: str, *, amounts: bool = False) -> str:
     consecutive purchase days. The purchases are read in the order of the index on
     (prospect, time), so only the gaps are sorted (for the median).
     """
+    d = dialect or embedded()
     previous = "LAG(u.purchased_at) OVER (PARTITION BY u.prospect_id ORDER BY u.purchased_at)"
-    gap = f"{day_number(day_of('u.purchased_at'))} - {day_number(day_of(previous))}"
+    gap = f"{d.day_number(d.day_of('u.purchased_at'))} - {d.day_number(d.day_of(previous))}"
     total = ", SUM(coalesce(u.amount_cents, 0)) AS total_cents" if amounts else ""
     return (
         f"cad_gaps AS (SELECT u.prospect_id AS pid, {gap} AS gap "
@@ -78,47 +82,58 @@ def cadence_ctes(prefix: str, customers: str, *, amounts: bool = False) -> str:
     )
 
 
-def expected_next_sql() -> str:
+def expected_next_sql(*, dialect: SqlDialect | None = None) -> str:
     """The day number of the expected next purchase, over :func:`cadence_ctes`."""
-    return f"({day_number('cad_total.last_at')} + cad_median.interval_days)"
+    last = (dialect or embedded()).day_number("cad_total.last_at")
+    return f"({last} + cad_median.interval_days)"
 
 
-def _lapsed(expected: str) -> str:
+def _lapsed(expected: str, dialect: SqlDialect) -> str:
     """A whole usual interval past the expected purchase at ``:now``: the customer lapsed."""
-    return f"{expected} + cad_median.interval_days < {day_number(':now')}"
+    return f"{expected} + cad_median.interval_days < {dialect.day_number(':now')}"
 
 
-def due_soon_sql(prefix: str = "", *, owner: bool = False, limit: str | None = None) -> str:
+def due_soon_sql(
+    prefix: str = "",
+    *,
+    owner: bool = False,
+    limit: str | None = None,
+    dialect: SqlDialect | None = None,
+) -> str:
     """Customers whose next purchase is expected before ``:horizon``, overdue ones too
     unless they have lapsed (a whole interval overdue at ``:now``), soonest first: id, name,
     company, owner, last purchase, interval days, purchases; at most ``:<limit>`` rows when
     ``limit`` names a parameter."""
+    d = dialect or embedded()
     customers = customers_sql(prefix, owner=owner)
-    expected = expected_next_sql()
+    expected = expected_next_sql(dialect=d)
     return (
-        f"WITH {cadence_ctes(prefix, customers)} "
+        f"WITH {cadence_ctes(prefix, customers, dialect=d)} "
         "SELECT p.id, p.name, p.company, p.owner, cad_total.last_at, "
         "cad_median.interval_days, cad_total.purchases "
         "FROM cad_median JOIN cad_total ON cad_total.pid = cad_median.pid "
         f"JOIN {prefix}prospect p ON p.id = cad_median.pid "
-        f"WHERE {expected} < {day_number(':horizon')} AND NOT ({_lapsed(expected)}) "
+        f"WHERE {expected} < {d.day_number(':horizon')} AND NOT ({_lapsed(expected, d)}) "
         f"ORDER BY {expected}, p.id" + (f" LIMIT :{limit}" if limit else "")
     )
 
 
-def cadences_sql(prefix: str = "", *, owner: bool = False) -> str:
+def cadences_sql(
+    prefix: str = "", *, owner: bool = False, dialect: SqlDialect | None = None
+) -> str:
     """Every customer with a cadence, soonest expected purchase first: id, name, company,
     owner, last purchase, interval days, purchases, and a status: 1 when the purchase is
     due soon (as :func:`due_soon_sql` selects), 2 when the customer lapsed, else 0. What
     the report counts and lists, in one pass."""
+    d = dialect or embedded()
     customers = customers_sql(prefix, owner=owner)
-    expected = expected_next_sql()
+    expected = expected_next_sql(dialect=d)
     return (
-        f"WITH {cadence_ctes(prefix, customers)} "
+        f"WITH {cadence_ctes(prefix, customers, dialect=d)} "
         "SELECT p.id, p.name, p.company, p.owner, cad_total.last_at, "
         "cad_median.interval_days, cad_total.purchases, "
-        f"CASE WHEN {_lapsed(expected)} THEN 2 "
-        f"WHEN {expected} < {day_number(':horizon')} THEN 1 ELSE 0 END "
+        f"CASE WHEN {_lapsed(expected, d)} THEN 2 "
+        f"WHEN {expected} < {d.day_number(':horizon')} THEN 1 ELSE 0 END "
         "FROM cad_median JOIN cad_total ON cad_total.pid = cad_median.pid "
         f"JOIN {prefix}prospect p ON p.id = cad_median.pid ORDER BY {expected}, p.id"
     )

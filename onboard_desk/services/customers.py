@@ -308,19 +308,6 @@ class CustomerService:
         with self._desk.reading() as session:
             return referral_lookup(session, code)
 
-    def nudge_after_contact(
-        self, prospect_id: int, *, contact_at: datetime | None = None
-    ) -> NudgePlan | None:
-        """The next action to propose after a contact with a customer at ``contact_at``
-        (default now): the repeat-purchase nudge, moved by the contact cap counting this
-        contact; None while the customer has no cadence."""
-        config = self._desk.retention_config
-        with self._desk.reading() as session:
-            cadence = purchases.cadence_of(session, prospect_id, config=config)
-        return plan_nudge(
-            cadence, last_contact=contact_at or utcnow(), cap_days=config.contact_cap_days
-        )
-
     # purchases
 
     def record_purchase(

@@ -32,7 +32,6 @@ from onboard_desk.pipeline import (
     Position,
     Stage,
     check_move,
-    propose_next_action,
 )
 from onboard_desk.retention import lifecycle, referrals
 from onboard_desk.retention.config import RetentionConfig, load_retention_config
@@ -431,22 +430,14 @@ def proposal_after_contact(
     retention: RetentionConfig,
     now: datetime | None = None,
 ) -> NextActionProposal | None:
-    """The next action to propose once the salesperson has been in touch with the prospect.
-
-    A prospect in the pipeline gets what its stage proposes. A customer gets the
-    repeat-purchase nudge (their cadence, moved by the contact cap counting the contact
-    just made), not Won's thank-you again; without a cadence yet, nothing is proposed.
-    """
-    now = now or utcnow()
-    stage = Stage(store.get_prospect(session, prospect_id).stage)
-    if stage is not Stage.WON:
-        return propose_next_action(stage, now, config)
+    """The next action to propose once the salesperson has been in touch with the prospect
+    (the one rule: :func:`onboard_desk.retention.proposals.after_contact`)."""
     # Imported here: every screen that moves a prospect loads this module, few ask this.
-    from onboard_desk.retention import cadence, purchases
+    from onboard_desk.retention.proposals import after_contact
 
-    rhythm = purchases.cadence_of(session, prospect_id, config=retention)
-    plan = cadence.plan_nudge(rhythm, last_contact=now, cap_days=retention.contact_cap_days)
-    return NextActionProposal(plan.text, plan.due) if plan is not None else None
+    return after_contact(
+        session, prospect_id=prospect_id, config=config, retention=retention, now=now
+    )
 
 
 def mark_done(session: Session, *, prospect_id: int, done: Done, by: str) -> DoneRecord:

@@ -2,24 +2,26 @@
 
 Opening a database upgrades it to this version's schema with Alembic. A database written
 by a newer version of Onboard Desk is refused, untouched, with a message that says so.
-The schema check reads the revision with the standard library first, so an up-to-date
-database opens without importing Alembic at all.
+The schema check reads the revision through the driver first, so an up-to-date database
+opens without importing Alembic at all.
+
+A database here is a file, and a file is a SQLite database: how one is opened and read is
+the SQLite dialect module's (:mod:`onboard_desk.storage.dialects.sqlite`).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from onboard_desk.errors import UserError
 from onboard_desk.storage import locations
-from onboard_desk.storage.dialects import sqlite as sqlite_specific
+from onboard_desk.storage.dialects import UnreadableDatabaseError
+from onboard_desk.storage.dialects import sqlite as sqlite_dialect
 from onboard_desk.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
 # The location helpers live in a module without SQLAlchemy (the window needs the path
@@ -40,13 +42,8 @@ class SchemaTooNewError(DatabaseError):
 
 
 def make_engine(path: Path) -> Engine:
-    """An engine for a SQLite file with the project's pragmas on every connection."""
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": sqlite_specific.BUSY_TIMEOUT_MS / 1000},
-    )
-    sqlite_specific.install_pragmas(engine)
-    return engine
+    """An engine for a database file with the project's pragmas on every connection."""
+    return sqlite_dialect.make_engine(path)
 
 
 def check_schema(path: Path) -> str | None:
@@ -54,12 +51,10 @@ def check_schema(path: Path) -> str | None:
     if not path.exists():
         return None
     try:
-        revision = sqlite_specific.read_schema_revision(path)
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(
-            f"{path} is not an Onboard Desk database (SQLite says: {exc})."
-        ) from exc
-    if revision is None and not sqlite_specific.is_empty_database(path):
+        revision = sqlite_dialect.read_schema_revision(path)
+    except UnreadableDatabaseError as exc:
+        raise DatabaseError(f"{path} is not an Onboard Desk database ({exc}).") from exc
+    if revision is None and not sqlite_dialect.is_empty_database(path):
         raise DatabaseError(
             f"{path} is a SQLite database from another program; "
             "Onboard Desk will not change it. Choose another file."

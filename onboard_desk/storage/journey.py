@@ -13,7 +13,10 @@ row each), writes their journeys itself (:func:`created_values`).
 
 One ``SELECT`` (:func:`select_sql`) defines the journey; the triggers, the rebuild, the
 migration's backfill and reports on older snapshots without the table all use it, so they
-cannot disagree.
+cannot disagree. It is written once for every dialect: the day arithmetic and the
+triggers come from the dialect module (:mod:`onboard_desk.storage.dialects`); builders
+called without a connection at hand (the migrations) take ``dialect=None``, the embedded
+database.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from onboard_desk.pipeline import WORKING_STAGES, Stage
+from onboard_desk.storage.dialects import SqlDialect, dialect_of, embedded
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-# The SQLite statements (``onboard_desk.storage.dialects.sqlite``) are imported where they are
-# used: the import's planning process needs only :func:`created_values` from here, and
-# starts faster without loading SQLAlchemy.
+# The dialect modules are imported when first picked (:func:`embedded`, :func:`dialect_of`):
+# the import's planning process needs only :func:`created_values` from here, and starts
+# faster without loading SQLAlchemy.
 
 TABLE = "prospectjourney"
 
@@ -76,7 +80,7 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def select_sql(schema: str = "", where: str = "") -> str:
+def select_sql(schema: str = "", where: str = "", *, dialect: SqlDialect | None = None) -> str:
     """One row per prospect with history (in ``schema``, filtered by ``where``).
 
     Every history row is the exit from ``from_stage`` and the entry into ``to_stage``,
@@ -85,10 +89,8 @@ def select_sql(schema: str = "", where: str = "") -> str:
     entered once more than it was left); with no exit there is no completed stay (NULL).
     Days to Payment / Won count from the first history row, the creation.
     """
-    from onboard_desk.storage.dialects import sqlite as sqlite_specific
-
     prefix = f"{schema}." if schema else ""
-    j = sqlite_specific.day_number("sc.at")
+    j = (dialect or embedded()).day_number("sc.at")
     order = " ".join(f"WHEN {_quote(s.value)} THEN {i}" for i, s in enumerate(FUNNEL_ORDER))
     parts = [
         "sc.prospect_id",
@@ -98,8 +100,8 @@ def select_sql(schema: str = "", where: str = "") -> str:
     ]
     for stage in WORKING_STAGES:
         q = _quote(stage.value)
-        exits = f"SUM(sc.from_stage = {q})"
-        entries = f"SUM(sc.to_stage = {q})"
+        exits = f"COUNT(CASE WHEN sc.from_stage = {q} THEN 1 END)"
+        entries = f"COUNT(CASE WHEN sc.to_stage = {q} THEN 1 END)"
         parts.append(
             f"CASE WHEN {exits} > 0 THEN "
             f"SUM(CASE WHEN sc.from_stage = {q} THEN {j} WHEN sc.to_stage = {q} THEN -{j} END)"
@@ -127,31 +129,38 @@ def _copy_furthest(where: str) -> str:
     )
 
 
-def refresh_sql(key: str) -> tuple[str, ...]:
+def refresh_sql(key: str, *, dialect: SqlDialect | None = None) -> tuple[str, ...]:
     """Statements that recompute the journey of the prospect whose id is ``key`` (SQL)."""
     return (
         f"DELETE FROM {TABLE} WHERE prospect_id = {key}",
-        _insert(TABLE) + select_sql(where=f"sc.prospect_id = {key}"),
+        _insert(TABLE) + select_sql(where=f"sc.prospect_id = {key}", dialect=dialect),
         _copy_furthest(f" WHERE prospect.id = {key}"),
     )
 
 
-def rebuild_sql() -> tuple[str, ...]:
+def rebuild_sql(*, dialect: SqlDialect | None = None) -> tuple[str, ...]:
     """Statements that recompute every journey from the history (migration backfill,
     after bulk loads)."""
-    return (f"DELETE FROM {TABLE}", _insert(TABLE) + select_sql(), _copy_furthest(""))
-
-
-def scratch_sql(schema: str, target: str) -> tuple[str, ...]:
-    """Statements that compute the journeys of ``schema`` into the temporary ``target``
-    (for databases written before the table existed, read-only)."""
-    types = ", ".join(f"{c} REAL" for c in DURATION_COLUMNS)
     return (
-        f"DROP TABLE IF EXISTS temp.{target}",
+        f"DELETE FROM {TABLE}",
+        _insert(TABLE) + select_sql(dialect=dialect),
+        _copy_furthest(""),
+    )
+
+
+def scratch_sql(schema: str, target: str, *, dialect: SqlDialect | None = None) -> tuple[str, ...]:
+    """Statements that compute the journeys of ``schema`` into the connection's temporary
+    table ``target`` (for databases written before the table existed, read-only); its
+    indexes are created beside it, in the temporary schema."""
+    dialect = dialect or embedded()
+    scratch = dialect.scratch_table(target)
+    types = ", ".join(f"{c} DOUBLE PRECISION" for c in DURATION_COLUMNS)
+    return (
+        f"DROP TABLE IF EXISTS {scratch}",
         f"CREATE TEMP TABLE {target} (prospect_id INTEGER PRIMARY KEY, furthest INTEGER, "
-        f"created_at TEXT, owner TEXT, {types})",
-        _insert(f"temp.{target}") + select_sql(schema),
-        *(index_ddl(f"temp.{target}_{columns[0]}", target, columns) for _name, columns in INDEXES),
+        f"created_at {dialect.TIMESTAMP_TYPE}, owner TEXT, {types})",
+        _insert(scratch) + select_sql(schema, dialect=dialect),
+        *(index_ddl(f"{target}_{columns[0]}", target, columns) for _name, columns in INDEXES),
     )
 
 
@@ -161,16 +170,17 @@ COPY_PROSPECT = (
 )
 
 
-def triggers_ddl() -> tuple[str, ...]:
+def triggers_ddl(*, dialect: SqlDialect | None = None) -> tuple[str, ...]:
     """The triggers that keep ``prospectjourney`` in step with ``stagechange`` (and with
-    the prospect's owner and creation time)."""
-    from onboard_desk.storage.dialects import sqlite as sqlite_specific
-
+    the prospect's owner and creation time); the insert trigger first."""
+    dialect = dialect or embedded()
+    refresh = {
+        key: "; ".join(refresh_sql(key, dialect=dialect))
+        for key in ("new.prospect_id", "old.prospect_id")
+    }
     return (
-        *sqlite_specific.journey_triggers_ddl(
-            {key: "; ".join(refresh_sql(key)) for key in ("new.prospect_id", "old.prospect_id")}
-        ),
-        sqlite_specific.journey_prospect_trigger_ddl(COPY_PROSPECT),
+        *dialect.journey_triggers_ddl(refresh),
+        dialect.journey_prospect_trigger_ddl(COPY_PROSPECT),
     )
 
 
@@ -205,11 +215,10 @@ def insert_trigger_suspended(connection: Connection) -> Iterator[None]:
     history, and edits of a prospect's owner or creation time, stay in place. Dropped and
     recreated inside the caller's transaction, so a failed load rolls back with it.
     """
-    from onboard_desk.storage.dialects import sqlite as sqlite_specific
-
-    connection.exec_driver_sql(sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL[0])
+    dialect = dialect_of(connection)
+    connection.exec_driver_sql(dialect.DROP_JOURNEY_TRIGGERS_DDL[0])
     yield
-    connection.exec_driver_sql(triggers_ddl()[0])
+    connection.exec_driver_sql(triggers_ddl(dialect=dialect)[0])
 
 
 @contextmanager
@@ -219,10 +228,9 @@ def bulk_load(connection: Connection) -> Iterator[None]:
     Dropped and recreated inside the caller's transaction, like the search index triggers,
     so a failed load rolls everything back.
     """
-    from onboard_desk.storage.dialects import sqlite as sqlite_specific
-
-    for statement in sqlite_specific.DROP_JOURNEY_TRIGGERS_DDL:
+    dialect = dialect_of(connection)
+    for statement in dialect.DROP_JOURNEY_TRIGGERS_DDL:
         connection.exec_driver_sql(statement)
     yield
-    for statement in (*triggers_ddl(), *rebuild_sql()):
+    for statement in (*triggers_ddl(dialect=dialect), *rebuild_sql(dialect=dialect)):
         connection.exec_driver_sql(statement)

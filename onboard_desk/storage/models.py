@@ -391,4 +391,5 @@ for _column in (
         col(ProspectJourney.owner),
         # Partial (migration 0006): see onboard_desk.storage.journey.index_where.
         sqlite_where=text(f"{_column} IS NOT NULL"),
+        postgresql_where=text(f"{_column} IS NOT NULL"),
     )

@@ -1,8 +1,9 @@
 """List queries the window, the command line and the exports share.
 
 Filtering, searching, sorting and counting all happen in SQL so that a list over 100,000
-prospects costs one indexed query per page. Search goes through the full-text index
-(:mod:`onboard_desk.storage.dialects.sqlite`), ranked best first unless another sort is asked for.
+prospects costs one indexed query per page. Search goes through the database's search
+index (:mod:`onboard_desk.storage.dialects.constructs`, written by the dialect module of the
+connection), ranked best first unless another sort is asked for.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, and_, case, cast, func, or_
+from sqlalchemy import String, and_, case, cast, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -31,7 +32,7 @@ from onboard_desk.pipeline import (
     PipelineConfig,
     Stage,
 )
-from onboard_desk.storage.dialects import sqlite as sqlite_specific
+from onboard_desk.storage.dialects import constructs
 from onboard_desk.storage.models import Prospect
 
 #: Columns a list can be sorted by (public name -> column).
@@ -132,10 +133,10 @@ def flag_condition(flag: Flag, *, now: datetime, config: PipelineConfig) -> Colu
 
 
 def split_search(text: str) -> tuple[list[str], list[str]]:
-    """Words long enough for the trigram index, and shorter ones matched by prefix."""
+    """Words long enough for the search index, and shorter ones matched by prefix."""
     words = text.split()
-    long_words = [w for w in words if len(w) >= sqlite_specific.MIN_FTS_TOKEN]
-    short_words = [w for w in words if len(w) < sqlite_specific.MIN_FTS_TOKEN]
+    long_words = [w for w in words if len(w) >= constructs.MIN_SEARCH_WORD]
+    short_words = [w for w in words if len(w) < constructs.MIN_SEARCH_WORD]
     return long_words, short_words
 
 
@@ -194,11 +195,7 @@ def prospect_statement(
     statement = select(Prospect)
     ranked = None
     if long_words:
-        ranked = (
-            sqlite_specific.search_rank_subquery(long_words)
-            .columns(id=Integer, rank=Float)
-            .subquery("fts")
-        )
+        ranked = constructs.search_ranks(long_words, "fts")
         statement = statement.join(ranked, ranked.c.id == Prospect.id)
     conditions = _conditions(flt, now=now, config=config)
     if conditions:
@@ -249,7 +246,7 @@ def count_prospects(
     statement = select(func.count()).select_from(Prospect)
     conditions = _conditions(flt, now=now, config=config)
     if long_words:
-        conditions.append(sqlite_specific.search_match_clause(col(Prospect.id), long_words))
+        conditions.append(constructs.search_match_clause(col(Prospect.id), long_words))
     if conditions:
         statement = statement.where(and_(*conditions))
     return int(session.exec(statement).one() or 0)
@@ -366,7 +363,7 @@ class _GroupPlan:
 
     ``order`` is the time the group lists oldest first (then by id); ``in_index_order``
     says whether the chosen index returns rows in that order; ``hidden`` are the prospect
-    columns kept out of SQLite's index choice (:func:`sqlite_specific.not_for_index_columns`).
+    columns kept out of SQLite's index choice (:func:`constructs.not_for_index_columns`).
     """
 
     order: Any
@@ -397,7 +394,7 @@ def agenda_group_statement(kind: GroupKind, condition: ColumnElement[bool], *, l
     (sorting index entries only) and just those ``limit`` rows are read.
     """
     plan = _GROUP_PLANS[kind]
-    steered = sqlite_specific.not_for_index_columns(condition, "prospect", plan.hidden)
+    steered = constructs.not_for_index_columns(condition, "prospect", plan.hidden)
     order = (col(plan.order), col(Prospect.id))
     if plan.in_index_order:
         return select(*_agenda_columns()).where(steered).order_by(*order).limit(limit)

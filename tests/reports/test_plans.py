@@ -10,6 +10,7 @@ import pytest
 
 from onboard_desk.reports import sql
 from onboard_desk.storage import journey
+from onboard_desk.storage.dialects import sqlite as sqlite_dialect
 
 
 def _plan(path: Path, statement: str, params: dict[str, object]) -> list[str]:
@@ -22,7 +23,9 @@ PARAMS = {"start": "2026-01-01 00:00:00", "end": "2027-01-01 00:00:00", "owner":
 
 @pytest.mark.parametrize("owner", [False, True])
 def test_cohort_groups_are_one_index_read_in_order(fixture_db: Path, owner: bool) -> None:
-    plan = _plan(fixture_db, sql.cohort_groups("main", None, owner=owner), PARAMS)
+    plan = _plan(
+        fixture_db, sql.cohort_groups("main", None, owner=owner, dialect=sqlite_dialect), PARAMS
+    )
     assert any("COVERING INDEX ix_prospect_report_groups" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step or "stagechange" in step for step in plan), plan
 
@@ -40,6 +43,8 @@ def test_percentiles_read_the_duration_index_in_order(fixture_db: Path, column: 
 
 
 def test_moves_per_person_need_no_sorting(fixture_db: Path) -> None:
-    plan = _plan(fixture_db, sql.moves_by_person("main", owner=False), PARAMS)
+    plan = _plan(
+        fixture_db, sql.moves_by_person("main", owner=False, dialect=sqlite_dialect), PARAMS
+    )
     assert any("COVERING INDEX ix_stagechange_report_person" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan

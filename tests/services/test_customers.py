@@ -245,11 +245,11 @@ def test_new_nudge_rules_move_every_reminder(desk: Desk, ann: int) -> None:
 
 
 def test_the_nudge_after_a_contact(desk: Desk, ann: int) -> None:
-    assert desk.customers.nudge_after_contact(ann) is None  # one purchase day: no cadence
+    # One purchase day: no cadence, so nothing is proposed (never Won's thank-you again).
+    assert desk.prospects.proposal_after_contact(ann) is None
     now = utcnow()
     desk.customers.record_purchase(ann, 1_000, purchased_at=now - timedelta(days=120))
-    plan = desk.customers.nudge_after_contact(ann, contact_at=now)
+    plan = desk.prospects.proposal_after_contact(ann, now=now)
     assert plan is not None and plan.text.startswith("Repeat purchase expected around")
     # Every 120 days from today: the nudge at 75 % comes long after the contact cap.
-    assert not plan.capped
     assert abs(plan.due - (now + timedelta(days=90))) < timedelta(days=1)

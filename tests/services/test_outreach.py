@@ -111,6 +111,24 @@ def test_mail_program_and_smtp_record_the_same_way(
     assert desk.prospects.get(by_smtp).next_action == desk.prospects.get(by_program).next_action
 
 
+def test_an_email_to_a_customer_proposes_their_nudge_not_the_thank_you_again(
+    desk: Desk,
+) -> None:
+    customer = desk.prospects.add(
+        {"name": "Ana Lopez", "email": "ana@example.org"}, stage=Stage.WON
+    )
+    assert customer.id is not None
+    now = utcnow()
+    for days in (240, 120):
+        desk.customers.record_purchase(customer.id, 1_000, purchased_at=now - timedelta(days=days))
+    start = desk.outreach.compose(customer.id)
+    assert start.proposal is not None
+    assert start.proposal.text.startswith("Repeat purchase expected around")
+    same_rule = desk.prospects.proposal_after_contact(customer.id)
+    assert same_rule is not None and same_rule.text == start.proposal.text
+    assert "thank-you" not in start.proposal.text
+
+
 def test_keeping_the_next_action(desk: Desk) -> None:
     prospect_id = _prospect(desk, stage=Stage.TRIAL, email="zoe@example.org")
     desk.prospects.set_next_action(prospect_id, "Mine", utcnow() + timedelta(days=9))
