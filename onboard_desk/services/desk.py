@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from onboard_desk.services.lists import ListService
     from onboard_desk.services.outreach import OutreachService
     from onboard_desk.services.prospects import ProspectService
+    from onboard_desk.services.reports import ReportService
     from onboard_desk.services.settings import SettingsService
 
 
@@ -142,3 +143,9 @@ class Desk:
         from onboard_desk.services.customers import CustomerService
 
         return CustomerService(self)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from onboard_desk.services.reports import ReportService
+
+        return ReportService(self)
