@@ -105,7 +105,6 @@ PENDING_DATA_ACCESS: frozenset[tuple[str, str]] = frozenset(
         ("onboard_desk.ui.prospects.view", "onboard_desk.storage.queries"),
         ("onboard_desk.ui.prospects.view", "onboard_desk.storage.saved_views"),
         ("onboard_desk.ui.prospects.view", "sqlmodel"),
-        ("onboard_desk.ui.reports.view", "sqlmodel"),
         ("onboard_desk.ui.settings.dialog", "onboard_desk.storage.db"),
         ("onboard_desk.ui.settings.dialog", "onboard_desk.storage.settings_store"),
         ("onboard_desk.ui.window.actions", "onboard_desk.storage.dialects.sqlite"),
