@@ -1,4 +1,8 @@
-"""Helpers every subcommand uses: opening the database and printing rows."""
+"""Helpers every subcommand uses: finding and opening the database, and printing rows.
+
+Commands open the database with :func:`open_desk` and work through its services; they
+never hold a session or an engine of their own.
+"""
 
 from __future__ import annotations
 
@@ -19,19 +23,37 @@ if TYPE_CHECKING:
     from onboard_desk.services.lists import ProspectFilter
 
 
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """``--db`` after the command's name as well as before it."""
+    # Its own destination: a subcommand's default must not overwrite the global --db.
+    parser.add_argument(
+        "--db",
+        dest="command_db",
+        metavar="PATH",
+        action="append",
+        help="database file (may also be given before the command)",
+    )
+
+
+def db_arguments(args: argparse.Namespace) -> list[str]:
+    """Every ``--db`` given, before the command's name and after it, in order."""
+    return [*(args.db or []), *(getattr(args, "command_db", None) or [])]
+
+
 def db_path(args: argparse.Namespace) -> Path:
     """The one database a command works on (the last ``--db`` if several were given)."""
-    from onboard_desk.storage.db import resolve_db_path
+    from onboard_desk.storage.locations import resolve_db_path
 
-    paths = args.db or []
+    paths = db_arguments(args)
     return resolve_db_path(paths[-1] if paths else None)
 
 
 def db_paths(args: argparse.Namespace) -> list[Path]:
     """Every ``--db`` given (for commands that read several databases), else the default."""
-    from onboard_desk.storage.db import resolve_db_path
+    from onboard_desk.storage.locations import resolve_db_path
 
-    return [resolve_db_path(p) for p in args.db] if args.db else [resolve_db_path(None)]
+    paths = db_arguments(args)
+    return [resolve_db_path(p) for p in paths] if paths else [resolve_db_path(None)]
 
 
 @contextmanager
@@ -46,8 +68,14 @@ def open_desk(args: argparse.Namespace) -> Iterator[Desk]:
         desk.close()
 
 
+# Being retired with the commands that still work on a session (the import's, and the
+# customers' with show's customer part): each moves onto open_desk and its services, and
+# the last takes these along.
+
+
 @contextmanager
 def open_engine(args: argparse.Namespace) -> Iterator[Engine]:
+    """The command's database engine. Being retired: commands use :func:`open_desk`."""
     from onboard_desk.storage.db import open_database
 
     engine = open_database(db_path(args))
@@ -59,7 +87,8 @@ def open_engine(args: argparse.Namespace) -> Iterator[Engine]:
 
 @contextmanager
 def open_session(args: argparse.Namespace) -> Iterator[Session]:
-    """A committed-on-success session on the command's database."""
+    """A committed-on-success session on the command's database. Being retired: commands
+    use :func:`open_desk`."""
     from onboard_desk.storage.db import session_scope
 
     with open_engine(args) as engine, session_scope(engine) as session:

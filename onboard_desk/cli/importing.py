@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from onboard_desk.cli.common import open_engine, open_session, require_positive
+from onboard_desk.cli.common import open_desk, require_positive
 from onboard_desk.cli.output import RowWriter
 from onboard_desk.pipeline import Channel, Stage
 
 if TYPE_CHECKING:
-    from onboard_desk.importing import ImportResult
+    from onboard_desk.services.importing import ImportResult
 
 #: Rejected rows printed on the terminal (all of them go to --rejects).
 SHOWN_REJECTS = 20
@@ -109,29 +109,20 @@ def _describe_source(result: ImportResult) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from onboard_desk import importing
     from onboard_desk.pipeline import parse_channel, parse_stage
-    from onboard_desk.storage import settings_store
+    from onboard_desk.services.importing import DuplicateAction, ImportOptions, file_mapping
 
     stage = parse_stage(args.stage)
     channel = parse_channel(args.channel) if args.channel else None
-    action = importing.DuplicateAction(args.on_duplicate)
-    with open_engine(args) as engine:
-        from onboard_desk.storage.db import session_scope
-
-        with session_scope(engine) as session:
-            by = settings_store.user_name(session)
-            config = settings_store.load_config(session)
-            currency = settings_store.default_currency(session)
-            region = args.region or settings_store.get_setting(session, settings_store.PHONE_REGION)
-            mapping = importing.resolve_mapping(session, args.mapping) if args.mapping else None
+    action = DuplicateAction(args.on_duplicate)
+    with open_desk(args) as desk:
+        service = desk.importing
+        mapping = service.resolve_mapping(args.mapping) if args.mapping else None
         if mapping is None or args.save_mapping or args.show_mapping:
-            with importing.open_table(args.file, sheet=args.sheet) as table:
-                if mapping is None:
-                    mapping = importing.propose_mapping(table.headers)
-                else:
-                    mapping = importing.fit_mapping(mapping, table.headers)
-        options = importing.ImportOptions(
+            mapping = file_mapping(args.file, sheet=args.sheet, saved=mapping)
+        # The owner, the pipeline rules, the currency and (without --region) the phone
+        # region come from the database: the service fills them in, as for the window.
+        options = ImportOptions(
             mapping=mapping,
             channel=channel,
             owner=args.owner,
@@ -139,20 +130,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             stage=stage,
             on_duplicate=action,
             sheet=args.sheet,
-            region=region.upper() if isinstance(region, str) and region else None,
-            currency=currency,
-            config=config,
+            region=args.region or None,
         )
         if args.show_mapping:
             print(
                 json.dumps({h: f.value for h, f in mapping.items()}, indent=2, ensure_ascii=False)
             )
-        result = importing.run_import(
-            engine, args.file, options, by=by, dry_run=args.dry_run, rejects_path=args.rejects
-        )
+        result = service.run(args.file, options, dry_run=args.dry_run, rejects_path=args.rejects)
         if args.save_mapping:
-            with session_scope(engine) as session:
-                importing.save_mapping(session, name=args.save_mapping, mapping=mapping)
+            service.save_mapping(args.save_mapping, mapping)
     _report(result, args)
     return 0
 
@@ -190,10 +176,8 @@ def _report(result: ImportResult, args: argparse.Namespace) -> None:
 
 
 def cmd_import_undo(args: argparse.Namespace) -> int:
-    from onboard_desk.importing import undo_batch
-
-    with open_engine(args) as engine:
-        outcome = undo_batch(engine, args.batch)
+    with open_desk(args) as desk:
+        outcome = desk.importing.undo(args.batch)
     print(
         f"Undid import #{outcome.batch_id}: deleted {outcome.deleted:,} prospects, "
         f"restored {outcome.restored:,}."
@@ -205,42 +189,41 @@ def cmd_import_undo(args: argparse.Namespace) -> int:
 
 def cmd_import_batches(args: argparse.Namespace) -> int:
     from onboard_desk.domain.timeutil import format_local
-    from onboard_desk.importing import list_batches
 
     columns = ("id", "imported_at", "source", "created", "updated", "skipped", "rejected", "undone")
-    with open_session(args) as session:
-        writer = RowWriter(sys.stdout, args.format, columns)
-        for batch in list_batches(session, limit=args.limit):
-            writer.write(
-                {
-                    "id": batch.id,
-                    "imported_at": format_local(batch.created_at),
-                    "source": batch.source if args.format != "table" else Path(batch.source).name,
-                    "created": batch.created_count,
-                    "updated": batch.updated_count,
-                    "skipped": batch.skipped_count,
-                    "rejected": batch.rejected_count,
-                    "undone": format_local(batch.undone_at) if batch.undone_at else "",
-                }
-            )
-        writer.close()
+    with open_desk(args) as desk:
+        batches = desk.importing.batches(limit=args.limit)
+    writer = RowWriter(sys.stdout, args.format, columns)
+    for batch in batches:
+        writer.write(
+            {
+                "id": batch.id,
+                "imported_at": format_local(batch.created_at),
+                "source": batch.source if args.format != "table" else Path(batch.source).name,
+                "created": batch.created_count,
+                "updated": batch.updated_count,
+                "skipped": batch.skipped_count,
+                "rejected": batch.rejected_count,
+                "undone": format_local(batch.undone_at) if batch.undone_at else "",
+            }
+        )
+    writer.close()
     return 0
 
 
 def cmd_import_mappings(args: argparse.Namespace) -> int:
-    from onboard_desk.importing import delete_mapping, get_mapping, mapping_names
-
-    with open_session(args) as session:
+    with open_desk(args) as desk:
+        service = desk.importing
         if args.show:
-            mapping = get_mapping(session, args.show)
+            mapping = service.mapping(args.show)
             print(
                 json.dumps({h: f.value for h, f in mapping.items()}, indent=2, ensure_ascii=False)
             )
         elif args.delete:
-            delete_mapping(session, args.delete)
+            service.delete_mapping(args.delete)
             print(f"Deleted the mapping {args.delete!r}.")
         else:
-            names = mapping_names(session)
+            names = service.mapping_names()
             if not names:
                 print("No saved mappings yet; save one with: import FILE --save-mapping NAME")
             else:

@@ -1,13 +1,23 @@
-"""Database maintenance commands: demo data."""
+"""Database upkeep commands: a consistent backup, and demo data."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from onboard_desk.cli.common import db_path, open_engine, require_positive
+from onboard_desk.cli.common import add_db_option, db_path, open_desk, require_positive
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = subparsers.add_parser(
+        "backup",
+        help="write a consistent snapshot of the database (safe while the app runs)",
+    )
+    add_db_option(backup)
+    backup.add_argument("-o", "--output", type=Path, required=True, help="snapshot file")
+    backup.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    backup.set_defaults(handler=cmd_backup)
+
     demo = subparsers.add_parser(
         "demo",
         help="fill the database with realistic sample data",
@@ -24,14 +34,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     demo.set_defaults(handler=cmd_demo, changes_data=True)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """The snapshot, without opening the database (a backup never creates or upgrades
+    one)."""
+    import sys
+
+    from onboard_desk.errors import UserError
+    from onboard_desk.services.maintenance import SnapshotExistsError, back_up_database
+
+    source = db_path(args)
+    target: Path = args.output.expanduser()
+    try:
+        back_up_database(source, target, overwrite=args.overwrite)
+    except SnapshotExistsError as exc:
+        raise UserError(f"{exc.target} already exists; add --overwrite to replace it.") from exc
+    print(f"Snapshot of {source} written to {target}", file=sys.stderr)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
-    from onboard_desk.demo.fill import fill_demo
-
     started = time.perf_counter()
-    with open_engine(args) as engine:
-        summary = fill_demo(engine, prospects=args.prospects, seed=args.seed)
+    with open_desk(args) as desk:
+        summary = desk.maintenance.fill_demo(prospects=args.prospects, seed=args.seed)
     elapsed = time.perf_counter() - started
     print(
         f"Added {summary.prospects:,} prospects, {summary.stage_changes:,} stage changes, "

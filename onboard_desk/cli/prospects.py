@@ -10,7 +10,6 @@ from onboard_desk.cli.common import (
     add_filter_arguments,
     filter_from_arguments,
     open_desk,
-    open_session,
     require_positive,
 )
 from onboard_desk.cli.output import RowWriter
@@ -18,7 +17,8 @@ from onboard_desk.errors import UserError
 from onboard_desk.pipeline import Channel, Flag, Stage
 
 if TYPE_CHECKING:
-    from onboard_desk.storage.models import Prospect
+    from onboard_desk.services.customers import CustomerDetails
+    from onboard_desk.services.prospects import Prospect, ProspectDetails
 
 LIST_COLUMNS = (
     "id",
@@ -188,7 +188,7 @@ def _table_row(prospect: Prospect) -> dict[str, Any]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from onboard_desk.domain.timeutil import utcnow
-    from onboard_desk.pipeline import flags_for
+    from onboard_desk.services.prospects import prospect_flags
 
     flt = filter_from_arguments(args)
     now = utcnow()
@@ -200,14 +200,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             if args.format == "table":
                 writer.write(_table_row(prospect))
                 continue
-            flags = flags_for(
-                stage=Stage(prospect.stage),
-                next_action_due=prospect.next_action_due,
-                stage_entered_at=prospect.stage_entered_at,
-                now=now,
-                config=config,
-            )
-            writer.write(prospect_row(prospect, flags))
+            writer.write(prospect_row(prospect, prospect_flags(prospect, now=now, config=config)))
         writer.close()
     return 0
 
@@ -215,131 +208,121 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     import json
 
-    from onboard_desk.cli.retention import customer_json, customer_lines
-    from onboard_desk.domain.contacts import format_money
-    from onboard_desk.domain.timeutil import format_local, utcnow
-    from onboard_desk.pipeline import flags_for
-    from onboard_desk.services.customers import customer_details
-    from onboard_desk.storage import checklist, settings_store, store
-
-    with open_session(args) as session:
-        prospect = store.get_prospect(session, args.id)
-        history = store.stage_history(session, args.id)
-        activities = store.activities_of(session, args.id)
-        config = settings_store.load_config(session)
-        flags = flags_for(
-            stage=Stage(prospect.stage),
-            next_action_due=prospect.next_action_due,
-            stage_entered_at=prospect.stage_entered_at,
-            now=utcnow(),
-            config=config,
-        )
-        items = checklist.stage_checklist(
-            session,
-            prospect_id=args.id,
-            stage=checklist.checklist_stage(prospect),
-            config=config,
-        )
-        if args.format == "json":
-            data = prospect_row(prospect, flags)
-            data["notes"] = prospect.notes
-            data["history"] = [
-                {
-                    "from": h.from_stage,
-                    "to": h.to_stage,
-                    "kind": h.kind,
-                    "at": h.at.isoformat(),
-                    "by": h.by,
-                    "reason": h.reason,
-                }
-                for h in history
-            ]
-            data["activities"] = [
-                {
-                    "kind": a.kind,
-                    "status": a.status,
-                    "at": a.occurred_at.isoformat(),
-                    "due": a.due_at.isoformat() if a.due_at else None,
-                    "outcome": a.outcome,
-                    "duration_seconds": a.duration_seconds,
-                    "subject": a.subject,
-                    "text": a.text,
-                    "by": a.by,
-                }
-                for a in activities
-            ]
-            data["customer"] = customer_json(
-                customer_details(session, args.id, with_engagement=True)
-            )
-            data["checklist"] = {
-                "stage": items.stage.value,
-                "done": items.done,
-                "total": items.total,
-                "items": [
-                    {
-                        "item": item.text,
-                        "ticked": item.ticked,
-                        "ticked_at": item.tick.ticked_at.isoformat() if item.tick else None,
-                        "by": item.tick.by if item.tick else None,
-                    }
-                    for item in items.items
-                ],
-            }
-            print(json.dumps(data, ensure_ascii=False, indent=2))
-            return 0
-        stage = Stage(prospect.stage)
-        lines = [
-            f"#{prospect.id}  {prospect.name}",
-            f"  Company:      {prospect.company}",
-            f"  Title:        {prospect.title}",
-            f"  Email:        {prospect.email}",
-            f"  Phone:        {prospect.phone}",
-            f"  Channel:      {Channel(prospect.channel).label}",
-            f"  Owner:        {prospect.owner}",
-            f"  Value:        {format_money(prospect.value_cents, prospect.currency)}",
-            f"  Stage:        {stage.label} since {format_local(prospect.stage_entered_at)}",
-        ]
-        if stage is Stage.LOST:
-            lost_from = Stage(prospect.lost_from).label if prospect.lost_from else "?"
-            lines.append(f"  Lost from:    {lost_from} ({prospect.lost_reason})")
-        due = format_local(prospect.next_action_due)
-        lines.append(
-            f"  Next action:  {prospect.next_action or '(none)'}{'  due ' + due if due else ''}"
-        )
-        if flags:
-            lines.append(f"  Attention:    {', '.join(sorted(f.label for f in flags))}")
-        if prospect.tags:
-            lines.append(f"  Tags:         {prospect.tags}")
-        if prospect.do_not_contact:
-            lines.append("  Do not contact")
-        if prospect.notes:
-            lines.append(f"  Notes:        {prospect.notes}")
-        lines.extend(customer_lines(customer_details(session, args.id, with_engagement=True)))
-        if items.total:
-            lines.append(f"Checklist ({items.stage.label}, {items.done}/{items.total} done):")
-            for item in items.items:
-                done = (
-                    f"  (ticked by {item.tick.by or '?'} {format_local(item.tick.ticked_at)})"
-                    if item.tick
-                    else ""
-                )
-                lines.append(f"  [{'x' if item.ticked else ' '}] {item.text}{done}")
-        lines.append("History:")
-        for h in history:
-            origin = Stage(h.from_stage).label if h.from_stage else "created"
-            reason = f"  ({h.reason})" if h.reason else ""
-            lines.append(
-                f"  {format_local(h.at)}  {origin} -> {Stage(h.to_stage).label}  by {h.by}{reason}"
-            )
-        lines.append(f"Activities ({len(activities)}):")
-        for a in activities:
-            detail = " · ".join(x for x in (a.outcome, a.subject, a.text) if x)
-            when = format_local(a.due_at if a.status == "planned" else a.occurred_at)
-            lines.append(
-                f"  {when}  {a.kind}{' (planned)' if a.status == 'planned' else ''}  {detail}"
-            )
-        print("\n".join(lines))
+    with open_desk(args) as desk:
+        details = desk.prospects.details(args.id)
+        customer = desk.customers.details(args.id, with_engagement=True)
+    if args.format == "json":
+        print(json.dumps(_show_json(details, customer), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(_show_lines(details, customer)))
     return 0
+
+
+def _show_json(details: ProspectDetails, customer: CustomerDetails) -> dict[str, Any]:
+    from onboard_desk.cli.retention import customer_json
+
+    prospect, items = details.prospect, details.checklist
+    data = prospect_row(prospect, details.flags)
+    data["notes"] = prospect.notes
+    data["history"] = [
+        {
+            "from": h.from_stage,
+            "to": h.to_stage,
+            "kind": h.kind,
+            "at": h.at.isoformat(),
+            "by": h.by,
+            "reason": h.reason,
+        }
+        for h in details.history
+    ]
+    data["activities"] = [
+        {
+            "kind": a.kind,
+            "status": a.status,
+            "at": a.occurred_at.isoformat(),
+            "due": a.due_at.isoformat() if a.due_at else None,
+            "outcome": a.outcome,
+            "duration_seconds": a.duration_seconds,
+            "subject": a.subject,
+            "text": a.text,
+            "by": a.by,
+        }
+        for a in details.activities
+    ]
+    data["customer"] = customer_json(customer)
+    data["checklist"] = {
+        "stage": items.stage.value,
+        "done": items.done,
+        "total": items.total,
+        "items": [
+            {
+                "item": item.text,
+                "ticked": item.ticked,
+                "ticked_at": item.tick.ticked_at.isoformat() if item.tick else None,
+                "by": item.tick.by if item.tick else None,
+            }
+            for item in items.items
+        ],
+    }
+    return data
+
+
+def _show_lines(details: ProspectDetails, customer: CustomerDetails) -> list[str]:
+    from onboard_desk.cli.retention import customer_lines
+    from onboard_desk.domain.contacts import format_money
+    from onboard_desk.domain.timeutil import format_local
+
+    prospect, items, flags = details.prospect, details.checklist, details.flags
+    stage = Stage(prospect.stage)
+    lines = [
+        f"#{prospect.id}  {prospect.name}",
+        f"  Company:      {prospect.company}",
+        f"  Title:        {prospect.title}",
+        f"  Email:        {prospect.email}",
+        f"  Phone:        {prospect.phone}",
+        f"  Channel:      {Channel(prospect.channel).label}",
+        f"  Owner:        {prospect.owner}",
+        f"  Value:        {format_money(prospect.value_cents, prospect.currency)}",
+        f"  Stage:        {stage.label} since {format_local(prospect.stage_entered_at)}",
+    ]
+    if stage is Stage.LOST:
+        lost_from = Stage(prospect.lost_from).label if prospect.lost_from else "?"
+        lines.append(f"  Lost from:    {lost_from} ({prospect.lost_reason})")
+    due = format_local(prospect.next_action_due)
+    lines.append(
+        f"  Next action:  {prospect.next_action or '(none)'}{'  due ' + due if due else ''}"
+    )
+    if flags:
+        lines.append(f"  Attention:    {', '.join(sorted(f.label for f in flags))}")
+    if prospect.tags:
+        lines.append(f"  Tags:         {prospect.tags}")
+    if prospect.do_not_contact:
+        lines.append("  Do not contact")
+    if prospect.notes:
+        lines.append(f"  Notes:        {prospect.notes}")
+    lines.extend(customer_lines(customer))
+    if items.total:
+        lines.append(f"Checklist ({items.stage.label}, {items.done}/{items.total} done):")
+        for item in items.items:
+            done = (
+                f"  (ticked by {item.tick.by or '?'} {format_local(item.tick.ticked_at)})"
+                if item.tick
+                else ""
+            )
+            lines.append(f"  [{'x' if item.ticked else ' '}] {item.text}{done}")
+    lines.append("History:")
+    for h in details.history:
+        origin = Stage(h.from_stage).label if h.from_stage else "created"
+        reason = f"  ({h.reason})" if h.reason else ""
+        lines.append(
+            f"  {format_local(h.at)}  {origin} -> {Stage(h.to_stage).label}  by {h.by}{reason}"
+        )
+    lines.append(f"Activities ({len(details.activities)}):")
+    for a in details.activities:
+        detail = " · ".join(x for x in (a.outcome, a.subject, a.text) if x)
+        when = format_local(a.due_at if a.status == "planned" else a.occurred_at)
+        lines.append(f"  {when}  {a.kind}{' (planned)' if a.status == 'planned' else ''}  {detail}")
+    return lines
 
 
 def cmd_move(args: argparse.Namespace) -> int:

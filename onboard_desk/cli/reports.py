@@ -1,8 +1,9 @@
-"""Report, export and backup commands: what a team lead runs.
+"""Report and export commands: what a team lead runs.
 
 ``report`` reads one or several databases read-only (``--db`` repeated, before or after
 the command name, or ``--team-folder``); ``export`` writes the prospect list with the same
-filters as ``list``; ``backup`` writes a consistent snapshot a rep can send to the lead.
+filters as ``list``. (``backup``, the snapshot a rep sends to the lead, is with the
+database's other upkeep in :mod:`onboard_desk.cli.maintenance`.)
 """
 
 from __future__ import annotations
@@ -11,30 +12,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from onboard_desk.cli.common import add_filter_arguments, db_path, filter_from_arguments
-from onboard_desk.errors import UserError
+from onboard_desk.cli.common import (
+    add_db_option,
+    add_filter_arguments,
+    db_arguments,
+    filter_from_arguments,
+    open_desk,
+)
 
 REPORT_FORMATS = ("xlsx", "pdf", "csv", "html", "json")
-
-
-def _add_db_option(parser: argparse.ArgumentParser) -> None:
-    # Its own destination: a subcommand's default must not overwrite the global --db.
-    parser.add_argument(
-        "--db",
-        dest="command_db",
-        metavar="PATH",
-        action="append",
-        help="database file (may also be given before the command)",
-    )
-
-
-def _all_db_args(args: argparse.Namespace) -> list[str]:
-    return [*(args.db or []), *(getattr(args, "command_db", None) or [])]
-
-
-def _single_db(args: argparse.Namespace) -> Path:
-    paths = _all_db_args(args)
-    return db_path(argparse.Namespace(db=paths[-1:] if paths else None))
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Definitions: the README's Reports section."
         ),
     )
-    _add_db_option(report)
+    add_db_option(report)
     report.add_argument("--team-folder", type=Path, help="read every snapshot in this folder")
     report.add_argument("--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD")
     report.add_argument("--to", dest="date_to", metavar="DATE", help="last day, YYYY-MM-DD")
@@ -64,21 +50,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "export",
         help="export the prospect list (CSV or XLSX) with the same filters as 'list'",
     )
-    _add_db_option(export)
+    add_db_option(export)
     export.add_argument("--format", choices=("csv", "xlsx"), required=True)
     export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
     add_filter_arguments(export)
     export.add_argument("--bom", action="store_true", help="CSV: add a BOM for Excel")
     export.set_defaults(handler=cmd_export)
-
-    backup = subparsers.add_parser(
-        "backup",
-        help="write a consistent snapshot of the database (safe while the app runs)",
-    )
-    _add_db_option(backup)
-    backup.add_argument("-o", "--output", type=Path, required=True, help="snapshot file")
-    backup.add_argument("--overwrite", action="store_true", help="replace an existing file")
-    backup.set_defaults(handler=cmd_backup)
 
 
 def report_paths(args: argparse.Namespace) -> list[Path]:
@@ -86,7 +63,7 @@ def report_paths(args: argparse.Namespace) -> list[Path]:
     from onboard_desk.services.reports import team_folder_files
     from onboard_desk.storage.locations import resolve_db_path
 
-    given = _all_db_args(args)
+    given = db_arguments(args)
     paths = [resolve_db_path(p) for p in given]
     if args.team_folder is not None:
         paths += team_folder_files(args.team_folder.expanduser())
@@ -115,52 +92,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from onboard_desk.reports.prospect_rows import filtered_prospects
-    from onboard_desk.storage import settings_store
-    from onboard_desk.storage.db import open_database, session_scope
-
     flt = filter_from_arguments(args)
-    path = _single_db(args)
-    engine = open_database(path)
-    try:
-        with session_scope(engine) as session:
-            config = settings_store.load_config(session)
-            rows = filtered_prospects(session, flt, database=path.name, config=config)
-            try:
-                if args.format == "csv":
-                    from onboard_desk.reports.export_csv import write_prospects_csv
-
-                    count = write_prospects_csv(rows, args.output, bom=args.bom)
-                else:
-                    from onboard_desk.reports.export_xlsx import write_prospect_list_xlsx
-
-                    count = write_prospect_list_xlsx(args.output, rows)
-            except OSError as exc:
-                raise UserError(f"Cannot write {args.output}: {exc.strerror or exc}.") from exc
-    finally:
-        engine.dispose()
+    with open_desk(args) as desk:
+        count = desk.exports.prospects(flt, args.output, fmt=args.format, bom=args.bom)
     print(f"Exported {count:,} prospects to {args.output}", file=sys.stderr)
-    return 0
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    from onboard_desk.storage.db import check_schema
-    from onboard_desk.storage.dialects.sqlite import snapshot_database
-
-    source = _single_db(args)
-    target: Path = args.output.expanduser()
-    if not source.is_file():
-        raise UserError(f"There is no database at {source}.")
-    check_schema(source)
-    if target.resolve() == source.resolve():
-        raise UserError("The snapshot cannot replace the database itself; choose another file.")
-    if target.exists() and not args.overwrite:
-        raise UserError(f"{target} already exists; add --overwrite to replace it.")
-    if not target.parent.is_dir():
-        raise UserError(f"The folder {target.parent} does not exist.")
-    try:
-        snapshot_database(source, target)
-    except OSError as exc:
-        raise UserError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    print(f"Snapshot of {source} written to {target}", file=sys.stderr)
     return 0

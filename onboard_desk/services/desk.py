@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     from onboard_desk.pipeline import PipelineConfig
     from onboard_desk.retention.config import RetentionConfig
     from onboard_desk.services.customers import CustomerService
+    from onboard_desk.services.exports import ExportService
+    from onboard_desk.services.importing import ImportService
     from onboard_desk.services.lists import ListService
+    from onboard_desk.services.maintenance import MaintenanceService
     from onboard_desk.services.outreach import OutreachService
     from onboard_desk.services.prospects import ProspectService
     from onboard_desk.services.reports import ReportService
@@ -133,6 +136,12 @@ class Desk:
         return SettingsService(self)
 
     @cached_property
+    def importing(self) -> ImportService:
+        from onboard_desk.services.importing import ImportService
+
+        return ImportService(self)
+
+    @cached_property
     def outreach(self) -> OutreachService:
         from onboard_desk.services.outreach import OutreachService
 
@@ -143,6 +152,18 @@ class Desk:
         from onboard_desk.services.customers import CustomerService
 
         return CustomerService(self)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        from onboard_desk.services.exports import ExportService
+
+        return ExportService(self)
+
+    @cached_property
+    def maintenance(self) -> MaintenanceService:
+        from onboard_desk.services.maintenance import MaintenanceService
+
+        return MaintenanceService(self)
 
     @cached_property
     def reports(self) -> ReportService:

@@ -1,6 +1,7 @@
 """Prospects with all their consequences: add, edit, move, delete and restore, log an
 activity, set the next action, mark a next action done (and propose what follows a
-contact), tick the checklist, and read one prospect.
+contact), tick the checklist, and read one prospect (its details and timeline, as the card
+and the command line's ``show`` present it).
 
 The store writes rows; this module decides what a change means. A win issues the
 customer's referral code, records the first purchase and converts the referral that
@@ -34,9 +35,12 @@ from onboard_desk.pipeline import (
 )
 from onboard_desk.retention import lifecycle, referrals
 from onboard_desk.retention.config import RetentionConfig, load_retention_config
+from onboard_desk.services.details import ProspectDetails, prospect_details, prospect_flags
+from onboard_desk.services.timeline import MAX_ACTIVITIES, TimelineEntry, build_timeline
 from onboard_desk.storage import checklist as checklists
 from onboard_desk.storage import store
-from onboard_desk.storage.checklist import StageChecklist, Tick
+from onboard_desk.storage.checklist import ChecklistItem, StageChecklist, Tick
+from onboard_desk.storage.duplicates import LikelyDuplicate, find_likely_duplicates
 from onboard_desk.storage.models import Activity, Prospect, StageChange
 from onboard_desk.storage.store import (
     ACTIVITY_KINDS,
@@ -56,13 +60,20 @@ __all__ = [
     "ACTIVITY_KINDS",
     "CALL_OUTCOMES",
     "EDITABLE_FIELDS",
+    "MAX_ACTIVITIES",
+    "ChecklistItem",
     "DeletedProspect",
     "Done",
     "DoneRecord",
+    "LikelyDuplicate",
     "MoveResult",
     "NotFoundError",
+    "Prospect",
+    "ProspectDetails",
     "ProspectService",
+    "StageChecklist",
     "Tick",
+    "TimelineEntry",
     "ValidationError",
     "clean_fields",
     "create_prospect",
@@ -71,6 +82,8 @@ __all__ = [
     "move_prospect",
     "position_of",
     "proposal_after_contact",
+    "prospect_details",
+    "prospect_flags",
     "restore_prospect",
     "revert_move",
     "undo_done",
@@ -324,6 +337,39 @@ class ProspectService:
         with self._desk.writing() as session:
             checklists.restore_tick(session, tick=tick)
 
+    # whole-prospect reads
+
+    def details(
+        self,
+        prospect_id: int,
+        *,
+        activity_limit: int | None = None,
+        now: datetime | None = None,
+    ) -> ProspectDetails:
+        """The prospect with its flags, checklist, moves and (the newest ``activity_limit``)
+        activities, read together (NotFoundError when it is gone)."""
+        with self._desk.reading() as session:
+            return prospect_details(
+                session,
+                prospect_id=prospect_id,
+                config=self._desk.config,
+                now=now,
+                activity_limit=activity_limit,
+            )
+
+    def timeline(self, prospect_id: int, *, limit: int = MAX_ACTIVITIES) -> list[TimelineEntry]:
+        """The prospect's moves and newest ``limit`` activities as events, newest first."""
+        with self._desk.reading() as session:
+            return build_timeline(
+                store.stage_history(session, prospect_id),
+                store.activities_of(session, prospect_id, limit=limit),
+            )
+
+    def clean(self, changes: Mapping[str, Any], *, region: str | None = None) -> dict[str, Any]:
+        """The edits as they would be stored (trimmed, normalised), or ValidationError with
+        what to correct; numbers without a country code are read in ``region``."""
+        return clean_fields(changes, region=region)
+
     # a next action done (the Today screen's one click)
 
     def proposal_after_contact(
@@ -349,6 +395,32 @@ class ProspectService:
     def undo_done(self, record: DoneRecord) -> None:
         with self._desk.writing() as session:
             undo_done(session, record=record)
+
+    # who may be there already (the New-prospect dialog's check)
+
+    def likely_duplicates(
+        self,
+        name: str,
+        company: str = "",
+        email: str = "",
+        phone: str = "",
+        *,
+        region: str | None = None,
+        exclude_id: int | None = None,
+    ) -> list[LikelyDuplicate]:
+        """Prospects that are probably the person described, strongest match first (the
+        duplicate rule of :mod:`onboard_desk.storage.duplicates`, the import's too).
+
+        Nothing is looked up (and nothing found) without an email, a phone, or a name with
+        its company: a name alone matches too many people to warn about.
+        """
+        name, company, email, phone = (v.strip() for v in (name, company, email, phone))
+        if not (email or phone or (name and company)):
+            return []
+        with self._desk.reading() as session:
+            return find_likely_duplicates(
+                session, name, company, email, phone, region=region, exclude_id=exclude_id
+            )
 
 
 # --- a next action done: what happened, and what comes next ---------------------------------

@@ -1,13 +1,10 @@
-"""The report, export and backup commands (``onboard_desk.cli.reports``), including --db
-repeated and a team folder."""
+"""The report and export commands (``onboard_desk.cli.reports``), including --db repeated
+and a team folder."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -143,57 +140,6 @@ def test_export_with_list_filters(fixture_db: Path, tmp_path: Path) -> None:
     assert all(
         "no-next-action" in sheet.cell(row=r, column=15).value for r in range(2, sheet.max_row + 1)
     )
-
-
-def test_backup_writes_a_readable_snapshot(fixture_db: Path, tmp_path: Path) -> None:
-    snap = tmp_path / "snap.sqlite3"
-    assert main(["--db", str(fixture_db), "backup", "-o", str(snap)]) == 0
-    count = sqlite3.connect(snap).execute("SELECT count(*) FROM prospect").fetchone()[0]
-    assert count == 12
-    assert main(["--db", str(fixture_db), "backup", "-o", str(snap)]) == 1  # exists
-    assert main(["--db", str(fixture_db), "backup", "-o", str(snap), "--overwrite"]) == 0
-    assert main(["--db", str(fixture_db), "backup", "-o", str(fixture_db)]) == 1
-
-
-def test_backup_while_a_writer_holds_the_database(fixture_db: Path, tmp_path: Path) -> None:
-    """A writer keeps inserting (and holds an open transaction) while the snapshot is taken:
-    the snapshot is consistent and opens as a database the report can read."""
-    stop = threading.Event()
-    started = threading.Event()
-    inserted = 0
-
-    def writer() -> None:
-        nonlocal inserted
-        connection = sqlite3.connect(fixture_db, timeout=5)
-        connection.execute("PRAGMA journal_mode=WAL")
-        while not stop.is_set():
-            connection.execute("BEGIN IMMEDIATE")
-            connection.execute(
-                "INSERT INTO setting (key, value) VALUES (?, '1')", (f"k{inserted}",)
-            )
-            started.set()
-            time.sleep(0.01)  # the transaction stays open while the backup runs
-            connection.commit()
-            inserted += 1
-        connection.close()
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    try:
-        assert started.wait(5)
-        snap = tmp_path / "live.sqlite3"
-        assert main(["--db", str(fixture_db), "backup", "-o", str(snap)]) == 0
-    finally:
-        stop.set()
-        thread.join()
-    check = sqlite3.connect(snap)
-    assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert check.execute("SELECT count(*) FROM prospect").fetchone()[0] == 12
-    check.close()
-    out = tmp_path / "r.json"
-    assert main(["--db", str(snap), "report", "--format", "json", "-o", str(out)]) == 0
-    assert _json(out)["total_prospects"] == 12
-    assert inserted > 0
 
 
 def test_other_commands_keep_the_last_db(fixture_db: Path, tmp_path: Path, capsys) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from onboard_desk.domain.timeutil import format_local
-from onboard_desk.storage.checklist import ChecklistItem, StageChecklist
+from onboard_desk.services.prospects import ChecklistItem, StageChecklist
 
 
 class _ItemLabel(QLabel):

@@ -1,7 +1,7 @@
 """The card's editable fields. Each field commits on its own when the user leaves it.
 
 The form only turns what was typed into a value and says which field changed; the card
-validates it with the store's rules and records the edit as an undoable command. A
+validates it with the prospect service's rules and records the edit as an undoable command. A
 refused value stays in its field, marked, with the reason shown, so nothing typed is lost.
 A refresh from the database leaves alone any field the user is still editing.
 """
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from onboard_desk.domain.contacts import ContactError, format_money, parse_money
 from onboard_desk.pipeline import CHANNEL_LABELS
-from onboard_desk.storage.models import Prospect
+from onboard_desk.services.prospects import Prospect
 from onboard_desk.ui.common.status_colors import invalid_edit_style, text_style
 
 #: Line-edit fields in the order shown, with their labels.

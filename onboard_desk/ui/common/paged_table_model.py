@@ -2,21 +2,23 @@
 share.
 
 The model never holds the whole list. It asks for one page at a time
-(``canFetchMore``/``fetchMore``) on the thread pool through :meth:`AppContext.run_task`,
-while sorting and filtering happen in SQL: a deep page over 100,000 prospects can take
-longer than a frame, and the table must keep scrolling while it loads. Each request carries
-a generation number so that a page which arrives after the query changed is dropped instead
-of being mixed into the new list.
+(``canFetchMore``/``fetchMore``) on the thread pool through :meth:`AppContext.run`, while
+sorting and filtering happen in SQL behind the services: a deep page over 100,000 prospects
+can take longer than a frame, and the table must keep scrolling while it loads. Each
+request carries a generation number so that a page which arrives after the query changed is
+dropped instead of being mixed into the new list.
 
 A subclass says only what differs: its columns, how a query becomes the work that fetches a
-page and a count, which prospect a row is, and how its cells look.
+page and a count, which prospect a row is, and how its cells look. The work is handed the
+:class:`~onboard_desk.services.desk.Desk` and calls its services (as an Anki operation is
+handed the collection), so it never holds a session of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -27,9 +29,11 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QFont
-from sqlmodel import Session
 
 from onboard_desk.ui.common.context import AppContext
+
+if TYPE_CHECKING:
+    from onboard_desk.services.desk import Desk
 
 #: Rows fetched per page; a page of this size renders well within a frame.
 PAGE_SIZE = 200
@@ -106,12 +110,13 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, QueryT, PageT]):
 
     # -- what a subclass supplies --------------------------------------------------------
 
-    def _page_work(self, query: QueryT, offset: int, limit: int) -> Callable[[Session], PageT]:
-        """The work that fetches rows ``offset`` to ``offset + limit`` (built on the GUI
-        thread, so it may read settings there; run on the thread pool)."""
+    def _page_work(self, query: QueryT, offset: int, limit: int) -> Callable[[Desk], PageT]:
+        """The work that fetches rows ``offset`` to ``offset + limit`` from the Desk it is
+        handed (built on the GUI thread, so it may read settings there; run on the thread
+        pool)."""
         raise NotImplementedError
 
-    def _count_work(self, query: QueryT) -> Callable[[Session], int]:
+    def _count_work(self, query: QueryT) -> Callable[[Desk], int]:
         """The work that counts the rows ``query`` matches (run on the thread pool)."""
         raise NotImplementedError
 
@@ -210,16 +215,26 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, QueryT, PageT]):
             self._loading = loading
             self.sig_loading_changed.emit(loading)
 
+    def _run(
+        self,
+        work: Callable[[Desk], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run a subclass's work on the thread pool, handing it the Desk."""
+        desk = self.context.desk
+        self.context.run(lambda: work(desk), on_success, on_failure)
+
     def _request_page(self, generation: int, offset: int, limit: int, *, replace: bool) -> None:
         self._set_loading(True)
-        self.context.run_task(
+        self._run(
             self._page_work(self._query, offset, limit),
             lambda page: self._page_arrived(generation, offset, limit, page, replace),
             lambda message: self._page_failed(generation, message),
         )
 
     def _request_count(self, generation: int) -> None:
-        self.context.run_task(
+        self._run(
             self._count_work(self._query),
             lambda count: self._count_arrived(generation, count),
         )

@@ -47,6 +47,8 @@ class CustomersView(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        #: The first page is on screen (``sig_loaded`` said so).
+        self.loaded = False
         self.model = CustomerTableModel(context, self)
         self._stale = False
         self._selected_id: int | None = None
@@ -298,6 +300,7 @@ class CustomersView(QWidget):
 
     @Slot(int)
     def _page_loaded(self, _rows: int) -> None:
+        self.loaded = True
         self.sig_loaded.emit()
 
     def _on_prospects_changed(self, _ids: list[int] | None = None) -> None:

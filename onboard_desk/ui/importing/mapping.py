@@ -7,9 +7,8 @@ under a name and picked again for the next file of the same kind.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -23,108 +22,21 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QVBoxLayout,
-    QWidget,
     QWizardPage,
 )
 
 from onboard_desk.errors import UserError
-from onboard_desk.importing import (
-    ColumnMapping,
-    Field,
-    MappingError,
-    check_mapping,
-    fit_mapping,
-    get_mapping,
-    mapping_names,
-    propose_mapping,
-    save_mapping,
-)
+from onboard_desk.importing.mapping import check_mapping, fit_mapping, propose_mapping
 from onboard_desk.pipeline import Channel, Stage
+from onboard_desk.services.importing import Field, MappingError
 from onboard_desk.ui.common.choice_delegate import ChoiceDelegate
-from onboard_desk.ui.common.status_colors import muted_color, text_style
+from onboard_desk.ui.common.status_colors import text_style
+from onboard_desk.ui.importing.models import MappingModel
 
-ModelIndex = QModelIndex | QPersistentModelIndex
+if TYPE_CHECKING:
+    from onboard_desk.ui.importing.wizard import ImportWizard
+
 FIELD_CHOICES: tuple[Field, ...] = tuple(Field)
-
-
-class MappingModel(QAbstractTableModel):
-    """Columns of the file (rows here): header, sample values, and the chosen field."""
-
-    sig_mapping_changed = Signal()
-    HEADERS = ("Column in the file", "Sample values", "Imports into")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.columns: list[str] = []
-        self.samples: list[str] = []
-        self.fields: list[Field] = []
-
-    def set_columns(
-        self, headers: list[str], sample_rows: list[list[str]], mapping: ColumnMapping
-    ) -> None:
-        self.beginResetModel()
-        self.columns = list(headers)
-        self.samples = [
-            " · ".join(
-                v.replace("\n", " ⏎ ") for v in (row[i] for row in sample_rows if i < len(row)) if v
-            )[:120]
-            for i in range(len(headers))
-        ]
-        self.fields = [mapping.get(h, Field.IGNORE) for h in headers]
-        self.endResetModel()
-        self.sig_mapping_changed.emit()
-
-    def set_mapping(self, mapping: ColumnMapping) -> None:
-        self.fields = [mapping.get(h, Field.IGNORE) for h in self.columns]
-        if self.columns:
-            self.dataChanged.emit(
-                self.index(0, 2),
-                self.index(len(self.columns) - 1, 2),
-                [Qt.ItemDataRole.EditRole, Qt.ItemDataRole.DisplayRole],
-            )
-        self.sig_mapping_changed.emit()
-
-    def mapping(self) -> ColumnMapping:
-        return dict(zip(self.columns, self.fields, strict=True))
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if column == 0:
-                return self.columns[row]
-            if column == 1:
-                return self.samples[row]
-            field = self.fields[row]
-            return field.value if role == Qt.ItemDataRole.EditRole else field.label
-        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            return muted_color() if self.fields[row] is Field.IGNORE else None
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 2 else base
-
-    def setData(self, index: ModelIndex, value: Any, role: int = 2) -> bool:
-        if not index.isValid() or index.column() != 2 or role != Qt.ItemDataRole.EditRole:
-            return False
-        self.fields[index.row()] = Field(value)
-        self.dataChanged.emit(index, index)
-        self.sig_mapping_changed.emit()
-        return True
-
 
 PROPOSED = "(proposed from the column names)"
 
@@ -132,7 +44,7 @@ PROPOSED = "(proposed from the column names)"
 class MappingPage(QWizardPage):
     """Choose what each column becomes, and what every imported row gets."""
 
-    def __init__(self, wizard: Any) -> None:
+    def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.import_wizard = wizard
         self.setTitle(self.tr("Match the columns"))
@@ -207,8 +119,7 @@ class MappingPage(QWizardPage):
             self.view.openPersistentEditor(self.model.index(row, 2))
 
     def _fill_saved(self) -> None:
-        with self.import_wizard.context.session() as session:
-            names = mapping_names(session)
+        names = self.import_wizard.context.desk.importing.mapping_names()
         current = self.saved.currentText()
         self.saved.clear()
         self.saved.addItem(self.tr(PROPOSED))
@@ -222,8 +133,9 @@ class MappingPage(QWizardPage):
             mapping = propose_mapping(state.headers)
         else:
             try:
-                with self.import_wizard.context.session() as session:
-                    saved = get_mapping(session, self.saved.itemText(index))
+                saved = self.import_wizard.context.desk.importing.mapping(
+                    self.saved.itemText(index)
+                )
             except UserError as exc:
                 QMessageBox.warning(self, self.tr("Saved mapping"), str(exc))
                 return
@@ -232,8 +144,7 @@ class MappingPage(QWizardPage):
 
     def save_mapping_as(self, name: str) -> None:
         """Save the table's mapping under ``name`` (the button asks for the name)."""
-        with self.import_wizard.context.session() as session:
-            save_mapping(session, name=name, mapping=self.model.mapping())
+        self.import_wizard.context.desk.importing.save_mapping(name, self.model.mapping())
         self._fill_saved()
         self.saved.setCurrentText(name.strip())
 

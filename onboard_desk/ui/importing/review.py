@@ -7,9 +7,10 @@ opens: the same code path as the import itself, writing nothing.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -21,109 +22,28 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QVBoxLayout,
-    QWidget,
     QWizardPage,
 )
 
-from onboard_desk.importing import (
-    Duplicate,
-    DuplicateAction,
-    ImportResult,
-    PreviewRow,
-)
+from onboard_desk.services.importing import DuplicateAction, ImportResult
 from onboard_desk.ui.common.choice_delegate import ChoiceDelegate
-from onboard_desk.ui.common.status_colors import muted_color, status_color
+from onboard_desk.ui.importing.job import ImportJob
+from onboard_desk.ui.importing.models import DuplicatesModel, PreviewModel
 
-ModelIndex = QModelIndex | QPersistentModelIndex
+if TYPE_CHECKING:
+    from onboard_desk.services.importing import ImportProgress
+    from onboard_desk.ui.importing.wizard import ImportWizard
+
 #: Rows of the file shown on the preview page.
 PREVIEW_ROWS = 20
 #: Duplicate rows whose Action combo box is always shown (the rest edit on a click).
 PERSISTENT_EDITORS = 300
 
 
-class DuplicatesModel(QAbstractTableModel):
-    """The duplicates of a dry run; the Action column is editable per row."""
-
-    HEADERS = ("Line", "Name", "Email", "Company", "Matches", "Why", "Action")
-    sig_actions_changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Duplicate] = []
-        self.default = DuplicateAction.SKIP
-        self.overrides: dict[int, DuplicateAction] = {}
-
-    def set_rows(self, rows: list[Duplicate]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.overrides = {line: a for line, a in self.overrides.items() if line in self.lines()}
-        self.endResetModel()
-
-    def lines(self) -> set[int]:
-        return {d.line for d in self.rows}
-
-    def set_default(self, action: DuplicateAction) -> None:
-        self.default = action
-        if self.rows:
-            self.dataChanged.emit(
-                self.index(0, 6),
-                self.index(len(self.rows) - 1, 6),
-                [Qt.ItemDataRole.EditRole, Qt.ItemDataRole.DisplayRole],
-            )
-        self.sig_actions_changed.emit()
-
-    def action(self, line: int) -> DuplicateAction:
-        return self.overrides.get(line, self.default)
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = 0) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.EditRole,
-        ):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if column == 6:
-            action = self.action(row.line)
-            return action.value if role == Qt.ItemDataRole.EditRole else action.label
-        why = row.match.kind.label
-        if row.match.score < 100:
-            why += f" ({row.match.score:.0f}%)"
-        return (row.line, row.name, row.email, row.company, row.existing, why)[column]
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 6 else base
-
-    def setData(self, index: ModelIndex, value: Any, role: int = 2) -> bool:
-        if not index.isValid() or index.column() != 6 or role != Qt.ItemDataRole.EditRole:
-            return False
-        line = self.rows[index.row()].line
-        action = DuplicateAction(value)
-        if action is self.default:
-            self.overrides.pop(line, None)
-        else:
-            self.overrides[line] = action
-        self.dataChanged.emit(index, index)
-        self.sig_actions_changed.emit()
-        return True
-
-
 class DuplicatesPage(QWizardPage):
     """Runs the dry run, then lets the user decide about each duplicate."""
 
-    def __init__(self, wizard: Any) -> None:
+    def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.import_wizard = wizard
         self.setTitle(self.tr("Check for duplicates"))
@@ -169,34 +89,32 @@ class DuplicatesPage(QWizardPage):
         layout.addWidget(self.progress)
         layout.addLayout(choice)
         layout.addWidget(self.view, 1)
-        self.job: Any = None
+        self.job: ImportJob | None = None
         self.result: ImportResult | None = None
 
     def initializePage(self) -> None:
-        from onboard_desk.ui.importing.worker import ImportJob
-
         self.result = None
         self.completeChanged.emit()
         self.progress.setValue(0)
         self.progress.show()
         self.status.setText(self.tr("Reading the file and looking for duplicates…"))
         state = self.import_wizard.state
+        assert state.path is not None
         self.job = ImportJob(
             self.import_wizard.context,
             state.path,
             state.options(dry_run=True),
             dry_run=True,
             preview_rows=PREVIEW_ROWS,
-            parent=self,
         )
         self.job.signals.sig_progress.connect(self._on_progress)
         self.job.signals.sig_finished.connect(self._on_finished)
         self.job.signals.sig_failed.connect(self._on_failed)
         self.job.start()
 
-    def _on_progress(self, fraction: float, rows: int) -> None:
-        self.progress.setValue(int(fraction * 1000))
-        self.status.setText(self.tr("Checked {0:,} rows…").format(rows))
+    def _on_progress(self, progress: ImportProgress) -> None:
+        self.progress.setValue(int(progress.fraction * 1000))
+        self.status.setText(self.tr("Checked {0:,} rows…").format(progress.rows))
 
     def _on_finished(self, result: ImportResult) -> None:
         self.result = result
@@ -221,9 +139,11 @@ class DuplicatesPage(QWizardPage):
         self.status.setText(text)
         self.completeChanged.emit()
 
-    def _on_failed(self, message: str, _cancelled: bool) -> None:
+    def _on_failed(self, message: str) -> None:
         self.progress.hide()
         self.status.setText(message)
+        if self.job is not None and self.job.cancelled:
+            return  # the wizard was closed meanwhile: nothing to warn about
         QMessageBox.warning(self, self.tr("Import"), message)
 
     def isComplete(self) -> bool:
@@ -236,80 +156,10 @@ class DuplicatesPage(QWizardPage):
         return True
 
 
-class PreviewModel(QAbstractTableModel):
-    """The first rows of the file as they will be stored, with what will happen to each."""
-
-    COLUMNS = (
-        ("outcome", "Will be"),
-        ("line", "Line"),
-        ("name", "Name"),
-        ("company", "Company"),
-        ("title", "Title"),
-        ("email", "Email"),
-        ("phone", "Phone"),
-        ("channel", "Channel"),
-        ("owner", "Owner"),
-        ("stage", "Stage"),
-        ("tags", "Tags"),
-        ("value", "Value"),
-        ("created_at", "Added"),
-        ("next_action", "Next action"),
-        ("next_action_due", "Due"),
-        ("notes", "Notes"),
-    )
-    OUTCOMES: ClassVar[dict[str, str]] = {
-        "create": "New",
-        "update": "Updates existing",
-        "skip": "Skipped (duplicate)",
-        "reject": "Rejected",
-    }
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[PreviewRow] = []
-        self.outcomes: list[str] = []
-
-    def set_rows(self, rows: list[PreviewRow], outcomes: list[str]) -> None:
-        self.beginResetModel()
-        self.rows, self.outcomes = list(rows), list(outcomes)
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section][1]
-        return None
-
-    def data(self, index: ModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        key = self.COLUMNS[index.column()][0]
-        outcome = self.outcomes[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if key == "outcome":
-                return self.OUTCOMES.get(outcome, outcome)
-            if key == "line":
-                return row.line
-            if outcome == "reject":
-                return row.reason if key == "name" else ""
-            return str(row.values.get(key, "")).replace("\n", " ⏎ ")
-        if role == Qt.ItemDataRole.ToolTipRole and outcome == "reject":
-            return row.reason
-        if role == Qt.ItemDataRole.ForegroundRole and outcome in ("reject", "skip"):
-            return status_color("error") if outcome == "reject" else muted_color()
-        return None
-
-
 class PreviewPage(QWizardPage):
     """Shows the first rows as they will be stored; rejected rows can be saved to fix."""
 
-    def __init__(self, wizard: Any) -> None:
+    def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.import_wizard = wizard
         self.setTitle(self.tr("Preview"))
@@ -382,9 +232,8 @@ class PreviewPage(QWizardPage):
         return counts
 
     def _save_rejects(self) -> None:
-        from pathlib import Path
-
         state = self.import_wizard.state
+        assert state.path is not None
         suggested = str(state.path.with_name(state.path.stem + "-rejected.csv"))
         name, _filter = QFileDialog.getSaveFileName(
             self, self.tr("Save rejected rows"), suggested, "CSV (*.csv)"

@@ -1,10 +1,10 @@
-"""The prospect table's item model: a lazy window over a SQL query.
+"""The prospect table's item model: a lazy window over the prospect list.
 
-The model never holds every prospect: it pages through :func:`queries.list_prospects`
-(offset paging) with the machinery of :class:`PagedTableModel`, and filtering, sorting and
-full-text search all happen in SQL. What is particular to prospects lives here: the
-columns, the row a page is made of, and edits made elsewhere in the window refreshing the
-rows already loaded in place.
+The model never holds every prospect: it pages through the list service
+(:meth:`~onboard_desk.services.lists.ListService.rows`, offset paging) with the machinery of
+:class:`PagedTableModel`, and filtering, sorting and full-text search all happen in SQL
+behind it. What is particular to prospects lives here: the columns, the row a page is made
+of, and edits made elsewhere in the window refreshing the rows already loaded in place.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication
-from sqlmodel import Session
 
 from onboard_desk.domain.contacts import format_money
 from onboard_desk.domain.timeutil import format_local, utcnow
@@ -30,13 +29,14 @@ from onboard_desk.pipeline import (
     flags_for,
     stage_label,
 )
-from onboard_desk.storage import queries
-from onboard_desk.storage.models import Prospect
-from onboard_desk.storage.queries import ProspectFilter
+from onboard_desk.services.lists import ProspectFilter
 from onboard_desk.ui.common import paged_table_model
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.paged_table_model import Column, PagedTableModel
 from onboard_desk.ui.common.status_colors import status_color
+
+if TYPE_CHECKING:
+    from onboard_desk.services.desk import Desk
 
 #: Shared by every paged table; importable from here as well.
 PAGE_SIZE = paged_table_model.PAGE_SIZE
@@ -87,16 +87,17 @@ class ProspectRow:
     flags: tuple[Flag, ...]
 
     @classmethod
-    def of(cls, prospect: Prospect, *, now: datetime, config: PipelineConfig) -> ProspectRow:
+    def of(cls, prospect: object, *, now: datetime, config: PipelineConfig) -> ProspectRow:
+        """A row from a stored prospect (anything with the fields of :data:`ROW_FIELDS`)."""
         return cls.from_values(
-            tuple(getattr(prospect, c.key) for c in ROW_COLUMNS), now=now, config=config
+            tuple(getattr(prospect, name) for name in ROW_FIELDS), now=now, config=config
         )
 
     @classmethod
     def from_values(
         cls, values: tuple[Any, ...], *, now: datetime, config: PipelineConfig
     ) -> ProspectRow:
-        """A row from the values of :data:`ROW_COLUMNS`, in that order."""
+        """A row from the values of :data:`ROW_FIELDS`, in that order."""
         (
             prospect_id,
             name,
@@ -145,45 +146,41 @@ class ProspectRow:
         )
 
 
-#: The columns a table row needs, read straight from SQL (no ORM objects).
-ROW_COLUMNS: tuple[Any, ...] = (
-    Prospect.id,
-    Prospect.name,
-    Prospect.company,
-    Prospect.title,
-    Prospect.email,
-    Prospect.phone,
-    Prospect.channel,
-    Prospect.owner,
-    Prospect.value_cents,
-    Prospect.currency,
-    Prospect.stage,
-    Prospect.next_action,
-    Prospect.next_action_due,
-    Prospect.stage_entered_at,
-    Prospect.created_at,
-    Prospect.updated_at,
+#: The fields a table row needs, read as plain values (cheaper than whole prospects).
+ROW_FIELDS: tuple[str, ...] = (
+    "id",
+    "name",
+    "company",
+    "title",
+    "email",
+    "phone",
+    "channel",
+    "owner",
+    "value_cents",
+    "currency",
+    "stage",
+    "next_action",
+    "next_action_due",
+    "stage_entered_at",
+    "created_at",
+    "updated_at",
 )
 
 
 def fetch_page(
-    session: Session, flt: ProspectFilter, offset: int, limit: int, config: PipelineConfig
+    desk: Desk, flt: ProspectFilter, offset: int, limit: int, config: PipelineConfig
 ) -> list[ProspectRow]:
     """One page of rows (runs on the thread pool)."""
     now = utcnow()
-    rows = queries.list_prospect_columns(
-        session, ROW_COLUMNS, flt=flt, offset=offset, limit=limit, now=now, config=config
-    )
+    rows = desk.lists.rows(ROW_FIELDS, flt, offset=offset, limit=limit, now=now)
     return [ProspectRow.from_values(values, now=now, config=config) for values in rows]
 
 
-def fetch_rows_by_id(
-    session: Session, ids: list[int], config: PipelineConfig
-) -> dict[int, ProspectRow]:
+def fetch_rows_by_id(desk: Desk, ids: list[int], config: PipelineConfig) -> dict[int, ProspectRow]:
+    """The rows of these prospects as they are now (deleted ones left out)."""
     now = utcnow()
     return {
-        int(p.id or 0): ProspectRow.of(p, now=now, config=config)
-        for p in queries.prospects_by_ids(session, ids)
+        int(p.id or 0): ProspectRow.of(p, now=now, config=config) for p in desk.lists.by_ids(ids)
     }
 
 
@@ -214,19 +211,17 @@ class ProspectTableModel(PagedTableModel[ProspectRow, ProspectFilter, list[Prosp
 
     def _page_work(
         self, query: ProspectFilter, offset: int, limit: int
-    ) -> Callable[[Session], list[ProspectRow]]:
+    ) -> Callable[[Desk], list[ProspectRow]]:
         config = self.context.config
 
-        def work(session: Session) -> list[ProspectRow]:
-            return fetch_page(session, query, offset, limit, config)
+        def work(desk: Desk) -> list[ProspectRow]:
+            return fetch_page(desk, query, offset, limit, config)
 
         return work
 
-    def _count_work(self, query: ProspectFilter) -> Callable[[Session], int]:
-        config = self.context.config
-
-        def work(session: Session) -> int:
-            return queries.count_prospects(session, flt=query, config=config)
+    def _count_work(self, query: ProspectFilter) -> Callable[[Desk], int]:
+        def work(desk: Desk) -> int:
+            return desk.lists.count(query)
 
         return work
 
@@ -251,12 +246,11 @@ class ProspectTableModel(PagedTableModel[ProspectRow, ProspectFilter, list[Prosp
             self.reload(keep_loaded=True)
             return
         generation = self._generation
-        config = self.context.config
-
-        def work(session: Session) -> dict[int, ProspectRow]:
-            return fetch_rows_by_id(session, known, config)
-
-        self.context.run_task(work, lambda found: self._rows_refreshed(generation, known, found))
+        desk, config = self.context.desk, self.context.config
+        self.context.run(
+            lambda: fetch_rows_by_id(desk, known, config),
+            lambda found: self._rows_refreshed(generation, known, found),
+        )
         self._request_count(generation)
 
     def _rows_refreshed(

@@ -1,7 +1,7 @@
 """The New-prospect dialog (Ctrl+N): add someone, after checking they are not there already.
 
 Before saving, the dialog looks for likely duplicates with the same rules the importer
-uses (:mod:`onboard_desk.storage.duplicates`): same email, same phone, or a close name at the
+uses (through the prospect service): same email, same phone, or a close name at the
 same company. It shows them and offers to open the existing prospect instead; saving
 anyway is one more click. A customer's referral code links the new prospect to that
 customer (their channel becomes Referral); the dialog names the customer as soon as the
@@ -35,9 +35,7 @@ from onboard_desk.domain.referral_codes import CODE_LENGTH
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import CHANNEL_LABELS, Channel, stage_label
 from onboard_desk.services.customers import CodeHolder
-from onboard_desk.storage import settings_store, store
-from onboard_desk.storage.db import session_scope
-from onboard_desk.storage.duplicates import LikelyDuplicate, find_likely_duplicates
+from onboard_desk.services.prospects import LikelyDuplicate, clean_fields
 from onboard_desk.ui.common.commands import CreateProspectCommand, push
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.status_colors import banner_style, invalid_edit_style, text_style
@@ -57,13 +55,10 @@ class NewProspectDialog(QDialog):
         self.created_id: int | None = None
         self.duplicates: list[LikelyDuplicate] = []
         self._checked_key: tuple[str, ...] | None = None
-        with session_scope(context.engine) as session:
-            region = settings_store.get_setting(session, settings_store.PHONE_REGION)
-            currency = settings_store.default_currency(session)
-        self.region: str | None = region if isinstance(region, str) and region else None
+        self.region: str | None = context.desk.settings.phone_region()
         self.setWindowTitle(self.tr("New prospect"))
         self.setMinimumWidth(520)
-        self._build(currency)
+        self._build(context.desk.currency)
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(300)
@@ -235,13 +230,9 @@ class NewProspectDialog(QDialog):
         """Look for likely duplicates of what is typed now and show them."""
         self._check_timer.stop()
         name, company, email, phone = self._key()
-        if not any((email, phone, name and company)):
-            found: list[LikelyDuplicate] = []
-        else:
-            with session_scope(self.context.engine) as session:
-                found = find_likely_duplicates(
-                    session, name, company, email, phone, region=self.region
-                )
+        found = self.context.desk.prospects.likely_duplicates(
+            name, company, email, phone, region=self.region
+        )
         self.duplicates = found
         self._checked_key = self._key()
         self.duplicates_list.clear()
@@ -281,7 +272,7 @@ class NewProspectDialog(QDialog):
         """Add the prospect; the first attempt stops at likely duplicates to show them."""
         try:
             fields = self.fields()
-            store.clean_fields(fields, region=self.region)
+            clean_fields(fields, region=self.region)
         except UserError as exc:
             self.show_error(str(exc))
             return False

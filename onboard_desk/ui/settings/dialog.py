@@ -2,11 +2,11 @@
 and the customer rules (when to nudge before a repeat purchase, how often a customer may
 be contacted, what a referral is worth).
 
-These are kept in the database (:mod:`onboard_desk.storage.settings_store`,
-:mod:`onboard_desk.retention.config`), so the command line and reports follow the same
-rules. Invalid input is reported in the dialog and nothing is saved until everything is
-valid. New nudge rules are applied to every customer's reminder afterwards, off the GUI
-thread.
+These are kept in the database and changed through the settings service
+(:class:`~onboard_desk.services.settings.SettingsService`), so the command line and reports
+follow the same rules. Invalid input is reported in the dialog and nothing is saved until
+everything is valid. New nudge rules are applied to every customer's reminder afterwards,
+off the GUI thread.
 """
 
 from __future__ import annotations
@@ -36,13 +36,7 @@ from onboard_desk.pipeline import (
     PipelineConfig,
     Stage,
 )
-from onboard_desk.retention.config import (
-    RetentionConfig,
-    load_retention_config,
-    save_retention_config,
-)
-from onboard_desk.storage import settings_store
-from onboard_desk.storage.db import session_scope
+from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.ui.common.context import AppContext
 
 
@@ -127,9 +121,9 @@ class SettingsDialog(QDialog):
 
     def _build_customers_group(self) -> QGroupBox:
         """The retention settings: nudge, contact cap, referral rewards, "due soon"."""
-        with session_scope(self.context.engine) as session:
-            self.retention = load_retention_config(session)
-            currency = settings_store.default_currency(session)
+        desk = self.context.desk
+        self.retention = desk.retention_config
+        currency = desk.currency
         rules = self.retention
         group = QGroupBox(self.tr("Customers"))
         form = QFormLayout(group)
@@ -205,19 +199,23 @@ class SettingsDialog(QDialog):
         )
 
     def save(self) -> None:
-        """Validate and store everything in one transaction; on error, say what and keep
-        the dialog open."""
+        """Validate and store everything; on error, say what and keep the dialog open.
+
+        The retention rules are checked before anything is stored and the pipeline rules
+        as they are stored first, so an invalid value anywhere leaves every setting as it
+        was."""
         name = self.user_name.text().strip()
         if not name:
             self._show_error(self.tr("Give your name: it becomes the owner of new prospects."))
             return
         config = self.edited_config()
         retention = self.edited_retention()
+        settings = self.context.desk.settings
         try:
-            with self.context.session() as session:
-                settings_store.save_config(session, config)
-                settings_store.set_setting(session, settings_store.USER_NAME, name)
-                save_retention_config(session, retention)
+            retention.check()
+            settings.save_pipeline(config)
+            settings.set_user_name(name)
+            settings.save_retention(retention)
         except UserError as exc:
             self._show_error(str(exc))
             return

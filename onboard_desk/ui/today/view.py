@@ -63,6 +63,8 @@ class TodayScreen(QWidget):
         self.state = TodayState(context, self)
         #: The agenda on screen (None until the first read arrives).
         self.agenda: Agenda | None = None
+        #: The first agenda is on screen (``sig_loaded`` said so).
+        self.loaded = False
         self.done_dialog: DoneDialog | None = None
 
         layout = QVBoxLayout(self)
@@ -187,6 +189,7 @@ class TodayScreen(QWidget):
             self.view.setCurrentIndex(reselect)
         self._show_empty_state(not any(group.total for group in agenda.groups))
         self._update_buttons()
+        self.loaded = True
         self.sig_loaded.emit()
 
     def _build_empty_state(self) -> QWidget:

@@ -2,8 +2,8 @@
 
 Each part (import, reports, outreach) provides its dialogs; this module gives them menu
 entries and shortcuts, decides which prospect an action is about (the one on the card,
-else the one selected in the list), and runs file work off the GUI thread with a clear
-message when it fails. The window builds them once the database is open
+else the one selected in the list), and runs file work through the services off the GUI
+thread, with a clear message when it fails. The window builds them once the database is open
 (:meth:`~onboard_desk.ui.window.main_window.MainWindow.set_context`).
 """
 
@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
 from onboard_desk.ui.common import dialogs
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from onboard_desk.ui.common.context import AppContext
     from onboard_desk.ui.window.main_window import MainWindow
 
@@ -101,7 +99,7 @@ class WindowActions:
 
     def _list_filter(self) -> Any:
         """The Prospects screen's current filter (everyone if the screen was never shown)."""
-        from onboard_desk.storage.queries import ProspectFilter
+        from onboard_desk.services.lists import ProspectFilter
 
         view = self.window.screen_widget("prospects")
         return view.current_filter() if view is not None else ProspectFilter()  # type: ignore[attr-defined]
@@ -142,34 +140,23 @@ class WindowActions:
         target = Path(chosen)
         if target.suffix.lower() not in (".csv", ".xlsx"):
             target = target.with_suffix(".csv" if selected == csv_filter else ".xlsx")
+        fmt = "csv" if target.suffix.lower() == ".csv" else "xlsx"
         flt = self._list_filter()
-        database = self.context.db_path.name
-        config = self.context.config
+        exports = self.context.desk.exports
 
-        def work(session: Session) -> int:
-            from onboard_desk.reports.prospect_rows import filtered_prospects
-
-            rows = filtered_prospects(session, flt, database=database, config=config)
-            if target.suffix.lower() == ".csv":
-                from onboard_desk.reports.export_csv import write_prospects_csv
-
-                return int(write_prospects_csv(rows, target, bom=True))
-            from onboard_desk.reports.export_xlsx import write_prospect_list_xlsx
-
-            return int(write_prospect_list_xlsx(target, rows))
+        def work() -> int:
+            return exports.prospects(flt, target, fmt=fmt, bom=True)
 
         def done(count: int) -> None:
             self.window.statusBar().showMessage(
                 self.window.tr("Exported %n prospect(s) to ", "", count) + str(target), 8000
             )
 
-        self.context.run_task(work, done, self._failed(self.window.tr("Export failed")))
+        self.context.run(work, done, self._failed(self.window.tr("Export failed")))
 
     def back_up(self) -> None:
         """A consistent snapshot of the open database (safe while it is in use), e.g. to
-        send to the team lead."""
-        from onboard_desk.storage.dialects.sqlite import snapshot_database
-
+        send to the team lead. The file dialog has asked before replacing a file."""
         source = self.context.db_path
         suggested = source.with_name(f"{source.stem}-{date.today().isoformat()}.sqlite3")
         chosen, _ = QFileDialog.getSaveFileName(
@@ -181,26 +168,17 @@ class WindowActions:
         if not chosen:
             return
         target = Path(chosen)
-        if target.resolve() == source.resolve():
-            self._failed(self.window.tr("Backup failed"))(
-                self.window.tr("Choose another file: a backup cannot replace the database.")
-            )
-            return
+        maintenance = self.context.desk.maintenance
 
-        def work(_session: Session) -> None:
-            try:
-                snapshot_database(source, target)
-            except OSError as exc:
-                from onboard_desk.errors import UserError
-
-                raise UserError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+        def work() -> None:
+            maintenance.back_up(target, overwrite=True)
 
         def done(_result: object) -> None:
             self.window.statusBar().showMessage(
                 self.window.tr("Backup written to ") + str(target), 8000
             )
 
-        self.context.run_task(work, done, self._failed(self.window.tr("Backup failed")))
+        self.context.run(work, done, self._failed(self.window.tr("Backup failed")))
 
     def _failed(self, title: str) -> Any:
         def show(message: str) -> None:
@@ -228,13 +206,11 @@ class WindowActions:
 
     def bulk_send(self) -> None:
         """One template to every prospect the Prospects list shows (reviewed first)."""
-        from onboard_desk.storage.queries import prospect_ids
-
         flt = self._list_filter()
-        config = self.context.config
+        lists = self.context.desk.lists
 
-        def work(session: Session) -> list[int]:
-            return prospect_ids(session, flt=flt, limit=BULK_LIMIT + 1, config=config)
+        def work() -> list[int]:
+            return lists.ids(flt, limit=BULK_LIMIT + 1)
 
         def got(ids: list[int]) -> None:
             tr = self.window.tr
@@ -256,7 +232,7 @@ class WindowActions:
 
             self._open(BulkSendDialog(self.context, ids, self.window))
 
-        self.context.run_task(work, got, self._failed(self.window.tr("Cannot list prospects")))
+        self.context.run(work, got, self._failed(self.window.tr("Cannot list prospects")))
 
     def edit_templates(self) -> QDialog:
         from onboard_desk.ui.outreach.template_editor import TemplateEditor

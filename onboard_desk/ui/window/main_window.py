@@ -461,7 +461,10 @@ class MainWindow(QMainWindow):
         screen.widget = widget
         self.stack.addWidget(widget)
         if isinstance(widget, Loading) and not self._data_shown:
-            widget.sig_loaded.connect(self._on_screen_loaded)
+            if widget.loaded:
+                self._on_screen_loaded()
+            else:
+                widget.sig_loaded.connect(self._on_screen_loaded)
         if isinstance(widget, OpensProspects):
             widget.sig_open_prospect.connect(self.open_prospect)
 

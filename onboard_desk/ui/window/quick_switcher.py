@@ -1,25 +1,24 @@
 """Ctrl+K: jump to any prospect by typing part of its name.
 
-Each keystroke (debounced) runs the store's full-text search on the thread pool; only
-the newest answer is shown, so fast typing never shows stale results.
+Each keystroke (debounced) runs the list's full-text search (through the list service) on
+the thread pool; only the newest answer is shown, so fast typing never shows stale results.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from onboard_desk.pipeline import Stage
-from onboard_desk.storage import queries
-from onboard_desk.storage.queries import ProspectFilter
+from onboard_desk.services.lists import ProspectFilter
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.guard import guarded
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LIMIT = 20
+#: What a result line shows, read as plain values.
+FIELDS = ("id", "name", "company", "stage")
 
 
 class QuickSwitcher(QDialog):
@@ -78,9 +77,11 @@ class QuickSwitcher(QDialog):
             self.model.clear()
             return
 
-        def fetch(session: Any) -> list[tuple[int, str, str, str]]:
-            rows = queries.list_prospects(session, flt=ProspectFilter(search=text), limit=LIMIT)
-            return [(int(p.id or 0), p.name, p.company, p.stage) for p in rows]
+        lists = self.context.desk.lists
+
+        def fetch() -> list[tuple[int, str, str, str]]:
+            rows = lists.rows(FIELDS, ProspectFilter(search=text), limit=LIMIT)
+            return [(int(i or 0), name, company, stage) for i, name, company, stage in rows]
 
         def done(rows: list[tuple[int, str, str, str]]) -> None:
             if generation != self._generation:
@@ -99,7 +100,7 @@ class QuickSwitcher(QDialog):
                 self.status.setText(self.tr("No prospect matches “{0}”.").format(text))
             self.sig_results_shown.emit()
 
-        self.context.run_task(fetch, guarded(self, done))
+        self.context.run(fetch, guarded(self, done))
 
     @Slot()
     def choose(self) -> None:

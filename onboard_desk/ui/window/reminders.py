@@ -8,14 +8,12 @@ opens the prospect. Without one, the window's status bar says it instead.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QMenu, QSystemTrayIcon
 
 from onboard_desk.domain.timeutil import utcnow
-from onboard_desk.storage import queries
-from onboard_desk.storage.queries import DueReminder
+from onboard_desk.services.lists import DueReminder
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.guard import guarded
 from onboard_desk.ui.common.icons import app_icon
@@ -80,9 +78,10 @@ class Reminders(QObject):
             return
         start, end = self.last_check, now or utcnow()
         self._busy = True
+        lists = self.context.desk.lists
 
-        def fetch(session: Any) -> list[DueReminder]:
-            return queries.due_between(session, start=start, end=end)
+        def fetch() -> list[DueReminder]:
+            return lists.due_between(start, end)
 
         def done(due: list[DueReminder]) -> None:
             self._busy = False
@@ -94,7 +93,7 @@ class Reminders(QObject):
             self._busy = False
             self.context.sig_error.emit(message)
 
-        self.context.run_task(fetch, guarded(self, done), guarded(self, failed))
+        self.context.run(fetch, guarded(self, done), guarded(self, failed))
 
     def remind(self, due: list[DueReminder]) -> None:
         title, body = reminder_text(due)

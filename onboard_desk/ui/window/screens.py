@@ -53,10 +53,12 @@ class ShowAware(Protocol):
 
 @runtime_checkable
 class Loading(Protocol):
-    """A screen that says when its first data is on screen (``sig_loaded()``); the window's
-    start-up time is measured to the first such signal."""
+    """A screen that says when its first data is on screen (``sig_loaded()``, and ``loaded``
+    afterwards: a screen whose data came inline, before the window could listen, has said it
+    already); the window's start-up time is measured to the first one."""
 
     sig_loaded: Any
+    loaded: bool
 
 
 @runtime_checkable

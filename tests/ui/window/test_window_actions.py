@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+import threading
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
@@ -20,7 +21,7 @@ from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
 from onboard_desk.ui.window.actions import MailSettingsDialog
 from tests.ui.conftest import add_prospect
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "import"
+DATA = Path(__file__).resolve().parents[2] / "data" / "import"
 
 W = TypeVar("W", bound=QWidget)
 
@@ -97,7 +98,7 @@ def test_export_writes_what_the_list_shows(window, engine, qtbot, tmp_path, monk
     view._search_now()
     qtbot.waitUntil(lambda: view.model.total_count == 1, timeout=5000)
     window.window_actions.export_action.trigger()
-    qtbot.waitUntil(lambda: "Exported 1 " in window.statusBar().currentMessage(), timeout=5000)
+    assert "Exported 1 " in window.statusBar().currentMessage()  # the inline pool: done
     with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     name_column = [h.lower() for h in rows[0]].index("name")
@@ -109,10 +110,52 @@ def test_backup_is_a_consistent_database(window, engine, qtbot, tmp_path, monkey
     target = tmp_path / "snapshot.sqlite3"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
     window.window_actions.backup_action.trigger()
-    qtbot.waitUntil(lambda: "Backup written" in window.statusBar().currentMessage(), timeout=5000)
+    assert "Backup written" in window.statusBar().currentMessage()
     with sqlite3.connect(target) as snapshot:
         assert snapshot.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert snapshot.execute("SELECT name FROM prospect").fetchall() == [("Ada Lovelace",)]
+
+
+def test_export_and_backup_run_off_the_gui_thread(
+    threaded_context, db_path, engine, qtbot, tmp_path, monkeypatch
+) -> None:
+    """On the real pool the file work runs on a worker thread; the status bar says when
+    it is done."""
+    from onboard_desk.ui.window.main_window import MainWindow
+    from onboard_desk.ui.window.screens import SCREENS
+
+    win = MainWindow(db_path)
+    qtbot.addWidget(win)
+    win.register_screens(SCREENS)
+    win.set_context(threaded_context)
+    actions = win.window_actions
+    assert actions is not None
+    add_prospect(engine, "Ada Lovelace")
+    desk = threaded_context.desk
+    threads: list[threading.Thread] = []
+    export, back_up = desk.exports.prospects, desk.maintenance.back_up
+
+    def exporting(*args: Any, **kwargs: Any) -> int:
+        threads.append(threading.current_thread())
+        return export(*args, **kwargs)
+
+    def backing_up(*args: Any, **kwargs: Any) -> None:
+        threads.append(threading.current_thread())
+        back_up(*args, **kwargs)
+
+    monkeypatch.setattr(desk.exports, "prospects", exporting)
+    monkeypatch.setattr(desk.maintenance, "back_up", backing_up)
+    target = tmp_path / "prospects.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    actions.export_action.trigger()
+    qtbot.waitUntil(lambda: "Exported 1 " in win.statusBar().currentMessage(), timeout=5000)
+    snapshot = tmp_path / "snapshot.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(snapshot), ""))
+    actions.backup_action.trigger()
+    qtbot.waitUntil(lambda: "Backup written" in win.statusBar().currentMessage(), timeout=5000)
+    assert len(threads) == 2
+    assert all(thread is not threading.main_thread() for thread in threads)
+    assert target.exists() and snapshot.exists()
 
 
 def test_backup_refuses_to_overwrite_the_database(window, db_path, monkeypatch, shown_errors):
@@ -126,7 +169,7 @@ def test_email_and_call_act_on_the_prospect_on_the_card(window, engine, qtbot, s
     assert shown_errors[-1][0] == "No prospect chosen"
     ada = add_prospect(engine, "Ada Lovelace")
     window.open_prospect(ada)
-    qtbot.waitUntil(lambda: window.card_panel.card.prospect_id == ada, timeout=5000)
+    assert window.card_panel.card.prospect_id == ada
     assert window.window_actions.current_prospect_id() == ada
     window.window_actions.call_action.trigger()
     dialogs = _top_level(LogCallDialog)
@@ -142,7 +185,7 @@ def test_send_to_the_listed_prospects_reviews_them_first(window, engine, qtbot) 
     ids = {add_prospect(engine, name) for name in ("Ada Lovelace", "Grace Hopper")}
     window.show_screen("prospects")
     window.window_actions.bulk_action.trigger()
-    qtbot.waitUntil(lambda: bool(_top_level(BulkSendDialog)), timeout=5000)
+    assert _top_level(BulkSendDialog)
     dialog = _top_level(BulkSendDialog)[-1]
     assert set(dialog.prospect_ids) == ids
     dialog.reject()

@@ -1,39 +1,50 @@
 """The Prospects screen on a 5,000-prospect demo database: search, filters, sorting,
-lazy loading, saved views and remembered columns."""
+lazy loading, saved views and remembered columns.
+
+Background work runs inline (a page has arrived when the call that asked for it returns),
+except in the test that checks pages and counts are read off the GUI thread.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from onboard_desk.pipeline import Flag, Stage
+from onboard_desk.services.desk import Desk
 from onboard_desk.storage import queries
 from onboard_desk.storage.models import Prospect
 from onboard_desk.storage.queries import ProspectFilter
 from onboard_desk.ui.common.context import AppContext
-from onboard_desk.ui.prospects.model import PAGE_SIZE, ProspectIdRole
+from onboard_desk.ui.prospects.model import PAGE_SIZE, ProspectIdRole, ProspectTableModel
 from onboard_desk.ui.prospects.view import ProspectsView
 
-from .conftest import DEMO_SIZE
-
-
-@pytest.fixture
-def context(threaded_context: Any) -> Any:
-    """These tests still wait for the real pool (their screen has yet to run inline)."""
-    return threaded_context
+from .conftest import DEMO_SIZE, HeldPool
 
 
 def make_view(qtbot: QtBot, context: AppContext) -> ProspectsView:
+    """The screen, shown in an active window (its shortcuts work), its first page loaded."""
     view = ProspectsView(context)
-    qtbot.addWidget(view)
+    # A search or a column change still pending when the test ends would otherwise land
+    # in the next test's settings: the widget outlives the test until its deferred delete.
+    qtbot.addWidget(view, before_close_func=stop_timers)
     view.resize(1200, 700)
-    view.show()
+    with qtbot.waitActive(view):
+        view.show()
+        view.activateWindow()
     wait_loaded(qtbot, view)
     return view
+
+
+def stop_timers(widget: QWidget) -> None:
+    for timer in widget.findChildren(QTimer):
+        timer.stop()
 
 
 def wait_loaded(qtbot: QtBot, view: ProspectsView) -> None:
@@ -63,7 +74,9 @@ def test_first_page_only_is_loaded_and_count_shows_all(
     assert view.count_label.text() == f"{DEMO_SIZE:,} prospects"
 
 
-def test_fetch_more_loads_the_next_page_lazily(qtbot: QtBot, demo_context: AppContext) -> None:
+def test_fetch_more_loads_the_next_page_lazily(
+    qtbot: QtBot, demo_context: AppContext, demo_engine: Engine
+) -> None:
     view = make_view(qtbot, demo_context)
     first_page = ids_shown(view)
     assert view.model.canFetchMore()
@@ -72,14 +85,16 @@ def test_fetch_more_loads_the_next_page_lazily(qtbot: QtBot, demo_context: AppCo
     shown = ids_shown(view)
     assert shown[:PAGE_SIZE] == first_page
     assert len(set(shown)) == len(shown)  # no row twice across pages
-    with Session(demo_context.engine) as session:
+    with Session(demo_engine) as session:
         expected = [p.id for p in queries.list_prospects(session, limit=2 * PAGE_SIZE)]
     assert shown == expected
 
 
-def test_typing_in_search_narrows_the_table(qtbot: QtBot, demo_context: AppContext) -> None:
+def test_typing_in_search_narrows_the_table(
+    qtbot: QtBot, demo_context: AppContext, demo_engine: Engine
+) -> None:
     view = make_view(qtbot, demo_context)
-    with Session(demo_context.engine) as session:
+    with Session(demo_engine) as session:
         target = session.exec(select(Prospect).where(Prospect.company != "")).first()
         assert target is not None
         word = target.company.split()[0]
@@ -92,7 +107,7 @@ def test_typing_in_search_narrows_the_table(qtbot: QtBot, demo_context: AppConte
         ),
         timeout=5000,
     )
-    with Session(demo_context.engine) as session:
+    with Session(demo_engine) as session:
         for prospect_id in ids_shown(view)[:20]:
             p = session.get(Prospect, prospect_id)
             assert p is not None
@@ -117,12 +132,20 @@ def test_search_is_debounced(
 
     monkeypatch.setattr(view.model, "set_filter", set_filter)
     qtbot.keyClicks(view.search_edit, "oakridge")
+    assert seen == []  # nothing while typing
     qtbot.waitUntil(lambda: bool(seen), timeout=2000)
-    qtbot.wait(50)
+    assert not view.bar._search_timer.isActive()  # nothing more is coming
     assert [f.search for f in seen] == ["oakridge"]
+    # Enter runs the search at once, without waiting for the pause.
+    qtbot.keyClicks(view.search_edit, " labs")
+    qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)
+    assert [f.search for f in seen] == ["oakridge", "oakridge labs"]
+    assert not view.bar._search_timer.isActive()
 
 
-def test_stage_owner_channel_and_flag_filters(qtbot: QtBot, demo_context: AppContext) -> None:
+def test_stage_owner_channel_and_flag_filters(
+    qtbot: QtBot, demo_context: AppContext, demo_engine: Engine
+) -> None:
     view = make_view(qtbot, demo_context)
     view.stage_combo.setCurrentIndex(view.stage_combo.findData(Stage.TRIAL.value))
     wait_loaded(qtbot, view)
@@ -135,7 +158,7 @@ def test_stage_owner_channel_and_flag_filters(qtbot: QtBot, demo_context: AppCon
     view.flag_combo.setCurrentIndex(view.flag_combo.findData(Flag.OVERDUE.value))
     wait_loaded(qtbot, view)
     assert all("Overdue" in str(v) for v in column_values(view, "flags"))
-    with Session(demo_context.engine) as session:
+    with Session(demo_engine) as session:
         expected = queries.count_prospects(
             session, flt=ProspectFilter(stages=(Stage.TRIAL,), owner=owner, flag=Flag.OVERDUE)
         )
@@ -144,14 +167,16 @@ def test_stage_owner_channel_and_flag_filters(qtbot: QtBot, demo_context: AppCon
     view.channel_combo.setCurrentIndex(view.channel_combo.findData("referral"))
     wait_loaded(qtbot, view)
     assert set(column_values(view, "channel")) == {"Referral"}
-    with Session(demo_context.engine) as session:
+    with Session(demo_engine) as session:
         referrals = session.exec(
             select(func.count()).select_from(Prospect).where(Prospect.channel == "referral")
         ).one()
     assert view.model.total_count == referrals
 
 
-def test_clicking_a_header_sorts_in_sql(qtbot: QtBot, demo_context: AppContext) -> None:
+def test_clicking_a_header_sorts_in_sql(
+    qtbot: QtBot, demo_context: AppContext, demo_engine: Engine
+) -> None:
     view = make_view(qtbot, demo_context)
     value_column = view.model.column_index("value")
     view.table.sortByColumn(value_column, Qt.SortOrder.DescendingOrder)
@@ -160,7 +185,7 @@ def test_clicking_a_header_sorts_in_sql(qtbot: QtBot, demo_context: AppContext) 
         view.model.index(r, value_column).data(Qt.ItemDataRole.UserRole + 2)
         for r in range(view.model.rowCount())
     ]
-    with Session(demo_context.engine) as session:
+    with Session(demo_engine) as session:
         top = session.exec(select(func.max(Prospect.value_cents))).one()
     assert values[0] == top
     assert values == sorted(values, key=lambda v: -1 if v is None else v, reverse=True)
@@ -168,7 +193,7 @@ def test_clicking_a_header_sorts_in_sql(qtbot: QtBot, demo_context: AppContext) 
     view.table.sortByColumn(name_column, Qt.SortOrder.AscendingOrder)
     wait_loaded(qtbot, view)
     names = column_values(view, "name")
-    with Session(demo_context.engine) as session:
+    with Session(demo_engine) as session:
         expected = [
             p.name for p in queries.list_prospects(session, flt=ProspectFilter(sort="name"))
         ]
@@ -274,16 +299,22 @@ def test_last_filter_and_sort_come_back_next_time(qtbot: QtBot, demo_context: Ap
     assert again.stage_combo.currentData() == Stage.PAYMENT.value
 
 
-def test_a_page_for_an_old_filter_is_dropped(qtbot: QtBot, demo_context: AppContext) -> None:
-    view = make_view(qtbot, demo_context)
-    view.model.set_filter(ProspectFilter(stages=(Stage.OUTREACH,)))
-    view.model.set_filter(ProspectFilter(stages=(Stage.WON,)))  # before the first arrives
-    wait_loaded(qtbot, view)
-    qtbot.wait(100)  # give a stray page time to arrive
-    assert set(column_values(view, "stage")) == {"Won"}
-    with Session(demo_context.engine) as session:
+def test_a_page_for_an_old_filter_is_dropped(
+    qtbot: QtBot, demo_desk: Desk, demo_engine: Engine
+) -> None:
+    pool = HeldPool()
+    model = ProspectTableModel(AppContext(demo_desk, thread_pool=pool))
+    model.set_filter(ProspectFilter(stages=(Stage.OUTREACH,)))
+    model.set_filter(ProspectFilter(stages=(Stage.WON,)))  # before the first arrives
+    assert len(pool.tasks) == 4  # a count and a page for each
+    pool.release()
+    assert not model.is_loading
+    stage = model.column_index("stage")
+    assert {model.index(r, stage).data() for r in range(model.rowCount())} == {"Won"}
+    with Session(demo_engine) as session:
         won = queries.count_prospects(session, flt=ProspectFilter(stages=(Stage.WON,)))
-    assert view.model.total_count == won
+    assert model.total_count == won
+    assert model.rowCount() == min(won, PAGE_SIZE)
 
 
 def test_a_deleted_prospect_leaves_the_table(qtbot: QtBot, demo_context: AppContext) -> None:
@@ -324,27 +355,27 @@ def test_clicking_the_header_itself_sorts(qtbot: QtBot, demo_context: AppContext
 
 
 def test_pages_and_counts_are_read_off_the_gui_thread(
-    qtbot: QtBot, demo_context: AppContext, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, threaded_demo_context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import threading
 
-    from onboard_desk.ui.prospects import model as prospect_table_model
+    from onboard_desk.services.lists import ListService
 
     threads: list[str] = []
-    real_fetch = prospect_table_model.fetch_page
-    real_count = queries.count_prospects
+    real_rows = ListService.rows
+    real_count = ListService.count
 
-    def fetch(*args: Any, **kwargs: Any) -> Any:
+    def rows(*args: Any, **kwargs: Any) -> Any:
         threads.append(threading.current_thread().name)
-        return real_fetch(*args, **kwargs)
+        return real_rows(*args, **kwargs)
 
     def count(*args: Any, **kwargs: Any) -> int:
         threads.append(threading.current_thread().name)
         return real_count(*args, **kwargs)
 
-    monkeypatch.setattr(prospect_table_model, "fetch_page", fetch)
-    monkeypatch.setattr(queries, "count_prospects", count)
-    view = make_view(qtbot, demo_context)
+    monkeypatch.setattr(ListService, "rows", rows)
+    monkeypatch.setattr(ListService, "count", count)
+    view = make_view(qtbot, threaded_demo_context)
     view.table.scrollToBottom()
     qtbot.waitUntil(lambda: view.model.rowCount() == 2 * PAGE_SIZE, timeout=5000)
     assert len(threads) >= 3

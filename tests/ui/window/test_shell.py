@@ -155,20 +155,6 @@ def test_invalid_settings_are_refused_and_nothing_saved(window, context, engine)
         assert settings_store.load_config(session).check_in_delay_days == 3
 
 
-def test_quick_switcher_jumps_to_a_prospect(window, context, engine, qtbot):
-    add_prospect(engine, "Grace Hopper", company="Navy")
-    ada = add_prospect(engine, "Ada Lovelace", company="Analytical Engines")
-    window.quick_switcher_action.trigger()
-    switcher = window._quick_switcher
-    with qtbot.waitSignal(switcher.sig_results_shown, timeout=5000):
-        qtbot.keyClicks(switcher.field, "lovel")
-    assert switcher.model.rowCount() == 1
-    with qtbot.waitSignal(window.sig_open_prospect_requested) as blocker:
-        qtbot.keyClick(switcher.field, Qt.Key.Key_Return)
-    assert blocker.args == [ada]
-    assert not switcher.isVisible()
-
-
 def test_reminder_for_a_due_action_without_tray(window, context, engine, qtbot):
     from onboard_desk.ui.window.reminders import Reminders
 
@@ -182,8 +168,8 @@ def test_reminder_for_a_due_action_without_tray(window, context, engine, qtbot):
         reminders.check()
     assert [r.prospect_id for r in blocker.args[0]] == [ada]
     assert "Ada Lovelace" in window.statusBar().currentMessage()
-    # The next check finds nothing new.
-    with qtbot.assertNotEmitted(reminders.sig_reminded, wait=300):
+    # The next check finds nothing new (the inline pool has run it when check() returns).
+    with qtbot.assertNotEmitted(reminders.sig_reminded):
         reminders.check()
 
 
@@ -334,7 +320,7 @@ def test_window_code_takes_colours_from_the_palette():
     """No fixed colours in the shell's widgets: they would break a dark theme."""
     import re
 
-    folder = Path(__file__).resolve().parents[2] / "onboard_desk" / "ui"
+    folder = Path(__file__).resolve().parents[3] / "onboard_desk" / "ui"
     fixed = re.compile(
         r"#[0-9a-fA-F]{3,8}\b|setStyleSheet\(|QColor\(|Qt\.GlobalColor\.(?!transparent)"
     )

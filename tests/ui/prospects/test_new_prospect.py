@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
-from sqlmodel import Session, func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from onboard_desk.services import prospects as prospect_ops
+from onboard_desk.services.desk import Desk
 from onboard_desk.storage import settings_store
 from onboard_desk.storage.models import Prospect
 from onboard_desk.ui.common.context import AppContext
@@ -15,22 +16,19 @@ from onboard_desk.ui.prospects.new_prospect import NewProspectDialog
 
 
 @pytest.fixture
-def existing_id(context: AppContext) -> int:
-    with context.session() as session:
-        settings_store.set_setting(session, settings_store.USER_NAME, "Jamie Lee")
-        settings_store.set_setting(session, settings_store.PHONE_REGION, "US")
-        prospect = prospect_ops.create_prospect(
-            session,
-            fields={
-                "name": "Ana Lopez",
-                "company": "Acme Robotics",
-                "email": "ana@acme.example",
-                "phone": "+1 518 555 0100",
-            },
-            by="Jamie Lee",
-        )
-        assert prospect.id is not None
-        return prospect.id
+def existing_id(desk: Desk) -> int:
+    desk.settings.set_user_name("Jamie Lee")
+    desk.settings.put(settings_store.PHONE_REGION, "US")
+    prospect = desk.prospects.add(
+        {
+            "name": "Ana Lopez",
+            "company": "Acme Robotics",
+            "email": "ana@acme.example",
+            "phone": "+1 518 555 0100",
+        }
+    )
+    assert prospect.id is not None
+    return prospect.id
 
 
 def make_dialog(qtbot: QtBot, context: AppContext) -> NewProspectDialog:
@@ -41,8 +39,7 @@ def make_dialog(qtbot: QtBot, context: AppContext) -> NewProspectDialog:
 
 
 def count(context: AppContext) -> int:
-    with Session(context.engine) as session:
-        return int(session.exec(select(func.count()).select_from(Prospect)).one())
+    return context.desk.lists.count()
 
 
 def fill(qtbot: QtBot, dialog: NewProspectDialog, **values: str) -> None:
@@ -61,7 +58,7 @@ def test_owner_defaults_to_the_user(qtbot: QtBot, context: AppContext, existing_
 
 
 def test_a_new_person_is_added_and_undo_removes_it(
-    qtbot: QtBot, context: AppContext, existing_id: int
+    qtbot: QtBot, context: AppContext, engine: Engine, existing_id: int
 ) -> None:
     dialog = make_dialog(qtbot, context)
     fill(qtbot, dialog, name="Ben Okafor", company="Blue Harbor", phone="(518) 555-0142")
@@ -70,7 +67,7 @@ def test_a_new_person_is_added_and_undo_removes_it(
         dialog.save_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
     new_id = blocker.args[0]
-    with Session(context.engine) as session:
+    with Session(engine) as session:
         prospect = session.get(Prospect, new_id)
         assert prospect is not None
         assert (prospect.owner, prospect.phone, prospect.value_cents) == (
@@ -83,7 +80,7 @@ def test_a_new_person_is_added_and_undo_removes_it(
     assert count(context) == 1
     context.undo_stack.redo()
     assert count(context) == 2
-    with Session(context.engine) as session:
+    with Session(engine) as session:
         assert session.get(Prospect, new_id) is not None  # same id back
 
 

@@ -1,20 +1,31 @@
-"""The import wizard driven as a user drives it (pytest-qt, offscreen, the real thread pool)."""
+"""The import wizard driven as a user drives it (pytest-qt, offscreen).
+
+Background work runs inline (the ``context`` fixture): a page's reading, dry run or import
+has finished when the call that started it returns. Cancelling needs the import to run
+beside the window, on the real thread pool (``threaded_context``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from onboard_desk.importing import DuplicateAction, Field, mapping_names
 from onboard_desk.pipeline import Stage
 from onboard_desk.services import prospects as prospect_ops
+from onboard_desk.services.importing import DuplicateAction, Field
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.importing.wizard import ImportWizard
-from tests.importing.conftest import count, prospect_rows
+from tests.importing.conftest import DATA, count, prospect_rows
 
 TIMEOUT = 10_000
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
 
 
 def open_wizard(qtbot, context: AppContext, path: Path) -> ImportWizard:
@@ -31,6 +42,7 @@ def to_duplicates(qtbot, wizard: ImportWizard) -> None:
     assert wizard.currentId() == ImportWizard.PAGE_MAPPING
     wizard.next()  # duplicates: a dry run in the background
     assert wizard.currentId() == ImportWizard.PAGE_DUPLICATES
+    # At once with the inline pool; on the real pool, when the dry run is done.
     qtbot.waitUntil(wizard.duplicates_page.isComplete, timeout=TIMEOUT)
 
 
@@ -55,7 +67,7 @@ def test_full_import_with_per_row_choice(
     wizard.mapping_page.stage.setCurrentIndex(wizard.mapping_page.stage.findData("first_call"))
     wizard.next()
     page = wizard.duplicates_page
-    qtbot.waitUntil(page.isComplete, timeout=TIMEOUT)
+    assert page.isComplete()
     model = page.model
     assert [d.line for d in model.rows] == [2, 9]
     assert "Emma S." in model.data(model.index(0, 4))
@@ -141,8 +153,7 @@ def test_sheet_choice_and_saved_mapping(
     model = page.model
     assert model.setData(model.index(2, 2), Field.IGNORE.value)
     page.save_mapping_as("Customers")
-    with Session(engine) as session:
-        assert mapping_names(session) == ["Customers"]
+    assert context.desk.importing.mapping_names() == ["Customers"]
     # A mapping without a name or email column cannot go on.
     assert model.setData(model.index(0, 2), Field.IGNORE.value)
     assert model.setData(model.index(1, 2), Field.IGNORE.value)
@@ -151,7 +162,7 @@ def test_sheet_choice_and_saved_mapping(
     page.saved.activated.emit(page.saved.currentIndex())
     assert page.isComplete()
     wizard.next()
-    qtbot.waitUntil(wizard.duplicates_page.isComplete, timeout=TIMEOUT)
+    assert wizard.duplicates_page.isComplete()
     wizard.next()
     with qtbot.waitSignal(wizard.sig_import_finished, timeout=TIMEOUT):
         wizard.next()
@@ -219,3 +230,83 @@ def test_the_summary_counts_referral_codes(
         "Referral codes: 1 linked to their customer, 1 matching no customer"
         in wizard.result_page.summary.text()
     )
+
+
+def test_the_import_takes_the_databases_rules_and_region(
+    qtbot, context: AppContext, engine: Engine, tmp_path: Path
+) -> None:
+    """As on the command line: the pipeline rules give the next action, the stored phone
+    region reads national numbers, and the user owns rows that name no owner."""
+    from dataclasses import replace
+    from datetime import datetime, timedelta
+
+    desk = context.desk
+    desk.settings.save_pipeline(replace(desk.config, check_in_delay_days=5))
+    desk.settings.put("phone_region", "de")
+    desk.settings.set_user_name("Rosa Marin")
+    path = tmp_path / "leads.csv"
+    path.write_text("Name,Phone\nAda Byron,030 1234567\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, context, path)
+    wizard.next()
+    page = wizard.mapping_page
+    page.stage.setCurrentIndex(page.stage.findData(Stage.TRIAL.value))
+    wizard.next()
+    assert wizard.duplicates_page.isComplete()
+    wizard.next()
+    with qtbot.waitSignal(wizard.sig_import_finished, timeout=TIMEOUT):
+        wizard.next()
+    (ada,) = prospect_rows(engine)
+    assert (ada["owner"], ada["phone_key"]) == ("Rosa Marin", "+49301234567")
+    entered = datetime.fromisoformat(ada["stage_entered_at"])
+    assert datetime.fromisoformat(ada["next_action_due"]) - entered == timedelta(days=5)
+
+
+def test_reading_and_the_dry_run_run_off_the_gui_thread(
+    qtbot, threaded_context: AppContext, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from onboard_desk.services.importing import ImportService
+    from onboard_desk.ui.importing import file_page
+    from onboard_desk.ui.importing.state import inspect_file as inspect
+
+    threads: list[str] = []
+    run = ImportService.run
+
+    def inspecting(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return inspect(*args, **kwargs)
+
+    def running(self, *args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return run(self, *args, **kwargs)
+
+    monkeypatch.setattr(file_page, "inspect_file", inspecting)
+    monkeypatch.setattr(ImportService, "run", running)
+    wizard = open_wizard(qtbot, threaded_context, data_dir / "hubspot_contacts.csv")
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(wizard.duplicates_page.isComplete, timeout=TIMEOUT)
+    assert len(threads) == 2 and threading.main_thread().name not in threads
+    assert wizard.duplicates_page.result is not None
+    assert wizard.duplicates_page.result.rows_read == 6
+
+
+def test_closing_during_the_dry_run_cancels_it_quietly(
+    qtbot, threaded_context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    path = tmp_path / "big.csv"
+    path.write_text("Name,Email\n" + "".join(f"P {i},p{i}@x.example\n" for i in range(60_000)))
+    wizard = open_wizard(qtbot, threaded_context, path)
+    wizard.next()
+    wizard.next()  # the dry run starts on the pool
+    job = wizard.duplicates_page.job
+    assert job is not None
+    with qtbot.waitSignal(job.signals.sig_failed, timeout=30_000) as failed:
+        wizard.reject()
+    assert job.cancelled and "cancelled" in failed.args[0]
+    assert warnings == []

@@ -10,6 +10,12 @@ from pathlib import Path
 import pytest
 
 from onboard_desk.cli import main
+from tests.importing.conftest import DATA
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
 
 
 def run(db: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -132,3 +138,40 @@ def test_help_lists_import_commands() -> None:
     )
     for command in ("import", "import-undo", "import-batches", "import-mappings"):
         assert command in result.stdout
+
+
+def test_import_takes_region_currency_and_owner_from_the_database(
+    desk, engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.importing.conftest import prospect_rows
+
+    desk.settings.put("phone_region", "de")
+    desk.settings.put("default_currency", "EUR")
+    desk.settings.set_user_name("Rosa Marin")
+    path = tmp_path / "leads.csv"
+    path.write_text("Name,Phone,Value\nAda Byron,030 1234567,12\n", encoding="utf-8")
+    code, out, _ = run(desk.path, "import", str(path), capsys=capsys)
+    assert code == 0 and "Created 1," in out
+    (ada,) = prospect_rows(engine)
+    assert (ada["owner"], ada["currency"], ada["phone_key"]) == (
+        "Rosa Marin",
+        "EUR",
+        "+49301234567",
+    )
+    code, out, _ = run(desk.path, "import", str(path), "--region", "us", "--on-duplicate",
+                       "create", capsys=capsys)  # fmt: skip
+    assert code == 0
+    assert prospect_rows(engine)[1]["phone_key"] != "+49301234567"
+
+
+def test_delete_a_saved_mapping(
+    db_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(data_dir / "linkedin_connections.csv")
+    assert run(db_path, "import", path, "--save-mapping", "LinkedIn", capsys=capsys)[0] == 0
+    code, out, _ = run(db_path, "import-mappings", "--delete", "LinkedIn", capsys=capsys)
+    assert code == 0 and "Deleted the mapping 'LinkedIn'." in out
+    code, out, _ = run(db_path, "import-mappings", capsys=capsys)
+    assert out.startswith("No saved mappings yet")
+    code, _, err = run(db_path, "import-mappings", "--delete", "LinkedIn", capsys=capsys)
+    assert code == 1 and "no saved mapping named 'LinkedIn'" in err

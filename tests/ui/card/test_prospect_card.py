@@ -29,7 +29,7 @@ from onboard_desk.ui.outreach.log_call import LogCallDialog
 
 @pytest.fixture
 def prospect_id(context: AppContext) -> int:
-    with context.session() as session:
+    with context.desk.writing() as session:
         settings_store.set_setting(session, settings_store.PHONE_REGION, "US")
         prospect = prospect_ops.create_prospect(
             session,
@@ -56,7 +56,7 @@ def card(qtbot: QtBot, context: AppContext, prospect_id: int) -> ProspectCard:
 
 
 def stored(context: AppContext, prospect_id: int) -> Prospect:
-    with Session(context.engine) as session:
+    with Session(context.desk.engine) as session:
         prospect = session.get(Prospect, prospect_id)
         assert prospect is not None
         return prospect
@@ -181,7 +181,7 @@ def test_skipping_ahead_asks_for_a_reason(
     answer_next_dialog(qtbot, give_reason)
     assert card.move_to(Stage.TRIAL)
     assert stored(context, prospect_id).stage == Stage.TRIAL.value
-    with Session(context.engine) as session:
+    with Session(context.desk.engine) as session:
         last = session.exec(select(StageChange).order_by(col(StageChange.id).desc())).first()
     assert last is not None and last.reason == "They already saw the demo"
     # Cancelling the reason changes nothing.
@@ -202,7 +202,7 @@ def test_log_call_through_the_dialog_creates_the_activity(
 
     answer_next_dialog(qtbot, fill, QDialogButtonBox.StandardButton.Save)
     qtbot.mouseClick(card.call_button, Qt.MouseButton.LeftButton)
-    with Session(context.engine) as session:
+    with Session(context.desk.engine) as session:
         calls = list(session.exec(select(Activity).where(Activity.prospect_id == prospect_id)))
     assert len(calls) == 1
     call = calls[0]
@@ -210,7 +210,7 @@ def test_log_call_through_the_dialog_creates_the_activity(
     assert call.text == "Left a message about the demo"
     assert card.timeline_model.entry(0).what == "Call: voicemail, 2 min"
     context.undo_stack.undo()
-    with Session(context.engine) as session:
+    with Session(context.desk.engine) as session:
         assert session.exec(select(Activity)).first() is None
     assert card.timeline_model.rowCount() == 1
 
@@ -283,11 +283,11 @@ def test_next_action_editor_sets_and_clears(
 def test_card_follows_changes_made_elsewhere(
     card: ProspectCard, context: AppContext, prospect_id: int
 ) -> None:
-    with context.session() as session:
+    with context.desk.writing() as session:
         store.update_prospect(session, prospect_id=prospect_id, changes={"title": "CTO"})
     context.prospects_changed([prospect_id])
     assert card.fields.edits["title"].text() == "CTO"
-    with context.session() as session:
+    with context.desk.writing() as session:
         prospect_ops.delete_prospect(session, prospect_id=prospect_id)
     context.prospects_changed([prospect_id])
     assert card.name_label.text() == "This prospect no longer exists."
@@ -312,7 +312,7 @@ def test_stale_prospect_says_why(card: ProspectCard, context: AppContext, prospe
 
     from onboard_desk.domain.timeutil import utcnow
 
-    with context.session() as session:
+    with context.desk.writing() as session:
         prospect = session.get(Prospect, prospect_id)
         assert prospect is not None
         prospect.stage_entered_at = utcnow() - timedelta(days=30)
@@ -326,7 +326,7 @@ RESEARCH, MESSAGE, PROPOSE = DEFAULT_CHECKLISTS[Stage.OUTREACH]
 
 def stored_ticks(context: AppContext, prospect_id: int) -> list[tuple[str, str, str]]:
     """(stage, item, by) of every tick in the database, oldest first."""
-    with Session(context.engine) as session:
+    with Session(context.desk.engine) as session:
         rows = session.exec(
             select(ChecklistTick)
             .where(ChecklistTick.prospect_id == prospect_id)
@@ -365,14 +365,14 @@ def test_clicking_the_text_ticks_and_unticking_undoes_to_the_first_tick(
 ) -> None:
     qtbot.mouseClick(card.checklist.row(PROPOSE).label, Qt.MouseButton.LeftButton)
     assert stored_ticks(context, prospect_id) == [("outreach", PROPOSE, context.user)]
-    with Session(context.engine) as session:
+    with Session(context.desk.engine) as session:
         first_time = session.exec(select(ChecklistTick.ticked_at)).one()
 
     qtbot.mouseClick(card.checklist.checkbox(PROPOSE), Qt.MouseButton.LeftButton)
     assert stored_ticks(context, prospect_id) == []
     assert card.checklist.items()[2] == (PROPOSE, False)
     context.undo_stack.undo()  # the untick: the tick comes back as it was
-    with Session(context.engine) as session:
+    with Session(context.desk.engine) as session:
         assert session.exec(select(ChecklistTick.ticked_at)).one() == first_time
     assert card.checklist.items()[2] == (PROPOSE, True)
 
@@ -420,7 +420,7 @@ def test_items_renamed_in_the_settings_hide_old_ticks(
         context.config,
         checklists={**context.config.checklists, Stage.OUTREACH: ("Research them", PROPOSE)},
     )
-    with context.session() as session:
+    with context.desk.writing() as session:
         settings_store.save_config(session, renamed)
     context.settings_changed()  # what the Settings dialog does after saving
     assert card.checklist.items() == [("Research them", False), (PROPOSE, False)]
@@ -436,7 +436,7 @@ def test_items_renamed_in_the_settings_hide_old_ticks(
 def test_a_tick_on_a_prospect_deleted_elsewhere_says_so(
     qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
 ) -> None:
-    with Session(context.engine) as session:  # the command line deletes it meanwhile
+    with Session(context.desk.engine) as session:  # the command line deletes it meanwhile
         prospect_ops.delete_prospect(session, prospect_id=prospect_id)
         session.commit()
     qtbot.mouseClick(card.checklist.checkbox(MESSAGE), Qt.MouseButton.LeftButton)

@@ -1,10 +1,8 @@
-"""The command line, run as a user runs it (a real process for the entry points)."""
+"""The prospect commands (add, list, show, move, log, next, delete), run as a user runs them."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -158,33 +156,3 @@ def test_delete_needs_confirmation_when_not_interactive(
     assert code == 1 and "--yes" in err
     assert run(db_path, "delete", "1", "--yes", capsys=capsys)[0] == 0
     assert run(db_path, "show", "1", capsys=capsys)[0] == 1
-
-
-def test_entry_point_help_and_bad_database(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "onboard_desk", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0
-    for command in ("add", "list", "show", "move", "log", "next", "demo"):
-        assert command in result.stdout
-    bad = tmp_path / "bad.sqlite3"
-    bad.write_text("garbage")
-    result = subprocess.run(
-        [sys.executable, "-m", "onboard_desk", "--db", str(bad), "list"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 1 and "not an Onboard Desk database" in result.stderr
-
-
-def test_environment_variable_selects_the_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    target = tmp_path / "env.sqlite3"
-    monkeypatch.setenv("ONBOARD_DESK_DB", str(target))
-    assert main(["add", "--name", "Env"]) == 0
-    assert target.exists()
