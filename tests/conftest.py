@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from onboard_desk.ui.common.context import AppContext
 
 #: Real SMTP servers, TLS certificates and a keyring, for every test that sends mail (the
-#: mail feature's, the outreach screens', the services' and the command line's).
-pytest_plugins = ["tests.outreach.mail_fixtures"]
+#: mail feature's, the outreach screens', the services' and the command line's); the
+#: reports' hand-computed databases, for every test that reads a report.
+pytest_plugins = ["tests.outreach.mail_fixtures", "tests.reports.databases"]
 
 
 @pytest.fixture(autouse=True)

@@ -73,7 +73,6 @@ PENDING_DATA_ACCESS: frozenset[tuple[str, str]] = frozenset(
         ("onboard_desk.cli.common", "onboard_desk.storage.db"),
         ("onboard_desk.cli.common", "sqlalchemy.engine"),
         ("onboard_desk.cli.common", "sqlmodel"),
-        ("onboard_desk.ui.reports.view", "sqlmodel"),
     }
 )
 

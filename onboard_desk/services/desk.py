@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from onboard_desk.services.maintenance import MaintenanceService
     from onboard_desk.services.outreach import OutreachService
     from onboard_desk.services.prospects import ProspectService
+    from onboard_desk.services.reports import ReportService
     from onboard_desk.services.settings import SettingsService
 
 
@@ -163,3 +164,9 @@ class Desk:
         from onboard_desk.services.maintenance import MaintenanceService
 
         return MaintenanceService(self)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from onboard_desk.services.reports import ReportService
+
+        return ReportService(self)
