@@ -16,9 +16,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 from onboard_desk.errors import UserError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-    from sqlmodel import Session
-
     from onboard_desk.services.desk import Desk
     from onboard_desk.services.lists import ProspectFilter
 
@@ -66,33 +63,6 @@ def open_desk(args: argparse.Namespace) -> Iterator[Desk]:
         yield desk
     finally:
         desk.close()
-
-
-# Being retired with the commands that still work on a session (the import's, and the
-# customers' with show's customer part): each moves onto open_desk and its services, and
-# the last takes these along.
-
-
-@contextmanager
-def open_engine(args: argparse.Namespace) -> Iterator[Engine]:
-    """The command's database engine. Being retired: commands use :func:`open_desk`."""
-    from onboard_desk.storage.db import open_database
-
-    engine = open_database(db_path(args))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def open_session(args: argparse.Namespace) -> Iterator[Session]:
-    """A committed-on-success session on the command's database. Being retired: commands
-    use :func:`open_desk`."""
-    from onboard_desk.storage.db import session_scope
-
-    with open_engine(args) as engine, session_scope(engine) as session:
-        yield session
 
 
 def refresh_calendar_feed(args: argparse.Namespace) -> None:

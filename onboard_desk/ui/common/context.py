@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -105,22 +104,6 @@ class AppContext(QObject):
         return self.desk.path
 
     @property
-    def engine(self) -> Any:
-        """The database engine. Being retired: screens use :attr:`desk`'s services."""
-        return self.desk.engine
-
-    @property
-    def write_lock(self) -> Any:
-        """The Desk's write lock. Being retired: features take it through their service."""
-        return self.desk.write_lock
-
-    @contextmanager
-    def session(self) -> Iterator[Any]:
-        """A write transaction. Being retired: screens use :attr:`desk`'s services."""
-        with self.desk.writing() as session:
-            yield session
-
-    @property
     def config(self) -> PipelineConfig:
         return self.desk.config
 
@@ -169,21 +152,3 @@ class AppContext(QObject):
         task.signals.sig_succeeded.connect(succeeded)
         task.signals.sig_failed.connect(failed)
         self.thread_pool.start(task)
-
-    def run_task(
-        self,
-        function: Callable[[Any], Any],
-        on_success: Callable[[Any], None] | None = None,
-        on_failure: Callable[[str], None] | None = None,
-        *,
-        writes: bool = False,
-    ) -> None:
-        """Run ``function(session)`` off the GUI thread. Being retired: use :meth:`run`."""
-        desk = self.desk
-
-        def body() -> Any:
-            opened = desk.writing() if writes else desk.reading()
-            with opened as session:
-                return function(session)
-
-        self.run(body, on_success, on_failure)
