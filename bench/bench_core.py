@@ -7,12 +7,12 @@ a move < 10 ms. Each figure is printed with the raw-SQL baseline measured in thi
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
 from onboard_desk.services import prospects as prospect_ops
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -154,14 +154,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from onboard_desk.storage.db import check_schema
-    from onboard_desk.storage.dialects.sqlite import snapshot_database
+    from onboard_desk.services.encryption import back_up
 
     source = _single_db(args)
     target: Path = args.output.expanduser()
     if not source.is_file():
         raise UserError(f"There is no database at {source}.")
-    check_schema(source)
     if target.resolve() == source.resolve():
         raise UserError("The snapshot cannot replace the database itself; choose another file.")
     if target.exists() and not args.overwrite:
@@ -169,7 +167,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if not target.parent.is_dir():
         raise UserError(f"The folder {target.parent} does not exist.")
     try:
-        snapshot_database(source, target)
+        back_up(source, target)
     except OSError as exc:
         raise UserError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
     print(f"Snapshot of {source} written to {target}", file=sys.stderr)

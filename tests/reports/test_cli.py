@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ import openpyxl
 import pytest
 
 from onboard_desk.cli import main
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 
 
 def _json(path: Path) -> dict[str, Any]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from onboard_desk.importing import ImportOptions, run_import
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 from onboard_desk.ui.importing.wizard import ImportWizard
 from onboard_desk.ui.outreach.bulk_send import BulkSendDialog
 from onboard_desk.ui.outreach.calendar_feed import CalendarExportDialog

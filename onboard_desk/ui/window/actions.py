@@ -166,9 +166,9 @@ class WindowActions:
         self.context.run_task(work, done, self._failed(self.window.tr("Export failed")))
 
     def back_up(self) -> None:
-        """A consistent snapshot of the open database (safe while it is in use), e.g. to
-        send to the team lead."""
-        from onboard_desk.storage.dialects.sqlite import snapshot_database
+        """A consistent snapshot of the open database (safe while it is in use; encrypted with
+        the same key when the database is), e.g. to send to the team lead."""
+        from onboard_desk.services.encryption import back_up
 
         source = self.context.db_path
         suggested = source.with_name(f"{source.stem}-{date.today().isoformat()}.sqlite3")
@@ -189,7 +189,7 @@ class WindowActions:
 
         def work(_session: Session) -> None:
             try:
-                snapshot_database(source, target)
+                back_up(source, target)
             except OSError as exc:
                 from onboard_desk.errors import UserError
 
