@@ -68,6 +68,12 @@ class Desk:
     def close(self) -> None:
         self.engine.dispose()
 
+    def reopen(self) -> None:
+        """Open the database file again (after it was rewritten with another key): new
+        connections, with the key the file needs now."""
+        self.engine.dispose()
+        self.engine = open_database(self.path)
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads (on any thread; SQLite's WAL lets readers run beside a writer)."""

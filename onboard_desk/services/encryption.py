@@ -22,18 +22,23 @@ import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from onboard_desk.domain.recovery_key import format_recovery_key, parse_recovery_key
 from onboard_desk.errors import UserError
 from onboard_desk.storage import keys
-from onboard_desk.storage.db import DatabaseError, check_schema, file_key
+from onboard_desk.storage.db import DatabaseError, DatabaseKeyError, check_schema, file_key
 from onboard_desk.storage.dialects import UnreadableDatabaseError
 from onboard_desk.storage.dialects import sqlite as sqlite_dialect
 from onboard_desk.storage.dialects.sqlite_cipher import file_is_encrypted, rewrite
 from onboard_desk.storage.keys import KeyringStatus, KeyringUnavailableError
 
+if TYPE_CHECKING:
+    from onboard_desk.services.desk import Desk
+
 __all__ = [
     "ENCRYPT_NEW_ENV_VAR",
+    "DatabaseKeyError",
     "EncryptionStatus",
     "KeyringStatus",
     "KeyringUnavailableError",
@@ -44,7 +49,9 @@ __all__ = [
     "recovery_key",
     "status",
     "turn_off",
+    "turn_off_while_open",
     "turn_on",
+    "turn_on_while_open",
 ]
 
 #: Environment variable: "0" makes new databases unencrypted even with a keyring (for
@@ -161,6 +168,28 @@ def turn_off(path: Path) -> None:
     # The file is plain now; a stale key in the keyring opens nothing.
     with contextlib.suppress(KeyringUnavailableError):
         keys.delete_key(path)
+
+
+def turn_on_while_open(desk: Desk) -> str:
+    """:func:`turn_on` for the database this process has open (the window's): its writes
+    wait, its connections close for the rewrite and reopen with the new key after."""
+    with desk.write_lock:
+        desk.engine.dispose()
+        try:
+            return turn_on(desk.path)
+        finally:
+            desk.reopen()
+
+
+def turn_off_while_open(desk: Desk) -> None:
+    """:func:`turn_off` for the database this process has open (see
+    :func:`turn_on_while_open`)."""
+    with desk.write_lock:
+        desk.engine.dispose()
+        try:
+            turn_off(desk.path)
+        finally:
+            desk.reopen()
 
 
 def recovery_key(path: Path) -> str:

@@ -289,3 +289,52 @@ def test_help_says_what_is_and_is_not_protected(capsys: pytest.CaptureFixture[st
     assert "Protected:" in text and "Not protected:" in text
     for action in ("status", "on", "off", "recovery-key", "recover"):
         assert action in text
+
+
+@pytest.mark.slow
+def test_killed_while_turning_encryption_on_the_database_still_opens(
+    tmp_path: Path, file_keyring_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kill `encryption on` at many points: every time the database opens, whole, either
+    still plain or encrypted with its key in the keyring."""
+    import os
+    import signal
+    import sys
+    import time
+
+    import keyring
+
+    from tests.storage.keyring_fixtures import FileKeyring
+
+    monkeypatch.setenv("ONBOARD_DESK_TEST_KEYRING", file_keyring_env["ONBOARD_DESK_TEST_KEYRING"])
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    try:
+        original = tmp_path / "original.sqlite3"
+        monkeypatch.setenv("ONBOARD_DESK_ENCRYPT_NEW", "0")
+        fill(original, count=4000)
+        expected = names(original)
+        outcomes: set[str] = set()
+        for delay in (0.05, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3, 1.7, 2.5):
+            path = tmp_path / f"kill-{delay}.sqlite3"
+            shutil.copyfile(original, path)
+            command = [sys.executable, "-m", "onboard_desk", "--db", str(path)]
+            process = subprocess.Popen(
+                [*command, "encryption", "on", "--recovery-file", str(path) + ".key"],
+                env=file_keyring_env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(delay)
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+            outcome = "encrypted" if file_is_encrypted(path) else "plain"
+            outcomes.add(outcome if process.returncode != 0 else "finished")
+            if outcome == "encrypted":
+                assert keys.read_key(path) is not None  # the key went in first
+            assert names(path) == expected, f"killed after {delay} s: {outcome}"
+        # The kills landed before the swap and after it (or the rewrite finished).
+        assert "plain" in outcomes and len(outcomes) >= 2, outcomes
+    finally:
+        keyring.set_keyring(previous)

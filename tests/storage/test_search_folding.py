@@ -118,7 +118,11 @@ def test_the_migration_rebuilds_an_older_index(tmp_path: Path) -> None:
         command.downgrade(config, "0009")
     with engine.begin() as connection:
         # Every required column of revision 0009's table, with a plain value.
-        values = {"name": "Zoë Müller", "company": "Acme", "stage": "outreach"}
+        values: dict[str, str | int] = {
+            "name": "Zoë Müller",
+            "company": "Acme",
+            "stage": "outreach",
+        }
         for _cid, column, kind, notnull, default, primary in connection.exec_driver_sql(
             "PRAGMA table_info(prospect)"
         ):

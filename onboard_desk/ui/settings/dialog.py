@@ -1,6 +1,6 @@
-"""Settings: the user's name, check-in delay, stage idle limits, lost reasons, checklists,
-and the customer rules (when to nudge before a repeat purchase, how often a customer may
-be contacted, what a referral is worth).
+"""Settings: the user's name, the database's encryption, check-in delay, stage idle limits,
+lost reasons, checklists, and the customer rules (when to nudge before a repeat purchase,
+how often a customer may be contacted, what a referral is worth).
 
 These are kept in the database (:mod:`onboard_desk.storage.settings_store`,
 :mod:`onboard_desk.retention.config`), so the command line and reports follow the same
@@ -44,6 +44,7 @@ from onboard_desk.retention.config import (
 from onboard_desk.storage import settings_store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.settings.encryption import EncryptionBox
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -72,6 +73,8 @@ class SettingsDialog(QDialog):
         self.user_name.setToolTip(self.tr("Owner of the prospects you add; author of your moves"))
         you_form.addRow(self.tr("Your name"), self.user_name)
         left.addWidget(you)
+        self.encryption_box = EncryptionBox(context, self)
+        left.addWidget(self.encryption_box)
 
         timing = QGroupBox(self.tr("Timing"))
         timing_form = QFormLayout(timing)
