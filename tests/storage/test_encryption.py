@@ -314,27 +314,47 @@ def test_killed_while_turning_encryption_on_the_database_still_opens(
         monkeypatch.setenv("ONBOARD_DESK_ENCRYPT_NEW", "0")
         fill(original, count=4000)
         expected = names(original)
-        outcomes: set[str] = set()
-        for delay in (0.05, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3, 1.7, 2.5):
-            path = tmp_path / f"kill-{delay}.sqlite3"
+        outcomes: list[str] = []
+
+        def run(name: str, kill_after: float | None) -> float:
+            path = tmp_path / f"{name}.sqlite3"
             shutil.copyfile(original, path)
-            command = [sys.executable, "-m", "onboard_desk", "--db", str(path)]
+            started = time.perf_counter()
             process = subprocess.Popen(
-                [*command, "encryption", "on", "--recovery-file", str(path) + ".key"],
+                [
+                    sys.executable,
+                    "-m",
+                    "onboard_desk",
+                    "--db",
+                    str(path),
+                    "encryption",
+                    "on",
+                    "--recovery-file",
+                    str(path) + ".key",
+                ],
                 env=file_keyring_env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            time.sleep(delay)
-            if process.poll() is None:
-                os.kill(process.pid, signal.SIGKILL)
+            if kill_after is not None:
+                time.sleep(kill_after)
+                if process.poll() is None:
+                    os.kill(process.pid, signal.SIGKILL)
             process.wait()
-            outcome = "encrypted" if file_is_encrypted(path) else "plain"
-            outcomes.add(outcome if process.returncode != 0 else "finished")
-            if outcome == "encrypted":
+            took = time.perf_counter() - started
+            state = "encrypted" if file_is_encrypted(path) else "plain"
+            outcomes.append(f"{state}{' (killed)' if process.returncode < 0 else ''}")
+            if state == "encrypted":
                 assert keys.read_key(path) is not None  # the key went in first
-            assert names(path) == expected, f"killed after {delay} s: {outcome}"
-        # The kills landed before the swap and after it (or the rewrite finished).
-        assert "plain" in outcomes and len(outcomes) >= 2, outcomes
+            assert names(path) == expected, f"{name}: {outcomes[-1]}"
+            assert not path.with_name(path.name + ".rewrite").exists() or process.returncode < 0
+            return took
+
+        # Once to the end, to time it on this machine; then killed at points through it.
+        whole = run("whole", None)
+        assert outcomes == ["encrypted"]
+        for fraction in (0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 1.0, 1.1):
+            run(f"kill-{fraction}", whole * fraction)
+        assert any("killed" in outcome for outcome in outcomes), outcomes
     finally:
         keyring.set_keyring(previous)

@@ -131,8 +131,18 @@ def connect(
     return connection
 
 
-def install_pragmas(engine: Engine) -> None:
-    """WAL for concurrent readers, foreign keys on, and a busy timeout, on every connection."""
+#: Page cache (KiB) of a connection to an encrypted file, against 32 MB for a plain one. A
+#: plain file's pages the cache drops come back from the operating system's cache almost
+#: for free; an encrypted file's must be decrypted again. Measured on 100,000 prospects
+#: (the search's first page, warm): plain 5-7 ms at 32 or 128 MB; encrypted 26 ms at
+#: 32 MB, 12 ms at 64 MB, 4.7 ms at 128 MB. The cache fills only as pages are read.
+ENCRYPTED_CACHE_KIB = 128 * 1024
+
+
+def install_pragmas(engine: Engine, *, encrypted: bool = False) -> None:
+    """WAL for concurrent readers, foreign keys on, and a busy timeout, on every connection
+    (and a larger page cache for an encrypted file: :data:`ENCRYPTED_CACHE_KIB`)."""
+    cache_kib = ENCRYPTED_CACHE_KIB if encrypted else 32000
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -143,7 +153,7 @@ def install_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA temp_store=MEMORY")
-        cursor.execute("PRAGMA cache_size=-32000")
+        cursor.execute(f"PRAGMA cache_size=-{cache_kib}")
         cursor.close()
 
 
@@ -155,7 +165,7 @@ def make_engine(path: Path, *, key: bytes | None = None) -> Engine:
         module=driver,
         creator=lambda: connect(path, key=key, check_same_thread=False),
     )
-    install_pragmas(engine)
+    install_pragmas(engine, encrypted=key is not None)
     return engine
 
 

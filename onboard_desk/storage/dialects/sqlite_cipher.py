@@ -28,6 +28,9 @@ from onboard_desk.storage.dialects import sqlite as sqlite_dialect
 #: Milliseconds to wait for the file's lock before saying another program has it open.
 LOCK_WAIT_MS = 2000
 
+#: Page cache (KiB) of each side of a rewrite (bounded: memory does not grow with the file).
+REWRITE_CACHE_KIB = 128 * 1024
+
 #: Header fields of the file that ``sqlcipher_export`` does not carry over.
 _HEADER_PRAGMAS = ("user_version", "application_id")
 
@@ -85,6 +88,7 @@ def _verify(path: Path, key: bytes | None, expected: dict[str, int]) -> None:
     """Open the copy with its key and check it holds what the original held, intact."""
     connection = sqlite_dialect.connect(path, key=key, read_only=True)
     try:
+        connection.execute(f"PRAGMA cache_size = -{REWRITE_CACHE_KIB}")
         result = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
         if result != ["ok"]:
             raise RewriteError(
@@ -117,7 +121,9 @@ def rewrite(path: Path, *, old_key: bytes | None, new_key: bytes | None) -> None
     unchanged and the copy removed.
     """
     partial = path.with_name(path.name + ".rewrite")
-    partial.unlink(missing_ok=True)
+    leftovers = (partial, partial.with_name(partial.name + "-journal"))
+    for leftover in leftovers:  # of a rewrite that was killed
+        leftover.unlink(missing_ok=True)
     source = sqlite_dialect.connect(path, key=old_key, timeout=LOCK_WAIT_MS / 1000)
     try:
         # SQLite leaves WAL mode only when no other connection has the file open: the
@@ -134,6 +140,14 @@ def rewrite(path: Path, *, old_key: bytes | None, new_key: bytes | None) -> None
             "ATTACH DATABASE ? AS target KEY ?",
             (str(partial), "" if new_key is None else sqlite_dialect.key_literal(new_key)),
         )
+        # A large cache on both sides: with SQLite's default, building the copy's indexes
+        # evicts and re-reads (and, encrypted, re-encrypts) pages over and over: 280 s
+        # instead of 2.4 s for 100,000 prospects. The copy needs no journal and no syncs
+        # of its own: a failed copy is deleted, a finished one is synced before the rename.
+        for schema in ("main", "target"):
+            source.execute(f"PRAGMA {schema}.cache_size = -{REWRITE_CACHE_KIB}")
+        source.execute("PRAGMA target.journal_mode = OFF")
+        source.execute("PRAGMA target.synchronous = OFF")
         if new_key is not None:
             source.execute(f"PRAGMA target.cipher_page_size = {sqlite_dialect.PAGE_SIZE}")
         else:
@@ -163,6 +177,7 @@ def rewrite(path: Path, *, old_key: bytes | None, new_key: bytes | None) -> None
     finally:
         with contextlib.suppress(sqlite_dialect.driver.Error):
             source.close()
-        partial.unlink(missing_ok=True)
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm", "-journal"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
