@@ -8,12 +8,13 @@ run; the XLSX export (sections, charts and the 100,000-row prospect list) < 10 s
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -60,9 +60,34 @@ def open_desk(args: argparse.Namespace) -> Iterator[Desk]:
 
     desk = Desk.open(db_path(args))
     try:
+        announce_new_database(desk)
         yield desk
     finally:
         desk.close()
+
+
+def announce_new_database(desk: Desk) -> None:
+    """Say on stderr that the command created the database, and whether it is encrypted
+    (and if so, how to save its recovery key; if not, why not)."""
+    if not desk.created:
+        return
+    from onboard_desk.services import encryption
+
+    if desk.created_encrypted:
+        print(
+            f"onboard-desk: created {desk.path}, encrypted with a key kept in your system "
+            "keyring. Save its recovery key now: onboard-desk encryption recovery-key "
+            f"--db {desk.path}",
+            file=sys.stderr,
+        )
+        return
+    import os
+
+    if os.environ.get(encryption.ENCRYPT_NEW_ENV_VAR, "").strip() == "0":
+        return
+    status = encryption.keyring_status()
+    if not status.available:
+        print(f"onboard-desk: created {desk.path}. {status.message}", file=sys.stderr)
 
 
 def refresh_calendar_feed(args: argparse.Namespace) -> None:

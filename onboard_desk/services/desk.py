@@ -50,14 +50,33 @@ class Desk:
         self._retention: RetentionConfig | None = None
         self._user: str | None = None
         self._currency: str | None = None
+        #: Set by :meth:`open` when it created the database: whether it is encrypted (the
+        #: front end then offers the recovery key, or says why it is not encrypted).
+        self.created: bool = False
+        self.created_encrypted: bool = False
 
     @classmethod
     def open(cls, path: Path) -> Desk:
-        """Open (creating and upgrading as needed) the database at ``path``."""
-        return cls(open_database(path), path)
+        """Open (creating and upgrading as needed) the database at ``path``; a new one is
+        encrypted when a system keyring can keep its key
+        (:func:`~onboard_desk.services.encryption.key_for_new_database`)."""
+        from onboard_desk.services.encryption import key_for_new_database
+
+        created = not (path.exists() and path.stat().st_size > 0)
+        key = key_for_new_database(path) if created else None
+        desk = cls(open_database(path, new_key=key), path)
+        desk.created = created
+        desk.created_encrypted = key is not None
+        return desk
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def reopen(self) -> None:
+        """Open the database file again (after it was rewritten with another key): new
+        connections, with the key the file needs now."""
+        self.engine.dispose()
+        self.engine = open_database(self.path)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -172,6 +172,16 @@ class SqlDialect(Protocol):
         prefix instead)."""
         ...
 
+    def folded_pattern(self, parts: list[str | None]) -> Any:
+        """The value of a folded match's pattern for ``parts``: text to match with accents
+        and case folded, and None for any run of characters."""
+        ...
+
+    def folded_match(self, expression: str, pattern: str) -> str:
+        """SQL: the text ``expression`` matches ``pattern`` (a :meth:`folded_pattern`
+        value), accents and case folded."""
+        ...
+
     # Writes in bulk --------------------------------------------------------------------------
 
     def bulk_search_index(self, connection: Connection) -> AbstractContextManager[None]:

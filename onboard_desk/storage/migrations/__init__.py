@@ -4,5 +4,15 @@ up-to-date database can be recognised without importing Alembic at start-up."""
 from __future__ import annotations
 
 #: Every revision this version knows, oldest first.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0005", "0006", "0007", "0008", "0009")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010fold",
+)
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -1,6 +1,6 @@
-"""Settings: the user's name, check-in delay, stage idle limits, lost reasons, checklists,
-and the customer rules (when to nudge before a repeat purchase, how often a customer may
-be contacted, what a referral is worth).
+"""Settings: the user's name, the database's encryption, check-in delay, stage idle limits,
+lost reasons, checklists, and the customer rules (when to nudge before a repeat purchase,
+how often a customer may be contacted, what a referral is worth).
 
 These are kept in the database and changed through the settings service
 (:class:`~onboard_desk.services.settings.SettingsService`), so the command line and reports
@@ -38,6 +38,7 @@ from onboard_desk.pipeline import (
 )
 from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.settings.encryption import EncryptionBox
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -66,6 +67,8 @@ class SettingsDialog(QDialog):
         self.user_name.setToolTip(self.tr("Owner of the prospects you add; author of your moves"))
         you_form.addRow(self.tr("Your name"), self.user_name)
         left.addWidget(you)
+        self.encryption_box = EncryptionBox(context, self)
+        left.addWidget(self.encryption_box)
 
         timing = QGroupBox(self.tr("Timing"))
         timing_form = QFormLayout(timing)
