@@ -10,6 +10,7 @@ once and kept until :meth:`Desk.forget_settings`.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from onboard_desk.services.prospects import ProspectService
     from onboard_desk.services.reports import ReportService
     from onboard_desk.services.settings import SettingsService
+    from onboard_desk.services.watch import ChangeWatcher
 
 
 class Desk:
@@ -54,6 +56,10 @@ class Desk:
         #: front end then offers the recovery key, or says why it is not encrypted).
         self.created: bool = False
         self.created_encrypted: bool = False
+        #: How many write transactions this process has committed (a change watcher tells
+        #: this process's own changes from another writer's by it).
+        self.local_writes = 0
+        self._watchers: weakref.WeakSet[ChangeWatcher] = weakref.WeakSet()
 
     @classmethod
     def open(cls, path: Path) -> Desk:
@@ -70,6 +76,13 @@ class Desk:
         return desk
 
     def close(self) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Close every connection to the file (the pool's and the watchers'), for a rewrite
+        of the file or the end of the process; the next use opens new ones."""
+        for watcher in list(self._watchers):
+            watcher.close()
         self.engine.dispose()
 
     def reopen(self) -> None:
@@ -88,8 +101,10 @@ class Desk:
     def writing(self) -> Iterator[Session]:
         """A transaction that commits on success and rolls back on any error, holding the
         process's write lock."""
-        with self.write_lock, session_scope(self.engine) as session:
-            yield session
+        with self.write_lock:
+            with session_scope(self.engine) as session:
+                yield session
+            self.local_writes += 1
 
     # -- settings every use case needs ------------------------------------------------------
 
@@ -189,3 +204,12 @@ class Desk:
         from onboard_desk.services.reports import ReportService
 
         return ReportService(self)
+
+    def watcher(self) -> ChangeWatcher:
+        """A new :class:`~onboard_desk.services.watch.ChangeWatcher` on this database (the
+        window keeps one, to notice what other writers change)."""
+        from onboard_desk.services.watch import ChangeWatcher
+
+        watcher = ChangeWatcher(self)
+        self._watchers.add(watcher)
+        return watcher

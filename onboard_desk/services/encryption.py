@@ -174,7 +174,7 @@ def turn_on_while_open(desk: Desk) -> str:
     """:func:`turn_on` for the database this process has open (the window's): its writes
     wait, its connections close for the rewrite and reopen with the new key after."""
     with desk.write_lock:
-        desk.engine.dispose()
+        desk.release()
         try:
             return turn_on(desk.path)
         finally:
@@ -185,7 +185,7 @@ def turn_off_while_open(desk: Desk) -> None:
     """:func:`turn_off` for the database this process has open (see
     :func:`turn_on_while_open`)."""
     with desk.write_lock:
-        desk.engine.dispose()
+        desk.release()
         try:
             turn_off(desk.path)
         finally:

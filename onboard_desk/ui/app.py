@@ -199,6 +199,7 @@ def _announce_new_database(window: MainWindow, desk: Any) -> None:
 
 
 def _shut_down(context: Any) -> None:
+    context.stop_watching()
     context.thread_pool.waitForDone(3000)
     context.desk.close()
 

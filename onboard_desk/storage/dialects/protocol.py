@@ -199,6 +199,12 @@ class SqlDialect(Protocol):
         """Index prospects ``first_id..last_id`` (just inserted) for search."""
         ...
 
+    def change_counter(self, dbapi_connection: Any) -> int:
+        """A number that changes whenever another connection has committed a change to the
+        database, read on this same long-lived connection (how a window notices what the
+        command line or a colleague wrote)."""
+        ...
+
     def import_page_cache(self, connection: Connection) -> AbstractContextManager[None]:
         """Whatever makes an import's one large transaction faster, undone after it."""
         ...

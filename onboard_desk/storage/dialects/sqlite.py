@@ -485,3 +485,13 @@ class SnapshotFiles:
             yield connection
         finally:
             connection.close()
+
+
+# --- noticing other writers ----------------------------------------------------------------
+
+
+def change_counter(dbapi_connection: Any) -> int:
+    """SQLite's ``data_version``: it changes on this connection whenever another connection
+    (this process's pool included) commits, and costs a few microseconds to read."""
+    row = dbapi_connection.execute("PRAGMA data_version").fetchone()
+    return int(row[0])

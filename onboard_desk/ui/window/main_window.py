@@ -378,6 +378,7 @@ class MainWindow(QMainWindow):
         self.sig_open_prospect_requested.connect(self.card_panel.show_prospect)
         self.new_prospect_action.setEnabled(True)
         self.window_actions = WindowActions(self, context)
+        context.watch_other_writers()
         self._set_title(opening=False)
         self.statusBar().showMessage(self.tr("Opened {0}").format(self.db_path), 4000)
         stack = context.undo_stack
