@@ -8,11 +8,12 @@ escaping, line folding) plus the atomic write.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

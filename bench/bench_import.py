@@ -77,10 +77,11 @@ print(json.dumps({
 
 
 _RAW = """
-import csv, json, sqlite3, sys, time
+import csv, json, sys, time
 from pathlib import Path
 from onboard_desk.storage import journey
 from onboard_desk.storage.dialects import sqlite as sqlite_specific
+sqlite3 = sqlite_specific.driver  # the app's driver
 from onboard_desk.pipeline import Stage
 db, csv_path = Path(sys.argv[1]), Path(sys.argv[2])
 connection = sqlite3.connect(db, isolation_level=None)
@@ -178,7 +179,7 @@ def write_csv(path: Path, rows: int, existing_emails: list[str], seed: int = 7) 
 
 
 def _existing_emails(db: Path, limit: int = 20_000) -> list[str]:
-    import sqlite3
+    from onboard_desk.storage.dialects.sqlite import driver as sqlite3
 
     connection = sqlite3.connect(db)
     try:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:

@@ -18,14 +18,15 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 fi
 
 # Qt's window system plugin (xcb) and OpenGL/fonts; the test extras add a real keyring
-# (gnome-keyring on a private D-Bus), the sqlite3 and poppler tools, and Xvfb.
+# (gnome-keyring on a private D-Bus), the sqlite3, poppler and binutils (strings: what an
+# encrypted file must not show) tools, and Xvfb.
 packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
           libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0)
 "$python" -m venv --help >/dev/null 2>&1 && "$python" -c 'import ensurepip' 2>/dev/null \
     || packages+=(python3-venv)
 if [ "$dev" -eq 1 ]; then
-    packages+=(gnome-keyring dbus-x11 dbus sqlite3 poppler-utils xvfb xauth)
+    packages+=(gnome-keyring dbus-x11 dbus sqlite3 poppler-utils xvfb xauth binutils)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -29,8 +29,14 @@ if TYPE_CHECKING:
     from onboard_desk.ui.common.context import AppContext
 
 #: Real SMTP servers, TLS certificates and a keyring, for every test that sends mail (the
-#: mail feature's, the outreach screens', the services' and the command line's).
-pytest_plugins = ["tests.outreach.mail_fixtures"]
+#: mail feature's, the outreach screens', the services' and the command line's); the
+#: reports' hand-computed databases, for every test that reads a report; a keyring for the
+#: database keys.
+pytest_plugins = [
+    "tests.outreach.mail_fixtures",
+    "tests.reports.databases",
+    "tests.storage.keyring_fixtures",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +49,9 @@ def _isolated_environment(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("ONBOARD_DESK_DB", raising=False)
+    # New databases stay plain whatever keyring the machine has (scripts/run-tests.sh runs
+    # a real one); the encryption tests turn it on where they need it.
+    monkeypatch.setenv("ONBOARD_DESK_ENCRYPT_NEW", "0")
 
 
 @pytest.fixture

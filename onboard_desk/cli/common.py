@@ -16,9 +16,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 from onboard_desk.errors import UserError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-    from sqlmodel import Session
-
     from onboard_desk.services.desk import Desk
     from onboard_desk.services.lists import ProspectFilter
 
@@ -70,36 +67,34 @@ def open_desk(args: argparse.Namespace) -> Iterator[Desk]:
 
     desk = Desk.open(db_path(args))
     try:
+        announce_new_database(desk)
         yield desk
     finally:
         desk.close()
 
 
-# Being retired with the commands that still work on a session (the import's, and the
-# customers' with show's customer part): each moves onto open_desk and its services, and
-# the last takes these along.
+def announce_new_database(desk: Desk) -> None:
+    """Say on stderr that the command created the database, and whether it is encrypted
+    (and if so, how to save its recovery key; if not, why not)."""
+    if not desk.created:
+        return
+    from onboard_desk.services import encryption
 
+    if desk.created_encrypted:
+        print(
+            f"onboard-desk: created {desk.path}, encrypted with a key kept in your system "
+            "keyring. Save its recovery key now: onboard-desk encryption recovery-key "
+            f"--db {desk.path}",
+            file=sys.stderr,
+        )
+        return
+    import os
 
-@contextmanager
-def open_engine(args: argparse.Namespace) -> Iterator[Engine]:
-    """The command's database engine. Being retired: commands use :func:`open_desk`."""
-    from onboard_desk.storage.db import open_database
-
-    engine = open_database(db_path(args))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def open_session(args: argparse.Namespace) -> Iterator[Session]:
-    """A committed-on-success session on the command's database. Being retired: commands
-    use :func:`open_desk`."""
-    from onboard_desk.storage.db import session_scope
-
-    with open_engine(args) as engine, session_scope(engine) as session:
-        yield session
+    if os.environ.get(encryption.ENCRYPT_NEW_ENV_VAR, "").strip() == "0":
+        return
+    status = encryption.keyring_status()
+    if not status.available:
+        print(f"onboard-desk: created {desk.path}. {status.message}", file=sys.stderr)
 
 
 def refresh_calendar_feed(args: argparse.Namespace) -> None:

@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def report_paths(args: argparse.Namespace) -> list[Path]:
     """Every database the report reads: --db (anywhere) and the team folder's files."""
-    from onboard_desk.reports import team_folder_files
+    from onboard_desk.services.reports import team_folder_files
     from onboard_desk.storage.locations import resolve_db_path
 
     given = db_arguments(args)
@@ -71,31 +71,21 @@ def report_paths(args: argparse.Namespace) -> list[Path]:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from onboard_desk.reports import ReportFilter, ReportSources, build_report
-    from onboard_desk.reports.definitions import parse_report_date
-    from onboard_desk.reports.exporters import export_report
-    from onboard_desk.reports.prospect_rows import report_prospects
-    from onboard_desk.reports.settings import read_report_settings
+    from onboard_desk.services.reports import ReportFilter, parse_report_date, snapshot_basis
 
     flt = ReportFilter(
         date_from=parse_report_date(args.date_from) if args.date_from else None,
         date_to=parse_report_date(args.date_to) if args.date_to else None,
         owner=args.owner or None,
     )
-    sources = ReportSources.of(report_paths(args))
-    settings = read_report_settings(sources.paths[0])
-    report = build_report(sources, flt, settings=settings, title=args.title)
-    written = export_report(
-        report,
-        args.format,
-        args.output,
-        lambda: report_prospects(sources, flt, config=settings.config, now=report.generated_at),
-        bom=args.bom,
-    )
+    basis = snapshot_basis(report_paths(args))
+    report = basis.build(flt, title=args.title)
+    written = basis.export(report, args.format, args.output, bom=args.bom)
     names = ", ".join(str(p) for p in written[:3]) + (" ..." if len(written) > 3 else "")
+    count = len(basis.names)
     print(
-        f"Report on {report.total_prospects:,} prospects from {len(sources.paths)} "
-        f"database{'s' if len(sources.paths) != 1 else ''} written to {names}",
+        f"Report on {report.total_prospects:,} prospects from {count} "
+        f"database{'s' if count != 1 else ''} written to {names}",
         file=sys.stderr,
     )
     return 0

@@ -3,13 +3,15 @@
 A code is :data:`CODE_LENGTH` characters from :data:`ALPHABET`, which leaves out the
 characters people confuse (``0``/``O``, ``1``/``I``/``L``); 31 characters to the power
 of 8 is about 850 billion codes, so collisions are rare and simply drawn again.
-What people type is read leniently (:func:`normalize_code`): case, spaces and dashes do
-not matter. Plain Python: the import's planning process uses it without a database.
+What people type is read leniently (:func:`normalize_code`): case, accents, spaces and
+dashes do not matter, nor full-width letters from an East Asian keyboard. Plain Python:
+the import's planning process uses it without a database.
 """
 
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Callable, Container
 
 from onboard_desk.errors import UserError
@@ -18,6 +20,8 @@ from onboard_desk.errors import UserError
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 _ALLOWED = frozenset(ALPHABET)
+#: Dashes people (and word processors) put between the two halves of a code.
+_DASHES = dict.fromkeys(map(ord, "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"))
 #: Unpredictable choices from the system's source (``secrets`` would do the same, but it
 #: loads OpenSSL, a few megabytes that the import's processes need not carry).
 _SYSTEM = random.SystemRandom()
@@ -43,8 +47,14 @@ def unique_code(taken: Container[str], rng: random.Random | None = None) -> str:
 
 
 def normalize_code(text: str) -> str:
-    """The stored form of a typed code ("abcd-efgh " -> "ABCDEFGH"), or ReferralCodeError."""
-    code = "".join(text.split()).replace("-", "").upper()
+    """The stored form of a typed code ("abcd-éfgh " -> "ABCDEFGH"), or ReferralCodeError.
+
+    Compatibility decomposition turns full-width letters into plain ones and splits
+    accents off their letters, which are then dropped: a code is plain letters and digits.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    code = "".join(plain.split()).translate(_DASHES).upper()
     if not code:
         raise ReferralCodeError("The referral code is empty.")
     if len(code) != CODE_LENGTH or not set(code) <= _ALLOWED:

@@ -22,6 +22,7 @@ from onboard_desk.reports.definitions import (
 )
 from onboard_desk.retention.config import load_retention_config
 from onboard_desk.storage import settings_store
+from onboard_desk.storage.db import file_key
 from onboard_desk.storage.dialects import sqlite as sqlite_dialect
 
 
@@ -47,7 +48,7 @@ def settings_from_session(session: Session) -> ReportSettings:
 
 def read_report_settings(path: Path) -> ReportSettings:
     """The report settings stored in the database file at ``path``, opened read-only."""
-    engine = sqlite_dialect.read_only_engine(path)
+    engine = sqlite_dialect.read_only_engine(path, key=file_key(path))
     try:
         with Session(engine) as session:
             return settings_from_session(session)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from onboard_desk.reports.definitions import ReportError
-from onboard_desk.storage.db import check_schema
+from onboard_desk.storage.db import check_schema, file_key
 from onboard_desk.storage.dialects import (
     ReportConnection,
     ReportDatabases,
@@ -53,17 +53,20 @@ class ReportSources:
             raise ReportError("A report needs at least one database.")
         seen: set[Path] = set()
         checked: list[Path] = []
+        keys: list[bytes | None] = []  # an encrypted snapshot's key, from the keyring
         for path in paths:
             resolved = path.expanduser().resolve()
             if resolved in seen:
                 continue
             if not resolved.is_file():
                 raise ReportError(f"There is no database at {path}.")
-            if check_schema(resolved) is None:
+            key = file_key(resolved)
+            if check_schema(resolved, key=key) is None:
                 raise ReportError(f"{path} is an empty database; there is nothing to report.")
             seen.add(resolved)
             checked.append(resolved)
-        return cls(sqlite_dialect.SnapshotFiles(tuple(checked)), tuple(checked))
+            keys.append(key)
+        return cls(sqlite_dialect.SnapshotFiles(tuple(checked), tuple(keys)), tuple(checked))
 
     @property
     def dialect(self) -> SqlDialect:

@@ -11,6 +11,7 @@ the user's name, the home currency, the phone region) are read once and kept unt
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
     from onboard_desk.services.maintenance import MaintenanceService
     from onboard_desk.services.outreach import OutreachService
     from onboard_desk.services.prospects import ProspectService
+    from onboard_desk.services.reports import ReportService
     from onboard_desk.services.settings import SettingsService
+    from onboard_desk.services.watch import ChangeWatcher
 
 
 class Desk:
@@ -56,14 +59,44 @@ class Desk:
         self._user: str | None = None
         self._currency: str | None = None
         self._region: tuple[str | None] | None = None
+        #: Set by :meth:`open` when it created the database: whether it is encrypted (the
+        #: front end then offers the recovery key, or says why it is not encrypted).
+        self.created: bool = False
+        self.created_encrypted: bool = False
+        #: How many write transactions this process has committed (a change watcher tells
+        #: this process's own changes from another writer's by it).
+        self.local_writes = 0
+        self._watchers: weakref.WeakSet[ChangeWatcher] = weakref.WeakSet()
 
     @classmethod
     def open(cls, path: Path) -> Desk:
-        """Open (creating and upgrading as needed) the database at ``path``."""
-        return cls(open_database(path), path)
+        """Open (creating and upgrading as needed) the database at ``path``; a new one is
+        encrypted when a system keyring can keep its key
+        (:func:`~onboard_desk.services.encryption.key_for_new_database`)."""
+        from onboard_desk.services.encryption import key_for_new_database
+
+        created = not (path.exists() and path.stat().st_size > 0)
+        key = key_for_new_database(path) if created else None
+        desk = cls(open_database(path, new_key=key), path)
+        desk.created = created
+        desk.created_encrypted = key is not None
+        return desk
 
     def close(self) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Close every connection to the file (the pool's and the watchers'), for a rewrite
+        of the file or the end of the process; the next use opens new ones."""
+        for watcher in list(self._watchers):
+            watcher.close()
         self.engine.dispose()
+
+    def reopen(self) -> None:
+        """Open the database file again (after it was rewritten with another key): new
+        connections, with the key the file needs now."""
+        self.engine.dispose()
+        self.engine = open_database(self.path)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -75,8 +108,10 @@ class Desk:
     def writing(self) -> Iterator[Session]:
         """A transaction that commits on success and rolls back on any error, holding the
         process's write lock."""
-        with self.write_lock, session_scope(self.engine) as session:
-            yield session
+        with self.write_lock:
+            with session_scope(self.engine) as session:
+                yield session
+            self.local_writes += 1
 
     # -- settings every use case needs ------------------------------------------------------
 
@@ -181,3 +216,18 @@ class Desk:
         from onboard_desk.services.maintenance import MaintenanceService
 
         return MaintenanceService(self)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from onboard_desk.services.reports import ReportService
+
+        return ReportService(self)
+
+    def watcher(self) -> ChangeWatcher:
+        """A new :class:`~onboard_desk.services.watch.ChangeWatcher` on this database (the
+        window keeps one, to notice what other writers change)."""
+        from onboard_desk.services.watch import ChangeWatcher
+
+        watcher = ChangeWatcher(self)
+        self._watchers.add(watcher)
+        return watcher

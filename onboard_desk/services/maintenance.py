@@ -33,14 +33,14 @@ def back_up_database(source: Path, target: Path, *, overwrite: bool = False) -> 
     """Write a consistent snapshot of the database at ``source`` to ``target``, safe while
     the database is in use; every refusal is a UserError saying what to change.
 
-    The source is not opened as a database (a backup never creates or upgrades one).
+    The source is not opened as a database (a backup never creates or upgrades one). An
+    encrypted database's backup is encrypted with the same key
+    (:func:`onboard_desk.services.encryption.back_up`).
     """
-    from onboard_desk.storage.db import check_schema
-    from onboard_desk.storage.dialects.sqlite import snapshot_database
+    from onboard_desk.services.encryption import back_up
 
     if not source.is_file():
         raise UserError(f"There is no database at {source}.")
-    check_schema(source)
     if target.resolve() == source.resolve():
         raise UserError("The snapshot cannot replace the database itself; choose another file.")
     if target.exists() and not overwrite:
@@ -48,7 +48,7 @@ def back_up_database(source: Path, target: Path, *, overwrite: bool = False) -> 
     if not target.parent.is_dir():
         raise UserError(f"The folder {target.parent} does not exist.")
     try:
-        snapshot_database(source, target)
+        back_up(source, target)
     except OSError as exc:
         raise UserError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
 

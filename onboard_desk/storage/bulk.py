@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Connection, Engine
 
 
-def placeholders(connection: Connection, count: int) -> str:
+def placeholders(connection: Connection | Engine, count: int) -> str:
     """``count`` positional placeholders in the driver's paramstyle (qmark, numeric, format)."""
     style = connection.dialect.paramstyle
     if style == "qmark":

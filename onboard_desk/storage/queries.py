@@ -35,6 +35,9 @@ from onboard_desk.pipeline import (
 from onboard_desk.storage.dialects import constructs
 from onboard_desk.storage.models import Prospect
 
+#: Any run of characters, in a folded match (:func:`constructs.matches_folded`).
+ANY = constructs.ANY_TEXT
+
 #: Columns a list can be sorted by (public name -> column).
 SORT_COLUMNS: dict[str, Any] = {
     "name": Prospect.name,
@@ -140,10 +143,6 @@ def split_search(text: str) -> tuple[list[str], list[str]]:
     return long_words, short_words
 
 
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _conditions(
     flt: ProspectFilter, *, now: datetime, config: PipelineConfig
 ) -> list[ColumnElement[bool]]:
@@ -157,20 +156,26 @@ def _conditions(
     if flt.flag is not None:
         conditions.append(flag_condition(flt.flag, now=now, config=config))
     if flt.tag:
-        pattern = f"%,{_escape_like(flt.tag.strip().lower())},%"
-        conditions.append(func.lower("," + col(Prospect.tags) + ",").like(pattern, escape="\\"))
+        # Tags are stored "a,b"; a tag matches with accents and case folded ("événement"
+        # finds "Événement").
+        conditions.append(
+            constructs.matches_folded(
+                "," + col(Prospect.tags) + ",", ANY, f",{flt.tag.strip()},", ANY
+            )
+        )
     if flt.import_batch_id is not None:
         conditions.append(col(Prospect.import_batch_id) == flt.import_batch_id)
     _long_words, short_words = split_search(flt.search)
     for word in short_words:
-        prefix = _escape_like(word) + "%"
-        inner = "% " + prefix
+        # Too short for the search index: the start of the name, of a word in it, of the
+        # company or of the email, with accents and case folded as the index folds them
+        # ("zoe mu" finds "Zoë Müller").
         conditions.append(
             or_(
-                col(Prospect.name).ilike(prefix, escape="\\"),
-                col(Prospect.name).ilike(inner, escape="\\"),
-                col(Prospect.company).ilike(prefix, escape="\\"),
-                col(Prospect.email).ilike(prefix, escape="\\"),
+                constructs.matches_folded(col(Prospect.name), word, ANY),
+                constructs.matches_folded(col(Prospect.name), ANY, " ", word, ANY),
+                constructs.matches_folded(col(Prospect.company), word, ANY),
+                constructs.matches_folded(col(Prospect.email), word, ANY),
             )
         )
     return conditions

@@ -39,6 +39,9 @@ class DatabaseOpener(QObject):
     sig_opened = Signal(object)
     #: The database cannot be used (argument: a message for the user).
     sig_failed = Signal(str)
+    #: The database is encrypted and the keyring has no key (or the wrong one) for it
+    #: (argument: a message for the user): its recovery key can open it.
+    sig_key_needed = Signal(str)
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,9 +65,13 @@ class DatabaseOpener(QObject):
         try:
             from onboard_desk.errors import UserError
             from onboard_desk.services.desk import Desk
+            from onboard_desk.services.encryption import DatabaseKeyError
 
             try:
                 desk = Desk.open(self.path)
+            except DatabaseKeyError as exc:
+                self.sig_key_needed.emit(str(exc))
+                return
             except UserError as exc:
                 self.sig_failed.emit(str(exc))
                 return
@@ -143,8 +150,11 @@ def launch(
         window.set_context(context)
         from onboard_desk.ui.settings.first_run import ask_first_run
 
-        # A new database asks who the user is before its first screen is used.
+        # A new database asks who the user is before its first screen is used (its recovery
+        # key, when it has one, is offered on top of the questions).
         result.first_run = ask_first_run(window, context)
+        if desk.created:
+            QTimer.singleShot(0, lambda: _announce_new_database(window, desk))
 
     @Slot(str)
     def failed(message: str) -> None:
@@ -153,8 +163,18 @@ def launch(
         window.show_opening_failed(message)
         show_error(window, window.tr("Cannot open the database"), message)
 
+    @Slot(str)
+    def key_needed(message: str) -> None:
+        from onboard_desk.ui.settings.encryption import ask_recovery_key
+
+        if ask_recovery_key(window, path, message):
+            opener.start()  # the key is in the keyring now
+        else:
+            window.show_opening_failed(message)
+
     opener.sig_opened.connect(opened)
     opener.sig_failed.connect(failed)
+    opener.sig_key_needed.connect(key_needed)
 
     def start_background_work() -> None:
         # After the first paint: the worker's imports would otherwise compete with it
@@ -172,7 +192,24 @@ def launch(
     return result
 
 
+def _announce_new_database(window: MainWindow, desk: Any) -> None:
+    """A new database: offer its recovery key once, or say why it is not encrypted."""
+    from onboard_desk.services import encryption
+
+    if desk.created_encrypted:
+        from onboard_desk.ui.settings.encryption import RecoveryKeyDialog
+
+        RecoveryKeyDialog(desk.path, encryption.recovery_key(desk.path), window).open()
+        return
+    if os.environ.get(encryption.ENCRYPT_NEW_ENV_VAR, "").strip() == "0":
+        return
+    status = encryption.keyring_status()
+    if not status.available:
+        window.statusBar().showMessage(status.message, 30000)
+
+
 def _shut_down(context: Any) -> None:
+    context.stop_watching()
     context.thread_pool.waitForDone(3000)
     context.desk.close()
 

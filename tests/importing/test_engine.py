@@ -352,9 +352,8 @@ def test_killed_import_leaves_the_database_as_it_was(
 
 
 def test_busy_database_is_a_clear_message(do_import, engine: Engine, db_path: Path) -> None:
-    import sqlite3
-
     from onboard_desk.errors import UserError
+    from onboard_desk.storage.dialects.sqlite import driver as sqlite3
 
     other = sqlite3.connect(db_path, timeout=0)
     other.execute("BEGIN IMMEDIATE")  # another writer holds the lock

@@ -199,7 +199,7 @@ def test_team_report_reads_without_writing(split_dbs: list[Path]) -> None:
 def test_missing_or_foreign_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="no database"):
         ReportSources.of([tmp_path / "missing.sqlite3"])
-    import sqlite3
+    from onboard_desk.storage.dialects.sqlite import driver as sqlite3
 
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE x (a)").connection.commit()

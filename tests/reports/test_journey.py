@@ -4,7 +4,6 @@ bulk demo load, and after the migration's backfill of an older database."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -24,6 +23,7 @@ from onboard_desk.reports.definitions import FUNNEL_STAGES
 from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import journey, store
 from onboard_desk.storage.db import open_database, upgrade
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 from onboard_desk.storage.models import ProspectJourney, StageChange
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)

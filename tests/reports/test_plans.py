@@ -3,7 +3,6 @@ speed does not silently fall back to sorting or reading the stage history."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from onboard_desk.reports import sql
 from onboard_desk.storage import journey
 from onboard_desk.storage.dialects import sqlite as sqlite_dialect
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 
 
 def _plan(path: Path, statement: str, params: dict[str, object]) -> list[str]:

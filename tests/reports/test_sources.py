@@ -7,7 +7,6 @@ and its prospect list must come out the same as from the snapshot file itself.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -21,6 +20,7 @@ from onboard_desk.reports.model import Report
 from onboard_desk.reports.prospect_rows import report_prospects
 from onboard_desk.storage.dialects import ReportConnection, SqlDialect, UnreadableDatabaseError
 from onboard_desk.storage.dialects import sqlite as sqlite_dialect
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 from tests.reports.fixture import NOW
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from onboard_desk.domain.referral_codes import ALPHABET, CODE_LENGTH
 from onboard_desk.pipeline import WORKING_STAGES, Stage
 from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import db
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 from onboard_desk.storage.migrations import HEAD_REVISION
 
 TABLES = {"purchase", "surveyanswer", "referralcode", "referral"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import store
 from onboard_desk.storage.db import open_database
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 from tests.retention.conftest import day, prospect, win
 
 NOW = day(90)

@@ -3,7 +3,6 @@ downgrade, and kept in step with the company by every writer (store, import, dem
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from onboard_desk.domain import matching
 from onboard_desk.domain.matching import company_key
 from onboard_desk.importing import DuplicateAction, ImportOptions, run_import, undo_batch
 from onboard_desk.storage import db, store
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 from onboard_desk.storage.migrations import HEAD_REVISION
 
 COMPANIES = ("Acme Inc.", "ACME", "Müller & Söhne GmbH", "", "Blue Harbor")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from onboard_desk.storage import db
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 from onboard_desk.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
 

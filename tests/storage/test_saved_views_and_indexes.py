@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from sqlmodel import Session
 from onboard_desk.pipeline import Flag, Stage
 from onboard_desk.services import prospects as prospect_ops
 from onboard_desk.storage import db, saved_views, settings_store
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 from onboard_desk.storage.migrations import HEAD_REVISION
 from onboard_desk.storage.saved_views import SavedView, SavedViewError
 

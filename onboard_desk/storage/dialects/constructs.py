@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, String, bindparam, text
+from sqlalchemy import Boolean, Column, Float, Integer, String, bindparam, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -140,3 +140,52 @@ def search_ranks(words: list[str], name: str = "search") -> Subquery:
     """A subquery ``name(id, rank)`` of the prospects matching every one of ``words``,
     lower rank for a better match, to join on the prospect's id."""
     return _SearchRanks(words).columns(id=Integer, rank=Float).subquery(name)
+
+
+# --- Text matched with accents and case folded ------------------------------------------------
+
+#: In :func:`matches_folded`'s parts: any run of characters.
+ANY_TEXT = None
+
+
+class _FoldedPattern(TypeDecorator[tuple[str | None, ...]]):
+    """The parts of a folded match as a bound value, in the form the dialect's match takes
+    them (:meth:`~onboard_desk.storage.dialects.SqlDialect.folded_pattern`)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: tuple[str | None, ...] | None, dialect: Dialect) -> Any:
+        return None if value is None else _dialect(dialect.name).folded_pattern(list(value))
+
+
+class _FoldedMatch(ColumnElement[bool]):
+    """``expression`` matches the parts, accents and case folded (see
+    :func:`matches_folded`)."""
+
+    __visit_name__ = "folded_match"
+    inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's declaration is a list)
+        ("text", InternalTraversal.dp_clauseelement),
+        ("pattern", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, expression: ColumnElement[Any], parts: tuple[str | None, ...]) -> None:
+        self.text = expression
+        self.pattern = bindparam(None, parts, type_=_FoldedPattern(), unique=True)
+        self.type = Boolean()
+
+
+@compiles(_FoldedMatch)
+def _render_folded_match(element: _FoldedMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    expression = compiler.process(element.text, **kw)
+    pattern = compiler.process(element.pattern, **kw)
+    return _dialect(compiler.dialect.name).folded_match(expression, pattern)
+
+
+def matches_folded(expression: Any, *parts: str | None) -> ColumnElement[bool]:
+    """``expression`` is the text ``parts`` spell, accents and case folded on both sides:
+    each part is text, or :data:`ANY_TEXT` for any run of characters. A prefix is
+    ``matches_folded(column, word, ANY_TEXT)``; "a word of it starts with" adds
+    ``matches_folded(column, ANY_TEXT, " ", word, ANY_TEXT)``."""
+    return _FoldedMatch(expression, tuple(parts))

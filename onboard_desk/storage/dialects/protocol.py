@@ -172,6 +172,16 @@ class SqlDialect(Protocol):
         prefix instead)."""
         ...
 
+    def folded_pattern(self, parts: list[str | None]) -> Any:
+        """The value of a folded match's pattern for ``parts``: text to match with accents
+        and case folded, and None for any run of characters."""
+        ...
+
+    def folded_match(self, expression: str, pattern: str) -> str:
+        """SQL: the text ``expression`` matches ``pattern`` (a :meth:`folded_pattern`
+        value), accents and case folded."""
+        ...
+
     # Writes in bulk --------------------------------------------------------------------------
 
     def bulk_search_index(self, connection: Connection) -> AbstractContextManager[None]:
@@ -187,6 +197,12 @@ class SqlDialect(Protocol):
 
     def index_prospect_range(self, connection: Connection, first_id: int, last_id: int) -> None:
         """Index prospects ``first_id..last_id`` (just inserted) for search."""
+        ...
+
+    def change_counter(self, dbapi_connection: Any) -> int:
+        """A number that changes whenever another connection has committed a change to the
+        database, read on this same long-lived connection (how a window notices what the
+        command line or a colleague wrote)."""
         ...
 
     def import_page_cache(self, connection: Connection) -> AbstractContextManager[None]:

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
 from onboard_desk.errors import UserError
@@ -31,6 +30,7 @@ from onboard_desk.errors import UserError
 if TYPE_CHECKING:
     from onboard_desk.pipeline import PipelineConfig
     from onboard_desk.services.desk import Desk
+    from onboard_desk.services.watch import ChangeWatcher, OutsideChanges
 
 log = logging.getLogger(__name__)
 
@@ -99,26 +99,13 @@ class AppContext(QObject):
         self.undo_stack = QUndoStack(self)
         self.thread_pool: TaskPool = thread_pool or QThreadPool.globalInstance()
         self._tasks: set[_Task] = set()
+        self._watcher: ChangeWatcher | None = None
+        self._watch_timer: QTimer | None = None
+        self._watching = False
 
     @property
     def db_path(self) -> Path:
         return self.desk.path
-
-    @property
-    def engine(self) -> Any:
-        """The database engine. Being retired: screens use :attr:`desk`'s services."""
-        return self.desk.engine
-
-    @property
-    def write_lock(self) -> Any:
-        """The Desk's write lock. Being retired: features take it through their service."""
-        return self.desk.write_lock
-
-    @contextmanager
-    def session(self) -> Iterator[Any]:
-        """A write transaction. Being retired: screens use :attr:`desk`'s services."""
-        with self.desk.writing() as session:
-            yield session
 
     @property
     def config(self) -> PipelineConfig:
@@ -170,20 +157,47 @@ class AppContext(QObject):
         task.signals.sig_failed.connect(failed)
         self.thread_pool.start(task)
 
-    def run_task(
-        self,
-        function: Callable[[Any], Any],
-        on_success: Callable[[Any], None] | None = None,
-        on_failure: Callable[[str], None] | None = None,
-        *,
-        writes: bool = False,
-    ) -> None:
-        """Run ``function(session)`` off the GUI thread. Being retired: use :meth:`run`."""
-        desk = self.desk
+    # -- other writers ----------------------------------------------------------------------
 
-        def body() -> Any:
-            opened = desk.writing() if writes else desk.reading()
-            with opened as session:
-                return function(session)
+    def watch_other_writers(self, interval_ms: int = 1500) -> None:
+        """Look for what other writers (the command line, a second window, a sync) changed
+        every ``interval_ms``, off the GUI thread, and announce it as if this window had
+        made the change: screens refresh those rows, keeping selection and scroll."""
+        if self._watch_timer is not None:
+            return
+        self._watcher = self.desk.watcher()
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(interval_ms)
+        self._watch_timer.timeout.connect(self.look_for_outside_changes)
+        self._watch_timer.start()
 
-        self.run(body, on_success, on_failure)
+    def stop_watching(self) -> None:
+        if self._watch_timer is not None:
+            self._watch_timer.stop()
+            self._watch_timer = None
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
+    @Slot()
+    def look_for_outside_changes(self) -> None:
+        """One look (the timer's; tests call it directly)."""
+        watcher = self._watcher
+        if watcher is None or self._watching:
+            return
+        self._watching = True
+
+        def done(changes: OutsideChanges) -> None:
+            self._watching = False
+            if changes.settings:
+                self.settings_changed()
+            if changes.everything:
+                self.prospects_changed([])
+            elif changes.prospect_ids:
+                self.prospects_changed(list(changes.prospect_ids))
+
+        def failed(message: str) -> None:
+            self._watching = False
+            log.warning("Looking for other writers' changes failed: %s", message)
+
+        self.run(watcher.poll, done, failed)

@@ -1,6 +1,6 @@
 """QtCharts views of a report: the funnel, stage durations and the weekly trend.
 
-Each function fills a :class:`QChart` from a :class:`~onboard_desk.reports.model.Report`
+Each function fills a :class:`QChart` from a :class:`~onboard_desk.services.reports.Report`
 (no recomputation), so the charts show the same numbers as the tables and exports.
 """
 
@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QDate, QDateTime, QMargins, Qt, QTime, QTimeZone
 from PySide6.QtGui import QColor, QPainter
 
-from onboard_desk.reports.model import Report
+from onboard_desk.services.reports import Report
 
 BLUE = QColor("#4472C4")
 ORANGE = QColor("#ED7D31")

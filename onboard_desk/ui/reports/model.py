@@ -1,4 +1,5 @@
-"""A read-only table model over one report section (:class:`~onboard_desk.reports.tables.Table`).
+"""A read-only table model over one report section
+(:class:`~onboard_desk.services.reports.Table`).
 
 Display text comes from the same formatter the PDF and HTML exports use, and the raw
 value is available for sorting, so the screen shows exactly the exported numbers.
@@ -10,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from onboard_desk.reports.tables import Table, format_value
+from onboard_desk.services.reports import Table, format_value
 
 #: Role holding the unformatted value (numbers stay numbers for sorting and tests).
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1

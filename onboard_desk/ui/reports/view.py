@@ -1,162 +1,47 @@
 """The Reports screen: filters, the report's sections as tables and charts, and exports.
 
-The report is computed off the GUI thread through :meth:`AppContext.run_task` (it reads
-the open database, or every snapshot of a chosen team folder, read-only); the widgets
-only show the finished :class:`~onboard_desk.reports.model.Report`. Exports run off the
-GUI thread too and write exactly the report on screen.
+The screen lays out what :class:`~onboard_desk.ui.reports.state.ReportsState` announces:
+the state computes the report off the GUI thread through the report services (the open
+database, or every snapshot of a chosen team folder, read-only) and writes exports of the
+report on screen; the widgets only show the finished report (tabs in
+:mod:`onboard_desk.ui.reports.sections`).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
-from onboard_desk.domain.timeutil import utcnow
-from onboard_desk.reports import (
-    Report,
-    ReportFilter,
-    ReportSources,
-    build_report,
-    team_folder_files,
-)
-from onboard_desk.reports.exporters import FORMATS, export_report
-from onboard_desk.reports.prospect_rows import report_prospects
-from onboard_desk.reports.settings import settings_from_session
-from onboard_desk.reports.tables import Table, report_tables
+from onboard_desk.services.reports import FORMATS, Report, ReportFilter, report_tables
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.common.status_colors import text_style
-from onboard_desk.ui.reports import charts as report_charts
-from onboard_desk.ui.reports.model import ReportTableModel
-
-#: Period presets: label -> days back from today (None: all time, -1: custom range).
-PERIODS: tuple[tuple[str, int | None], ...] = (
-    ("All time", None),
-    ("Last 30 days", 30),
-    ("Last 90 days", 90),
-    ("Last 365 days", 365),
-    ("Custom range", -1),
+from onboard_desk.ui.reports.sections import (
+    CUSTOMER_TABLES,
+    TABS,
+    SectionView,
+    StackedSectionView,
+    tab_title,
 )
-
-#: Sections shown as tabs: (table key, chart builder or None).
-TABS: tuple[tuple[str, Any], ...] = (
-    ("funnel", report_charts.funnel_chart),
-    ("dropoffs", None),
-    ("durations", report_charts.durations_chart),
-    ("channels", None),
-    ("owners", None),
-    ("forecast", None),
-    ("attention", None),
-    ("trend", report_charts.trend_chart),
-)
-
-
-#: The Customers tab: its tables, each under its own heading, one above the other.
-CUSTOMER_TABLES: tuple[str, ...] = ("customers", "engagement", "purchases_due", "referral_chains")
+from onboard_desk.ui.reports.state import CUSTOM, PERIODS, ReportsState, period_filter
 
 
 def _to_date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-class _Section(QWidget):
-    """One tab: an optional chart above a table."""
-
-    def __init__(self, with_chart: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = ReportTableModel(parent=self)
-        self.table_view = QTableView(self)
-        self.table_view.setModel(self.model)
-        self.table_view.setAlternatingRowColors(True)
-        self.table_view.verticalHeader().setVisible(False)
-        self.table_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.chart_view: QChartView | None = None
-        if with_chart:
-            splitter = QSplitter(Qt.Orientation.Vertical, self)
-            self.chart_view = QChartView(splitter)
-            self.chart_view.setRenderHint(report_charts.RENDER_HINT)
-            self.chart_view.setMinimumHeight(260)
-            splitter.addWidget(self.chart_view)
-            splitter.addWidget(self.table_view)
-            splitter.setStretchFactor(0, 3)
-            splitter.setStretchFactor(1, 2)
-            splitter.setSizes([480, 320])
-            layout.addWidget(splitter)
-        else:
-            layout.addWidget(self.table_view)
-
-    def show_table(self, table: Table, chart: QChart | None) -> None:
-        self.model.set_table(table)
-        # A trailing text column (lost reasons) takes the spare width; numbers stay narrow.
-        last_is_text = bool(table.columns) and table.columns[-1].kind == "text"
-        self.table_view.horizontalHeader().setStretchLastSection(last_is_text)
-        if self.chart_view is not None and chart is not None:
-            old = self.chart_view.chart()
-            self.chart_view.setChart(chart)
-            if old is not None:
-                old.deleteLater()
-
-
-class _StackedSection(QWidget):
-    """One tab holding several small tables (the Customers tab), each with its title,
-    in a vertical splitter so the user can give room to the one they read."""
-
-    def __init__(self, keys: tuple[str, ...], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.titles: dict[str, QLabel] = {}
-        self.models: dict[str, ReportTableModel] = {}
-        self.views: dict[str, QTableView] = {}
-        for key in keys:
-            part = QWidget(splitter)
-            box = QVBoxLayout(part)
-            box.setContentsMargins(0, 4, 0, 0)
-            title = QLabel(part)
-            title.setStyleSheet("font-weight: bold;")
-            model = ReportTableModel(parent=self)
-            view = QTableView(part)
-            view.setModel(model)
-            view.setAlternatingRowColors(True)
-            view.verticalHeader().setVisible(False)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            box.addWidget(title)
-            box.addWidget(view, 1)
-            splitter.addWidget(part)
-            self.titles[key], self.models[key], self.views[key] = title, model, view
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
-
-    def show_tables(self, tables: dict[str, Table]) -> None:
-        for key, model in self.models.items():
-            table = tables[key]
-            self.titles[key].setText(table.title)
-            model.set_table(table)
-            last_is_text = bool(table.columns) and table.columns[-1].kind == "text"
-            self.views[key].horizontalHeader().setStretchLastSection(last_is_text)
 
 
 class ReportsView(QWidget):
@@ -172,13 +57,23 @@ class ReportsView(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.report: Report | None = None
-        self.team_folder: Path | None = None
-        self._busy = False
-        self._pending = False
+        self.state = ReportsState(context, self.current_filter, self)
         self._build()
+        self.state.sig_busy.connect(self._started)
+        self.state.sig_report_ready.connect(self._report_ready)
+        self.state.sig_exported.connect(self._exported)
+        self.state.sig_failed.connect(self._failed)
         self.context.sig_prospects_changed.connect(self._data_changed)
         self.context.sig_settings_changed.connect(self.refresh)
+
+    @property
+    def report(self) -> Report | None:
+        """The report on screen."""
+        return self.state.report
+
+    @property
+    def team_folder(self) -> Path | None:
+        return self.state.team_folder
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -230,22 +125,12 @@ class ReportsView(QWidget):
         self.status_label.setStyleSheet("color: palette(mid);")
 
         self.tabs = QTabWidget(self)
-        self.sections: dict[str, _Section] = {}
-        titles = {
-            "funnel": self.tr("Funnel"),
-            "dropoffs": self.tr("Drop-offs"),
-            "durations": self.tr("Stage durations"),
-            "channels": self.tr("Channels"),
-            "owners": self.tr("Owners"),
-            "forecast": self.tr("Forecast"),
-            "attention": self.tr("Attention"),
-            "trend": self.tr("Trend"),
-        }
-        for key, chart in TABS:
-            section = _Section(chart is not None, self.tabs)
+        self.sections: dict[str, SectionView] = {}
+        for key, title, chart in TABS:
+            section = SectionView(chart is not None, self.tabs)
             self.sections[key] = section
-            self.tabs.addTab(section, titles[key])
-        self.customers_section = _StackedSection(CUSTOMER_TABLES, self.tabs)
+            self.tabs.addTab(section, tab_title(title))
+        self.customers_section = StackedSectionView(CUSTOMER_TABLES, self.tabs)
         self.tabs.addTab(self.customers_section, self.tr("Customers"))
 
         exports = QHBoxLayout()
@@ -279,22 +164,14 @@ class ReportsView(QWidget):
 
     def current_filter(self) -> ReportFilter:
         """The filter the widgets describe (raises ReportError for a backwards range)."""
-        _label, days = PERIODS[self.period_combo.currentIndex()]
-        owner = self.owner_combo.currentData()
-        today = utcnow().date()
-        if days is None:
-            return ReportFilter(owner=owner)
-        if days == -1:
-            return ReportFilter(
-                date_from=_to_date(self.from_edit.date()),
-                date_to=_to_date(self.to_edit.date()),
-                owner=owner,
-            )
-        return ReportFilter(date_from=today - timedelta(days=days - 1), date_to=today, owner=owner)
+        custom = (_to_date(self.from_edit.date()), _to_date(self.to_edit.date()))
+        return period_filter(
+            self.period_combo.currentIndex(), custom, self.owner_combo.currentData()
+        )
 
     @Slot(int)
     def _period_changed(self, index: int) -> None:
-        custom = PERIODS[index][1] == -1
+        custom = index == CUSTOM
         self.from_edit.setEnabled(custom)
         self.to_edit.setEnabled(custom)
         self.refresh()
@@ -306,7 +183,7 @@ class ReportsView(QWidget):
             edit.setDate(QDate(value.year, value.month, value.day))
             edit.blockSignals(False)
         self.period_combo.blockSignals(True)
-        self.period_combo.setCurrentIndex(len(PERIODS) - 1)
+        self.period_combo.setCurrentIndex(CUSTOM)
         self.period_combo.blockSignals(False)
         self.from_edit.setEnabled(True)
         self.to_edit.setEnabled(True)
@@ -329,79 +206,47 @@ class ReportsView(QWidget):
 
     def set_team_folder(self, folder: Path | None) -> None:
         """Report on every snapshot in ``folder`` (None: on this database)."""
-        self.team_folder = folder
         self.folder_edit.setText("" if folder is None else str(folder))
         self.clear_folder_button.setEnabled(folder is not None)
-        self.refresh()
-
-    def _sources(self) -> ReportSources:
-        if self.team_folder is not None:
-            return ReportSources.of(team_folder_files(self.team_folder))
-        return ReportSources.of([self.context.db_path])
+        self.state.set_team_folder(folder)
 
     # --- computing --------------------------------------------------------------------------
 
     @Slot()
     def refresh(self) -> None:
         """Compute the report for the current filters off the GUI thread."""
-        if self._busy:
-            self._pending = True
-            return
-        try:
-            flt = self.current_filter()
-        except Exception as exc:  # a backwards range: say so, keep the last report
-            self._show_error(str(exc))
-            return
-        team_folder = self.team_folder
-        db_path = self.context.db_path
-
-        def compute(session: Session) -> Report:
-            settings = settings_from_session(session)
-            files = team_folder_files(team_folder) if team_folder else [db_path]
-            return build_report(ReportSources.of(files), flt, settings=settings)
-
-        self._set_busy(True, self.tr("Computing the report…"))
-        self.context.run_task(compute, self._report_ready, self._report_failed)
+        self.state.refresh()
 
     @Slot(list)
     def _data_changed(self, _ids: list[int]) -> None:
-        if self.isVisible() and self.team_folder is None:
+        if self.isVisible() and self.state.team_folder is None:
             self.refresh()
 
+    @Slot(str)
+    def _started(self, message: str) -> None:
+        self._set_busy(True, message)
+
     def _report_ready(self, report: Report) -> None:
-        if self._pending:  # the filters changed meanwhile: this report is already stale
-            self._pending = False
-            self._busy = False
-            self.refresh()
-            return
         self._set_busy(False, self.tr("Computed in %.2f s") % report.seconds)
         self.show_report(report)
 
-    def _report_failed(self, message: str) -> None:
+    def _failed(self, message: str) -> None:
         self._set_busy(False, "")
-        self._show_error(message)
-        if self._pending:
-            self._pending = False
-            self.refresh()
-
-    def _show_error(self, message: str) -> None:
         self.status_label.setText(message)
         self.status_label.setStyleSheet(text_style("error"))
         self.sig_failed.emit(message)
 
     def _set_busy(self, busy: bool, message: str) -> None:
-        self._busy = busy
         self.refresh_button.setEnabled(not busy)
         self.status_label.setStyleSheet("color: palette(mid);")
         self.status_label.setText(message)
         for button in self.export_buttons.values():
-            button.setEnabled(not busy and self.report is not None)
+            button.setEnabled(not busy and self.state.report is not None)
 
     def show_report(self, report: Report) -> None:
         """Lay a computed report out in the tabs, the charts and the summary line."""
-        self.report = report
         tables = {t.key: t for t in report_tables(report)}
-        for key, chart_builder in TABS:
+        for key, _title, chart_builder in TABS:
             chart = chart_builder(report) if chart_builder else None
             self.sections[key].show_table(tables[key], chart)
         self.customers_section.show_tables(tables)
@@ -455,28 +300,11 @@ class ReportsView(QWidget):
 
     def export(self, fmt: str) -> None:
         """Write the report on screen as ``fmt`` to a chosen file, off the GUI thread."""
-        report = self.report
-        if report is None or self._busy:
+        if self.state.report is None or self.state.busy:
             return
         path = self.ask_save_path(fmt)
-        if path is None:
-            return
-        if path.suffix.lower() != f".{fmt}":
-            path = path.with_name(path.name + f".{fmt}")
-        flt = ReportFilter(report.date_from, report.date_to, report.owner)
-        sources = self._sources()
-
-        def write(session: Session) -> list[Path]:
-            config = settings_from_session(session).config
-            return export_report(
-                report,
-                fmt,
-                path,
-                lambda: report_prospects(sources, flt, config=config, now=report.generated_at),
-            )
-
-        self._set_busy(True, self.tr("Exporting %s…") % fmt.upper())
-        self.context.run_task(write, self._exported, self._report_failed)
+        if path is not None:
+            self.state.export(fmt, path)
 
     def _exported(self, paths: list[Path]) -> None:
         self._set_busy(False, self.tr("Saved %s") % ", ".join(p.name for p in paths[:2]))
@@ -484,5 +312,5 @@ class ReportsView(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if self.report is None and not self._busy:
+        if self.state.report is None and not self.state.busy:
             self.refresh()

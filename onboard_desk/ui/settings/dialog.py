@@ -1,8 +1,8 @@
 """Settings: who you are and how you work (name, e-mail, signature, home currency, phone
 region, working hours: the first-run questions, :mod:`.identity_form`), the check-in
-delay, stage idle limits, lost reasons, checklists, and the customer rules (when to nudge
+delay, stage idle limits, lost reasons, checklists, the customer rules (when to nudge
 before a repeat purchase, how often a customer may be contacted, what a referral is
-worth). One tab each: You, Pipeline, Customers.
+worth) and the database's encryption. One tab each: You, Pipeline, Customers, Database.
 
 These are kept in the database and changed through the settings service
 (:class:`~onboard_desk.services.settings.SettingsService`), so the command line and reports
@@ -40,6 +40,7 @@ from onboard_desk.pipeline import (
 )
 from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.ui.common.context import AppContext
+from onboard_desk.ui.settings.encryption import EncryptionBox
 from onboard_desk.ui.settings.identity_form import IdentityForm
 
 
@@ -131,6 +132,13 @@ class SettingsDialog(QDialog):
         customers_layout.addWidget(self._build_customers_group())
         customers_layout.addStretch(1)
         self.tabs.addTab(customers, self.tr("Customers"))
+
+        database = QWidget()
+        database_layout = QVBoxLayout(database)
+        self.encryption_box = EncryptionBox(context, self)
+        database_layout.addWidget(self.encryption_box)
+        database_layout.addStretch(1)
+        self.tabs.addTab(database, self.tr("Database"))
 
         self.error = QLabel()
         self.error.setWordWrap(True)

@@ -381,6 +381,7 @@ class MainWindow(QMainWindow):
         from onboard_desk.ui.settings.first_run import NoNameNotice
 
         self.no_name_notice = NoNameNotice(self, context)
+        context.watch_other_writers()
         self._set_title(opening=False)
         self.statusBar().showMessage(self.tr("Opened {0}").format(self.db_path), 4000)
         stack = context.undo_stack

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 import threading
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,6 +10,7 @@ from typing import Any, TypeVar
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from onboard_desk.importing import ImportOptions, run_import
+from onboard_desk.storage.dialects.sqlite import driver as sqlite3  # the app's driver
 from onboard_desk.ui.importing.wizard import ImportWizard
 from onboard_desk.ui.outreach.bulk_send import BulkSendDialog
 from onboard_desk.ui.outreach.calendar_feed import CalendarExportDialog

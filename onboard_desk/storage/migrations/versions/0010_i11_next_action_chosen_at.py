@@ -8,7 +8,7 @@ replacing the chosen action (:func:`onboard_desk.pipeline.proposal_may_replace`)
 Existing rows start with NULL: nothing is known about who chose them.
 
 Revision ID: 0010_i11
-Revises: 0009
+Revises: 0010fold
 Create Date: 2026-12-08 09:00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_i11"
-down_revision = "0009"
+down_revision = "0010fold"
 branch_labels = None
 depends_on = None
 

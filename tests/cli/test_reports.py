@@ -1,4 +1,5 @@
-"""The report and export commands, including --db repeated and a team folder."""
+"""The report and export commands (``onboard_desk.cli.reports``), including --db repeated
+and a team folder."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ def _json(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text())
     assert isinstance(data, dict)
     return data
+
+
+def test_report_offers_every_format_the_services_write() -> None:
+    from onboard_desk.cli.reports import REPORT_FORMATS
+    from onboard_desk.services.reports import FORMATS
+
+    assert REPORT_FORMATS == FORMATS
 
 
 def test_report_json_on_one_database(fixture_db: Path, tmp_path: Path) -> None:

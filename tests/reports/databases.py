@@ -1,4 +1,8 @@
-"""Report fixtures: the hand-computed pipeline in one database, or split in two."""
+"""Report fixtures: the hand-computed pipeline in one database, or split in two.
+
+A plugin of the root ``conftest.py``, so the feature's, the services', the command line's
+and the Reports screen's tests report on the same databases.
+"""
 
 from __future__ import annotations
 

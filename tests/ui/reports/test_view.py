@@ -1,32 +1,41 @@
-"""The Reports screen driven with pytest-qt: filters, same numbers on screen, exports."""
+"""The Reports screen driven with pytest-qt: filters, same numbers on screen, exports.
+
+The screen runs on the shared inline ``context`` (its work is done when the call that
+started it returns); the tests about the GUI thread run on the real pool.
+"""
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCharts import QAbstractSeries, QHorizontalBarSeries, QLineSeries
+from sqlalchemy.engine import Engine
 
-from onboard_desk.reports import Report, ReportSources, build_report
-from onboard_desk.services.desk import Desk
-from onboard_desk.storage.db import open_database
-from onboard_desk.ui.common.context import AppContext, InlinePool
+from onboard_desk.services.reports import Report, ReportBasis, snapshot_basis
+from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.reports.model import RAW_ROLE
-from onboard_desk.ui.reports.view import PERIODS, ReportsView
+from onboard_desk.ui.reports.state import PERIODS
+from onboard_desk.ui.reports.view import ReportsView
+from tests.reports import fixture
 
 
 @pytest.fixture
-def view(qtbot, fixture_db: Path) -> Iterator[ReportsView]:
-    engine = open_database(fixture_db)
-    context = AppContext(Desk(engine, fixture_db), thread_pool=InlinePool())
+def report_db(engine: Engine, db_path: Path) -> Path:
+    """The reports' hand-computed pipeline, in the database the context has open."""
+    fixture.fill({"*": engine})
+    return db_path
+
+
+@pytest.fixture
+def view(qtbot, context: AppContext, report_db: Path) -> ReportsView:
     widget = ReportsView(context)
     qtbot.addWidget(widget)
-    yield widget
-    context.thread_pool.waitForDone(5000)
-    engine.dispose()
+    return widget
 
 
 def _compute(qtbot, view: ReportsView, action) -> Report:
@@ -48,9 +57,9 @@ def _series(view: ReportsView, key: str) -> list[QAbstractSeries]:
     return chart_view.chart().series()
 
 
-def test_shows_the_same_numbers_as_the_report(qtbot, view: ReportsView, fixture_db: Path) -> None:
+def test_shows_the_same_numbers_as_the_report(qtbot, view: ReportsView, report_db: Path) -> None:
     report = _compute(qtbot, view, view.show)
-    expected = build_report(ReportSources.of([fixture_db]), now=report.generated_at)
+    expected = snapshot_basis([report_db]).build(now=report.generated_at)
     assert report.total_prospects == expected.total_prospects == 12
     assert _column(view, "funnel", 1) == [r.reached for r in expected.funnel]
     assert _column(view, "funnel", 2) == [r.converted for r in expected.funnel]
@@ -99,7 +108,7 @@ def test_backwards_custom_range_is_reported_not_computed(qtbot, view: ReportsVie
     from PySide6.QtCore import QDate
 
     view.period_combo.setCurrentIndex(len(PERIODS) - 1)
-    qtbot.waitUntil(lambda: not view._busy, timeout=10000)
+    assert not view.state.busy
     with qtbot.waitSignal(view.sig_failed, timeout=5000):
         view.from_edit.setDate(QDate(2026, 3, 1))
         view.to_edit.setDate(QDate(2026, 1, 1))
@@ -136,8 +145,8 @@ def test_export_buttons_write_the_report_on_screen(
 
 
 def test_the_customers_tab_shows_the_reports_customer_tables(qtbot, view: ReportsView) -> None:
-    from onboard_desk.reports.tables import report_tables
-    from onboard_desk.ui.reports.view import CUSTOMER_TABLES
+    from onboard_desk.services.reports import report_tables
+    from onboard_desk.ui.reports.sections import CUSTOMER_TABLES
 
     report = _compute(qtbot, view, view.show)
     tables = {t.key: t for t in report_tables(report)}
@@ -155,3 +164,86 @@ def test_the_customers_tab_shows_the_reports_customer_tables(qtbot, view: Report
         ]
         assert shown == [list(row) for row in tables[key].rows]
     assert section.models["customers"].rowCount() > 0
+
+
+def test_an_export_writes_the_report_on_screen_after_a_failed_refresh(
+    qtbot, view: ReportsView, tmp_path: Path, monkeypatch
+) -> None:
+    """A team folder that cannot be read leaves this database's report on screen, and the
+    export writes that report with its own prospect list (not the folder's)."""
+    report = _compute(qtbot, view, view.show)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with qtbot.waitSignal(view.sig_failed) as failed:
+        view.set_team_folder(empty)
+    assert "no database snapshots" in failed.args[0]
+    assert view.report is report
+    assert all(button.isEnabled() for button in view.export_buttons.values())
+    target = tmp_path / "kept"
+    monkeypatch.setattr(view, "ask_save_path", lambda _fmt: target)
+    with qtbot.waitSignal(view.sig_exported) as exported:
+        view.export_buttons["csv"].click()
+    paths = exported.args[0]
+    assert paths[0] == tmp_path / "kept.csv"  # the prospect list; the sections beside it
+    assert len(paths[0].read_text().splitlines()) == 1 + 12
+    assert view.status_label.text().startswith("Saved")
+
+
+def test_json_export_adds_the_extension(qtbot, view: ReportsView, tmp_path: Path, monkeypatch):
+    report = _compute(qtbot, view, view.show)
+    monkeypatch.setattr(view, "ask_save_path", lambda _fmt: tmp_path / "figures")
+    with qtbot.waitSignal(view.sig_exported) as exported:
+        view.export("json")
+    assert exported.args[0] == [tmp_path / "figures.json"]
+    assert json.loads((tmp_path / "figures.json").read_text())["sources"] == list(report.sources)
+
+
+def _recording_build(monkeypatch, gate: threading.Event | None = None) -> list[Any]:
+    """Record the thread each report is computed on (holding it until ``gate`` is set)."""
+    threads: list[Any] = []
+    build = ReportBasis.build
+
+    def recorded(self: ReportBasis, *args: Any, **kwargs: Any) -> Report:
+        threads.append(threading.current_thread())
+        if gate is not None:
+            assert gate.wait(10)
+        return build(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReportBasis, "build", recorded)
+    return threads
+
+
+def test_the_report_is_computed_off_the_gui_thread(
+    qtbot, threaded_context: AppContext, report_db: Path, monkeypatch
+) -> None:
+    threads = _recording_build(monkeypatch)
+    screen = ReportsView(threaded_context)
+    qtbot.addWidget(screen)
+    report = _compute(qtbot, screen, screen.show)
+    assert report.total_prospects == 12
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert screen.refresh_button.isEnabled()
+
+
+def test_a_filter_changed_while_computing_is_computed_next(
+    qtbot, threaded_context: AppContext, report_db: Path, monkeypatch
+) -> None:
+    """The report being computed when the owner changes is stale: it is not shown, and the
+    report for the new owner follows."""
+    gate = threading.Event()
+    threads = _recording_build(monkeypatch, gate)
+    screen = ReportsView(threaded_context)
+    qtbot.addWidget(screen)
+    shown: list[Report] = []
+    screen.sig_report_ready.connect(shown.append)
+    screen.show()
+    qtbot.waitUntil(lambda: len(threads) == 1)
+    assert screen.state.busy
+    assert not screen.refresh_button.isEnabled()
+    screen.set_owner("Bob")
+    gate.set()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    assert [r.owner for r in shown] == ["Bob"]
+    assert shown[0].total_prospects == 6  # all time: P11 too
+    assert len(threads) == 2
+    assert not screen.state.busy
