@@ -10,8 +10,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
+from onboard_desk.domain.workhours import WorkingHours
 from onboard_desk.errors import UserError
 
 
@@ -235,6 +236,8 @@ class PipelineConfig:
     checklists: Mapping[Stage, tuple[str, ...]] = field(
         default_factory=lambda: dict(DEFAULT_CHECKLISTS)
     )
+    #: When proposed next actions may fall (see :mod:`onboard_desk.domain.workhours`).
+    working_hours: WorkingHours = field(default_factory=WorkingHours)
 
     def idle_limit(self, stage: Stage) -> int | None:
         """Days before a prospect in ``stage`` is stale, or None where staleness does not apply."""
@@ -260,12 +263,20 @@ class NextActionProposal:
 
 
 def propose_next_action(
-    stage: Stage, entered_at: datetime, config: PipelineConfig | None = None
+    stage: Stage,
+    entered_at: datetime,
+    config: PipelineConfig | None = None,
+    *,
+    slot: int = 0,
+    zone: tzinfo | None = None,
 ) -> NextActionProposal | None:
     """The next action that entering ``stage`` at ``entered_at`` proposes (None for Lost).
 
     Entering Trial proposes the final check-in ``check_in_delay_days`` later, since that
-    call is what the playbook schedules when the trial starts.
+    call is what the playbook schedules when the trial starts. The due time falls in the
+    working hours of ``config`` (the morning of that day, or of the next working day);
+    ``slot`` is how many proposals that day holds already, so they are spread over it
+    (:meth:`~onboard_desk.domain.workhours.WorkingHours.due_after`).
     """
     config = config or PipelineConfig()
     default = DEFAULT_NEXT_ACTIONS.get(stage)
@@ -274,7 +285,19 @@ def propose_next_action(
     text, days = default
     if stage is Stage.TRIAL:
         days = config.check_in_delay_days
-    return NextActionProposal(text=text, due=entered_at + timedelta(days=days))
+    due = config.working_hours.due_after(entered_at, days, slot=slot, zone=zone)
+    return NextActionProposal(text=text, due=due)
+
+
+#: How long a next action someone chose is safe from the app's proposals: a move, a sent
+#: email or a logged contact in this time offers its proposal instead of applying it.
+RECENT_CHOICE = timedelta(minutes=10)
+
+
+def proposal_may_replace(chosen_at: datetime | None, now: datetime) -> bool:
+    """Whether a proposal may replace the current next action: it was not chosen by a
+    person (proposed, imported, none), or was chosen :data:`RECENT_CHOICE` ago or more."""
+    return chosen_at is None or now - chosen_at >= RECENT_CHOICE
 
 
 def trial_end(started_at: datetime, config: PipelineConfig | None = None) -> datetime:
@@ -298,16 +321,19 @@ def enter_stage(
     config: PipelineConfig | None = None,
     *,
     trial_ends_at: datetime | None = None,
+    slot: int = 0,
+    zone: tzinfo | None = None,
 ) -> StageEntry:
     """The consequences of entering ``stage`` at ``entered_at``, for every write path.
 
     Adding a prospect by hand, a move, an import and the demo all call this, so they agree
-    on the proposed next action and on when a trial ends. ``trial_ends_at`` is the end the
-    prospect already has; a known end is kept.
+    on the proposed next action (in the working hours, spread by ``slot``) and on when a
+    trial ends. ``trial_ends_at`` is the end the prospect already has; a known end is kept.
     """
     if stage is Stage.TRIAL and trial_ends_at is None:
         trial_ends_at = trial_end(entered_at, config)
-    return StageEntry(propose_next_action(stage, entered_at, config), trial_ends_at)
+    proposal = propose_next_action(stage, entered_at, config, slot=slot, zone=zone)
+    return StageEntry(proposal, trial_ends_at)
 
 
 class MoveKind(enum.StrEnum):

@@ -26,10 +26,14 @@ if str(ROOT) not in sys.path:
 
 def build_demo(path: Path, prospects: int) -> None:
     from onboard_desk.demo.fill import fill_demo
+    from onboard_desk.services.desk import Desk
+    from onboard_desk.services.settings import Identity
     from onboard_desk.storage.db import open_database
 
     engine = open_database(path)
     fill_demo(engine, prospects=prospects, seed=1)
+    # The screens as one of the demo's salespeople sees them (no first-run questions).
+    Desk(engine, path).settings.save_identity(Identity(name="Jamie Lee"))
     engine.dispose()
 
 
@@ -190,7 +194,12 @@ def main(argv: list[str] | None = None) -> int:
         step()
         QTimer.singleShot(delay, lambda: run(index + 1))
 
-    window.sig_context_ready.connect(lambda _c: QTimer.singleShot(500, run))
+    def start() -> None:
+        if started.first_run is not None:  # a demo database made before names were asked
+            started.first_run.reject()
+        run()
+
+    window.sig_context_ready.connect(lambda _c: QTimer.singleShot(500, start))
     app.exec()
     for path in saved:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "onboard_desk.cli.outreach",
     "onboard_desk.cli.reports",
     "onboard_desk.cli.maintenance",
+    "onboard_desk.cli.settings",
     "onboard_desk.cli.encryption",
     "onboard_desk.cli.launcher",
 )

@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from onboard_desk.services.lists import ProspectFilter
 
 
+#: Said (on stderr) when a command adds prospects to a database without a chosen name.
+NO_NAME_NOTE = (
+    "onboard-desk: note: this database has no name chosen, so the prospects added have no "
+    'owner; set yours with: onboard-desk settings set name "Your Name"'
+)
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     """``--db`` after the command's name as well as before it."""
     # Its own destination: a subcommand's default must not overwrite the global --db.

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from onboard_desk.cli.common import open_desk, require_positive
+from onboard_desk.cli.common import NO_NAME_NOTE, open_desk, require_positive
 from onboard_desk.cli.output import RowWriter
 from onboard_desk.pipeline import Channel, Stage
 
@@ -62,7 +62,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     imp.add_argument("--rejects", type=Path, metavar="PATH", help="write rejected rows to this CSV")
     imp.add_argument("--sheet", metavar="NAME", help="workbook sheet (default: the first)")
-    imp.add_argument("--region", help="two-letter region for phone numbers without +country")
+    imp.add_argument(
+        "--region",
+        metavar="CODE",
+        help="two-letter region of this file's phone numbers written without +country "
+        "(default: the database's phone region; 'none' keeps them as written)",
+    )
     imp.add_argument("--save-mapping", metavar="NAME", help="save the mapping used under NAME")
     imp.add_argument(
         "--show-mapping", action="store_true", help="print the column mapping used, as JSON"
@@ -108,6 +113,13 @@ def _describe_source(result: ImportResult) -> str:
     return ", ".join(parts)
 
 
+def _region_argument(value: str | None) -> str | None:
+    """``--region``: None (the database's region), "" for 'none', else the code."""
+    if value is None:
+        return None
+    return "" if value.strip().lower() in ("none", "") else value.strip()
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from onboard_desk.pipeline import parse_channel, parse_stage
     from onboard_desk.services.importing import DuplicateAction, ImportOptions, file_mapping
@@ -130,13 +142,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             stage=stage,
             on_duplicate=action,
             sheet=args.sheet,
-            region=args.region or None,
+            region=_region_argument(args.region),
         )
         if args.show_mapping:
             print(
                 json.dumps({h: f.value for h, f in mapping.items()}, indent=2, ensure_ascii=False)
             )
         result = service.run(args.file, options, dry_run=args.dry_run, rejects_path=args.rejects)
+        if not args.owner and not desk.user and result.created:
+            print(NO_NAME_NOTE, file=sys.stderr)
         if args.save_mapping:
             service.save_mapping(args.save_mapping, mapping)
     _report(result, args)

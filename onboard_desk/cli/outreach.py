@@ -53,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Render a template for each prospect and send it over SMTP (settings and the "
             "keyring password from the window's Mail settings). Do-not-contact prospects and "
             "those without an address are skipped. Each sent message is logged as an email "
-            "activity and the stage's next action is set. Use --dry-run to review first."
+            "activity and the stage's next action is set, except over a next action chosen in "
+            "the last few minutes (kept, and said so). Use --dry-run to review first."
         ),
     )
     who = send.add_mutually_exclusive_group(required=True)
@@ -71,8 +72,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--dry-run", action="store_true", help="show what would be sent; send nothing"
     )
     send.add_argument("--pause", type=float, help="seconds between messages (default: settings)")
-    send.add_argument(
+    next_action = send.add_mutually_exclusive_group()
+    next_action.add_argument(
         "--keep-next-action", action="store_true", help="do not set the stage's next action"
+    )
+    next_action.add_argument(
+        "--replace-next-action",
+        action="store_true",
+        help="set the stage's next action even over one chosen in the last few minutes",
     )
     send.set_defaults(handler=cmd_send, changes_data=True)
 
@@ -196,6 +203,7 @@ def cmd_send(args: argparse.Namespace) -> int:
             settings,
             pause_seconds=args.pause,
             propose_next=not args.keep_next_action,
+            replace_chosen=args.replace_next_action,
             on_result=report,
         )
     sent = sum(r.status == "sent" for r in results)

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from onboard_desk.cli.common import (
+    NO_NAME_NOTE,
     add_filter_arguments,
     filter_from_arguments,
     open_desk,
@@ -50,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--email", default="")
     add.add_argument("--phone", default="")
     add.add_argument("--channel", default="other", help=f"one of: {', '.join(channels)}")
-    add.add_argument("--owner", help="salesperson (default: the database's user name)")
+    add.add_argument(
+        "--owner", help="salesperson (default: your name, from 'onboard-desk settings')"
+    )
     add.add_argument("--value", help="deal value, e.g. 1200 or 1,200.50")
     add.add_argument("--currency", help="three-letter code (default: the database's currency)")
     add.add_argument("--tags", default="", help="comma-separated")
@@ -132,6 +135,8 @@ def cmd_add(args: argparse.Namespace) -> int:
             fields["value_cents"] = contacts.parse_money(args.value)
         prospect = desk.prospects.add(fields, referral_code=args.referral_code)
         print(prospect.id)
+        if not fields["owner"]:
+            print(NO_NAME_NOTE, file=sys.stderr)
     return 0
 
 
@@ -315,7 +320,8 @@ def _show_lines(details: ProspectDetails, customer: CustomerDetails) -> list[str
         origin = Stage(h.from_stage).label if h.from_stage else "created"
         reason = f"  ({h.reason})" if h.reason else ""
         lines.append(
-            f"  {format_local(h.at)}  {origin} -> {Stage(h.to_stage).label}  by {h.by}{reason}"
+            f"  {format_local(h.at)}  {origin} -> {Stage(h.to_stage).label}"
+            f"  by {h.by or '(no name)'}{reason}"
         )
     lines.append(f"Activities ({len(details.activities)}):")
     for a in details.activities:

@@ -7,7 +7,7 @@ duplicate checks compare like with like.
 
 from __future__ import annotations
 
-import locale
+import re
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
@@ -20,17 +20,20 @@ class ContactError(UserError, ValueError):
     """A field value that cannot be accepted; the message is for the user."""
 
 
-def default_region() -> str:
-    """The two-letter region used to read phone numbers written without a country code."""
-    try:
-        language = locale.getlocale()[0] or ""
-    except ValueError:
-        language = ""
-    if "_" in language:
-        region = language.split("_", 1)[1][:2].upper()
-        if region in phonenumbers.SUPPORTED_REGIONS:
-            return region
-    return "US"
+#: What a number written without a country code may hold: digits and the usual separators,
+#: and an extension at the end ("030 1234567", "(518) 555-0199 ext. 12", "06.12.34.56.78").
+_LOCAL_NUMBER = re.compile(r"[0-9()\-./\s]+?(?:\s*(?:ext\.?|x|#)\s*[0-9]{1,6})?", re.IGNORECASE)
+_EXTENSION = re.compile(r"\s*(?:ext\.?|x|#)\s*[0-9]{1,6}$", re.IGNORECASE)
+#: Digits a number without a country code may have (short service numbers to a trunk
+#: prefix plus the longest national number).
+LOCAL_DIGITS = (4, 17)
+
+
+def local_phone_key(text: str) -> str:
+    """The duplicate key of a number kept as written: its digits, the extension left out
+    ("030 123 4567" and "030-1234567" are one number). It never starts with "+", so it
+    never equals the E.164 key of a number whose country is known."""
+    return "".join(c for c in _EXTENSION.sub("", text) if c.isdigit())
 
 
 def normalize_email(raw: str) -> str:
@@ -50,15 +53,26 @@ def normalize_email(raw: str) -> str:
 
 
 def normalize_phone(raw: str, region: str | None = None) -> tuple[str, str]:
-    """``(display, key)`` for a phone number: international format and E.164.
+    """``(display, key)`` for a phone number.
 
+    A number with its country code (``+49 30 1234567``), or one read in ``region`` (the
+    two-letter region of the settings or of an import), is shown in international format
+    and keyed in E.164. Without a region, a number without a country code is kept exactly
+    as written, keyed by its digits (:func:`local_phone_key`): no country is guessed.
     Raises ContactError for text that is not a possible phone number.
     """
     text = raw.strip()
     if not text:
         return "", ""
+    if region is None and not text.startswith("+"):
+        digits = len(local_phone_key(text))
+        if not _LOCAL_NUMBER.fullmatch(text) or not LOCAL_DIGITS[0] <= digits <= LOCAL_DIGITS[1]:
+            raise ContactError(f"{text!r} is not a phone number.")
+        if len(text) > 64:
+            raise ContactError("A phone number can be at most 64 characters.")
+        return text, local_phone_key(text)
     try:
-        number = phonenumbers.parse(text, region or default_region())
+        number = phonenumbers.parse(text, region.upper() if region else None)
     except phonenumbers.NumberParseException:
         raise ContactError(f"{text!r} is not a phone number.") from None
     if not phonenumbers.is_possible_number(number):
@@ -66,6 +80,30 @@ def normalize_phone(raw: str, region: str | None = None) -> tuple[str, str]:
     display = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return display, key
+
+
+def known_region(code: str) -> str:
+    """``code`` as a region phone numbers can be read in ("de" is "DE"), or ContactError."""
+    region = code.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ContactError(
+            f"{code.strip()!r} is not a phone region; use a two-letter country code such as "
+            "DE, FR, GB or US."
+        )
+    return region
+
+
+def phone_regions() -> list[tuple[str, int]]:
+    """Every region numbers can be read in, with its country calling code, by code."""
+    return sorted(
+        (region, int(phonenumbers.country_code_for_region(region)))
+        for region in phonenumbers.SUPPORTED_REGIONS
+    )
+
+
+def region_calling_code(region: str) -> int:
+    """The country calling code of a region (49 for DE), 0 for none."""
+    return int(phonenumbers.country_code_for_region(region.upper()))
 
 
 def normalize_tags(raw: str | list[str] | tuple[str, ...]) -> str:

@@ -9,8 +9,11 @@ in memory built from one scan of the prospect table.
 Two prospects are likely the same person when they have
 
 - the same email address: :func:`email_key`, the whole address lower-cased;
-- the same phone number: :func:`phone_key`, E.164, read in the user's region when it has no
-  country code (a number that cannot be read matches nothing);
+- the same phone number: :func:`phone_key`, E.164 when the country is known (written with
+  it, or read in the phone region of the settings or of the import); without a region, a
+  number without a country code is keyed by its digits, so "030 1234567" and
+  "030-123 4567" match each other but no number of a known country (a number that cannot
+  be read matches nothing);
 - or a close name at the same company: the same :func:`company_key` (case, accents,
   punctuation, "and"/"&" and trailing legal forms folded: "Acme Inc." is "ACME") and names
   whose :func:`name_key` (case, accents and punctuation folded, words sorted) scores at
@@ -109,9 +112,11 @@ def email_key(email: str) -> str:
 
 
 def phone_key(raw: str, region: str | None = None) -> str:
-    """The key of a phone number: E.164, the form the store keeps beside the number as
-    typed; "" when it cannot be read (never raises). ``region`` reads numbers written
-    without a country code ("030 1234567" is Berlin in DE, nothing in the US)."""
+    """The key of a phone number, the form the store keeps beside the number as typed:
+    E.164 when its country is known, else its digits; "" when it cannot be read (never
+    raises). ``region`` reads numbers written without a country code ("030 1234567" is
+    Berlin in DE); without one they are not given a country
+    (:func:`onboard_desk.domain.contacts.normalize_phone`)."""
     if not raw.strip():
         return ""
     try:

@@ -25,6 +25,11 @@ class ImportOptions:
     #: Per-row choices by file line number; rows not listed follow ``on_duplicate``.
     row_actions: Mapping[int, DuplicateAction] = field(default_factory=dict)
     sheet: str | None = None
+    #: Region of phone numbers written without a country code: None takes the database's,
+    #: "" keeps them as written.
     region: str | None = None
     currency: str = "USD"
     config: PipelineConfig = field(default_factory=PipelineConfig)
+    #: How many next actions the day of the stage's proposal already holds: the import's
+    #: proposals take the slots after them (filled in by the import service).
+    first_slot: int = 0

@@ -3,8 +3,9 @@
 ``phonenumbers`` costs about 18 microseconds a number here; CRM exports increasingly
 write E.164 (``+14155550100``), which needs no parsing: its key is itself. Other texts
 are parsed with :mod:`onboard_desk.domain.contacts` rules and the result is cached, since lists
-repeat switchboard numbers. A number that cannot be read is kept as typed, with no
-duplicate key, rather than losing the row.
+repeat switchboard numbers. Without a region (none in the settings, none for the file), a
+number without a country code is kept as written, as New prospect keeps it. A number that
+cannot be read is kept as typed, with no duplicate key, rather than losing the row.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ class PhoneNormalizer:
     """``(display, key)`` for phone texts of one import (one region, one cache)."""
 
     def __init__(self, region: str | None = None) -> None:
-        self.region = region or contacts.default_region()
+        #: None: numbers without a country code are kept as written (keyed by digits).
+        self.region = region.upper() if region else None
         self._cache: dict[str, tuple[str, str]] = {}
 
     def __call__(self, raw: str) -> tuple[str, str]:

@@ -7,13 +7,13 @@ there is one; it imports no SQLAlchemy, so that process starts fast (see
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from onboard_desk.domain import contacts
 from onboard_desk.importing.options import ImportOptions
 from onboard_desk.importing.validation import CleanRow
-from onboard_desk.pipeline import DEFAULT_NEXT_ACTIONS, Channel, enter_stage
+from onboard_desk.pipeline import DEFAULT_NEXT_ACTIONS, Channel, NextActionProposal, enter_stage
 from onboard_desk.storage import journey
 from onboard_desk.storage.dialects.sqlite_text import timestamp_param
 
@@ -46,6 +46,11 @@ PROSPECT_COLUMNS = (
 )
 
 
+def _from_stamp(stamp: str | None) -> datetime | None:
+    """A stored UTC stamp (:func:`timestamp_param`) as an aware datetime."""
+    return datetime.fromisoformat(stamp).replace(tzinfo=UTC) if stamp else None
+
+
 def _display(moment: datetime | None) -> str:
     from onboard_desk.domain.timeutil import format_local
 
@@ -58,6 +63,11 @@ class RowBuilder:
     Holds what every created row of one import shares (stage, next action, owner,
     channel, timestamps rendered once). It needs no database, so the planner builds rows
     with it too, in a worker process when there is one.
+
+    The proposed next actions are spread over the working hours of the day they fall on,
+    one slot per created row in file order, starting after the ``first_slot`` actions that
+    day already holds (:meth:`~onboard_desk.domain.workhours.WorkingHours.due_after`): an
+    evening import of eighteen does not put eighteen follow-ups on one minute.
     """
 
     def __init__(
@@ -73,7 +83,16 @@ class RowBuilder:
         entry = enter_stage(stage, now, options.config)
         proposal = entry.next_action
         self.default_action = proposal.text if proposal else None
-        self.default_due = stamp(proposal.due) if proposal else None
+        #: The stage's proposal in each slot of its day, in order (the cycle repeats).
+        self._default_dues = self._slot_cycle(
+            lambda slot: enter_stage(stage, now, options.config, slot=slot).next_action
+        )
+        #: A row with a next action but no date: the next working day, spread the same way.
+        hours = options.config.working_hours
+        self._next_day_dues = self._slot_cycle(
+            lambda slot: NextActionProposal("", hours.due_after(now, 1, slot=slot))
+        )
+        self._placed = self._previewed = 0
         self.trial_ends = stamp(entry.trial_ends_at) if entry.trial_ends_at else None
         self.owner = (options.owner or "").strip() or None
         self.default_owner = by
@@ -82,16 +101,40 @@ class RowBuilder:
         self.journey = journey.created_values(stage)
         self._stamps: dict[datetime, str] = {}
 
-    def prospect_tuple(self, prospect_id: int, row: CleanRow) -> tuple[Any, ...]:
-        """The row in :data:`PROSPECT_COLUMNS` order."""
+    def _slot_cycle(self, propose: Any) -> list[str]:
+        """The due stamps ``propose(slot)`` gives from the first free slot on, until they
+        start again from the morning ([] when it proposes nothing)."""
+        first = self.options.first_slot
+        dues: list[str] = []
+        for slot in range(first, first + 24 * 60):
+            proposal = propose(slot)
+            if proposal is None:
+                return []
+            stamp = self.stamp(proposal.due)
+            if dues and stamp == dues[0]:
+                break
+            dues.append(stamp)
+        return dues
+
+    def _due(self, dues: list[str], position: int) -> str | None:
+        return dues[position % len(dues)] if dues else None
+
+    def prospect_tuple(
+        self, prospect_id: int, row: CleanRow, *, position: int | None = None
+    ) -> tuple[Any, ...]:
+        """The row in :data:`PROSPECT_COLUMNS` order; ``position`` is its place among the
+        created rows (by default the next one), which picks its slot of the day."""
         options = self.options
-        action, due = self.default_action, self.default_due
+        if position is None:
+            position = self._placed
+            self._placed += 1
+        action, due = self.default_action, self._due(self._default_dues, position)
         if row.next_action or row.next_action_due:
             action = row.next_action or DEFAULT_NEXT_ACTIONS.get(options.stage, ("Follow up", 1))[0]
             if row.next_action_due is not None:
-                due = self.stamp(row.next_action_due)
+                due = self.stamp(row.next_action_due)  # a time the file gives is kept
             elif due is None:
-                due = self.stamp(self.now + timedelta(days=1))
+                due = self._due(self._next_day_dues, position)
         return (
             prospect_id,
             row.name,
@@ -132,7 +175,10 @@ class RowBuilder:
 
     def preview(self, row: CleanRow) -> dict[str, Any]:
         """The row as the preview shows it: the stored values, formatted for reading."""
-        values = dict(zip(PROSPECT_COLUMNS, self.prospect_tuple(0, row), strict=True))
+        position, self._previewed = self._previewed, self._previewed + 1
+        values = dict(
+            zip(PROSPECT_COLUMNS, self.prospect_tuple(0, row, position=position), strict=True)
+        )
         return {
             "name": values["name"],
             "company": values["company"],
@@ -148,5 +194,5 @@ class RowBuilder:
             "created_at": _display(row.created_at or self.now),
             "next_action": values["next_action"] or "",
             "next_action_due": _display(row.next_action_due)
-            or (values["next_action_due"] or "")[:16],
+            or _display(_from_stamp(values["next_action_due"])),
         }

@@ -34,6 +34,7 @@ from onboard_desk.retention.proposals import after_contact
 from onboard_desk.storage import store
 from onboard_desk.storage.db import session_scope
 from onboard_desk.storage.models import EmailTemplate, Prospect
+from onboard_desk.storage.next_actions import NextActionState, chosen_recently
 from onboard_desk.templates import render_for_prospect
 
 log = logging.getLogger(__name__)
@@ -119,12 +120,16 @@ def proposed_next_action(
 
 @dataclass(frozen=True)
 class SentRecord:
-    """What recording a sent message wrote, enough to show it and to undo it."""
+    """What recording a sent message wrote, enough to show it and to undo it.
+
+    ``offered`` is the proposal that was not applied because the salesperson had chosen
+    the next action moments before (see :func:`record_sent_message`)."""
 
     prospect_id: int
     activity_id: int
     next_action: NextActionProposal | None
-    previous_next_action: tuple[str | None, datetime | None]
+    previous_next_action: NextActionState
+    offered: NextActionProposal | None = None
 
 
 def record_sent(
@@ -134,6 +139,7 @@ def record_sent(
     by: str,
     next_action: NextActionProposal | None,
     sent_at: datetime | None = None,
+    offered: NextActionProposal | None = None,
 ) -> SentRecord:
     """Log a sent message on the timeline and set the proposed next action (if any)."""
     sent_at = sent_at or utcnow()
@@ -149,13 +155,22 @@ def record_sent(
         occurred_at=sent_at,
     )
     prospect = store.get_prospect(session, draft.prospect_id)
-    previous = (prospect.next_action, prospect.next_action_due)
+    previous = NextActionState.of(prospect)
     if next_action is not None:
         store.set_next_action(
             session, prospect_id=draft.prospect_id, action=next_action.text, due=next_action.due
         )
     assert activity.id is not None
-    return SentRecord(draft.prospect_id, activity.id, next_action, previous)
+    return SentRecord(draft.prospect_id, activity.id, next_action, previous, offered)
+
+
+def kept_message(record: SentRecord) -> str:
+    """What to tell the salesperson when a sent message did not replace their next action
+    ("" when the proposal was applied or there was none)."""
+    if record.offered is None:
+        return ""
+    kept = record.previous_next_action.action or "the next action"
+    return f"kept “{kept}”, chosen minutes ago; the stage proposes “{record.offered.text}”"
 
 
 def record_sent_message(
@@ -165,10 +180,15 @@ def record_sent_message(
     by: str,
     config: PipelineConfig,
     propose_next: bool = True,
+    replace_chosen: bool = False,
     sent_at: datetime | None = None,
 ) -> SentRecord:
     """Record a message that went out (over SMTP or from the user's mail program) with the
     next action its prospect's stage proposes, unless ``propose_next`` is off.
+
+    A next action the salesperson chose a few minutes ago (a call they just scheduled) is
+    kept, and the proposal only offered (``SentRecord.offered``), unless
+    ``replace_chosen`` says they asked for it to be replaced.
 
     The one home of what sending means for the timeline, whichever way the message left.
     """
@@ -177,7 +197,13 @@ def record_sent_message(
         if propose_next
         else None
     )
-    return record_sent(session, draft=draft, by=by, next_action=proposal, sent_at=sent_at)
+    offered = None
+    prospect = store.get_prospect(session, draft.prospect_id)
+    if proposal is not None and not replace_chosen and chosen_recently(prospect, utcnow()):
+        offered, proposal = proposal, None
+    return record_sent(
+        session, draft=draft, by=by, next_action=proposal, sent_at=sent_at, offered=offered
+    )
 
 
 def open_connection(
@@ -196,6 +222,7 @@ def send_draft(
     by: str,
     config: PipelineConfig,
     propose_next: bool = True,
+    replace_chosen: bool = False,
     connection: SmtpConnection | None = None,
     write_lock: AbstractContextManager[object] | None = None,
     ssl_context: ssl.SSLContext | None = None,
@@ -216,7 +243,12 @@ def send_draft(
     try:
         with lock, session_scope(engine) as session:
             return record_sent_message(
-                session, draft=draft, by=by, config=config, propose_next=propose_next
+                session,
+                draft=draft,
+                by=by,
+                config=config,
+                propose_next=propose_next,
+                replace_chosen=replace_chosen,
             )
     except Exception as exc:
         log.exception("Sent to prospect #%s but could not record it", draft.prospect_id)
@@ -313,6 +345,7 @@ def run_bulk(
     config: PipelineConfig,
     pause_seconds: float | None = None,
     propose_next: bool = True,
+    replace_chosen: bool = False,
     cancel: threading.Event | None = None,
     on_result: Callable[[SendResult], None] | None = None,
     write_lock: AbstractContextManager[object] | None = None,
@@ -321,7 +354,9 @@ def run_bulk(
     """Send the reviewed items one by one over one connection, pausing between messages.
 
     A refused recipient does not stop the run; a failure that would repeat for everyone
-    (server unreachable, login refused, TLS) stops it and marks the rest "not sent".
+    (server unreachable, login refused, TLS) stops it and marks the rest "not sent". A
+    next action chosen minutes before is kept (the result says so) unless
+    ``replace_chosen``.
     """
     pause = settings.bulk_pause_seconds if pause_seconds is None else pause_seconds
     cancel = cancel or threading.Event()
@@ -376,6 +411,7 @@ def run_bulk(
                     by=by,
                     config=config,
                     propose_next=propose_next,
+                    replace_chosen=replace_chosen,
                     connection=connection,
                     write_lock=write_lock,
                 )
@@ -396,7 +432,7 @@ def run_bulk(
                     item.name,
                     item.address,
                     "sent",
-                    "",
+                    kept_message(record),
                     record.activity_id,
                 )
             )

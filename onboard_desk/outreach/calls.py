@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from onboard_desk.domain.timeutil import as_utc, utcnow
 from onboard_desk.storage import store
 from onboard_desk.storage.models import Activity
+from onboard_desk.storage.next_actions import NextActionState
 from onboard_desk.storage.store import CALL_OUTCOMES, ValidationError
 
 __all__ = [
@@ -62,7 +63,7 @@ class CallLogResult:
     activity_id: int
     completed_planned: dict[str, object] | None
     scheduled_call_id: int | None
-    previous_next_action: tuple[str | None, datetime | None]
+    previous_next_action: NextActionState
 
 
 def log_call(
@@ -87,7 +88,7 @@ def log_call(
     if next_call_at is not None and as_utc(next_call_at) <= now:
         raise ValidationError("The next call must be in the future.")
     prospect = store.get_prospect(session, prospect_id)
-    previous = (prospect.next_action, prospect.next_action_due)
+    previous = NextActionState.of(prospect)
     completed: dict[str, object] | None = None
     planned = session.get(Activity, planned_call_id) if planned_call_id is not None else None
     if planned is not None and planned.prospect_id == prospect_id and planned.status == "planned":
@@ -131,6 +132,7 @@ def log_call(
             prospect_id=prospect_id,
             action=f"Call {prospect.name}" + (f": {note}" if note else ""),
             due=next_call_at,
+            chosen_at=now,  # the salesperson scheduled it: no proposal replaces it at once
         )
     prospect.updated_at = now
     session.add(prospect)
@@ -151,6 +153,8 @@ def undo_call(session: Session, *, result: CallLogResult) -> None:
             session.add(planned)
     else:
         store.delete_activity(session, activity_id=result.activity_id)
-    action, due = result.previous_next_action
-    store.set_next_action(session, prospect_id=result.prospect_id, action=action, due=due)
+    action, due, chosen_at = result.previous_next_action
+    store.set_next_action(
+        session, prospect_id=result.prospect_id, action=action, due=due, chosen_at=chosen_at
+    )
     session.flush()

@@ -3,8 +3,9 @@
 The window's thread pool and its GUI thread share one Desk; every write goes through
 :meth:`Desk.writing`, which holds one lock, so SQLite never sees two writers from this
 process (another process, such as the command line, waits on SQLite's busy timeout).
-Settings that every use case needs (the pipeline configuration, the user's name) are read
-once and kept until :meth:`Desk.forget_settings`.
+Settings that every use case needs (the pipeline configuration with the working hours,
+the user's name, the home currency, the phone region) are read once and kept until
+:meth:`Desk.forget_settings`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from onboard_desk.storage.db import open_database, session_scope
-from onboard_desk.storage.settings_store import default_currency, load_config, user_name
+from onboard_desk.storage.settings_store import (
+    default_currency,
+    load_config,
+    phone_region,
+    user_name,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -52,6 +58,7 @@ class Desk:
         self._retention: RetentionConfig | None = None
         self._user: str | None = None
         self._currency: str | None = None
+        self._region: tuple[str | None] | None = None
         #: Set by :meth:`open` when it created the database: whether it is encrypted (the
         #: front end then offers the recovery key, or says why it is not encrypted).
         self.created: bool = False
@@ -128,7 +135,8 @@ class Desk:
 
     @property
     def user(self) -> str:
-        """The person using this database: owner of what they add, author of their moves."""
+        """The person using this database: owner of what they add, author of their moves;
+        "" while no name is chosen (see :meth:`SettingsService.identity`)."""
         if self._user is None:
             with self.reading() as session:
                 self._user = user_name(session)
@@ -142,12 +150,22 @@ class Desk:
                 self._currency = default_currency(session)
         return self._currency
 
+    @property
+    def region(self) -> str | None:
+        """The region phone numbers without a country code are read in (None: they are kept
+        as written)."""
+        if self._region is None:
+            with self.reading() as session:
+                self._region = (phone_region(session),)
+        return self._region[0]
+
     def forget_settings(self) -> None:
         """Read the settings again next time (after they changed, here or elsewhere)."""
         self._config = None
         self._retention = None
         self._user = None
         self._currency = None
+        self._region = None
 
     # -- the services -----------------------------------------------------------------------
 

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from onboard_desk.domain import contacts
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.importing import batches
 from onboard_desk.importing import mapping as mappings
 from onboard_desk.importing.duplicates import DuplicateAction, MatchKind
@@ -41,8 +43,9 @@ from onboard_desk.importing.results import (
     Reject,
 )
 from onboard_desk.importing.sources import ImportFileError, open_table
-from onboard_desk.pipeline import PipelineConfig
+from onboard_desk.pipeline import PipelineConfig, propose_next_action
 from onboard_desk.storage.models import ImportBatch
+from onboard_desk.storage.next_actions import taken_slots
 
 if TYPE_CHECKING:
     from onboard_desk.services.desk import Desk
@@ -100,13 +103,15 @@ class ImportDefaults:
 
     def apply(self, options: ImportOptions) -> ImportOptions:
         """``options`` with the database's currency and pipeline rules (an import never
-        picks others), and the database's phone region unless the options name one."""
-        region = options.region or self.region
+        picks others), and the database's phone region unless the options name one (""
+        keeps this file's numbers without a country code as written). ContactError for a
+        region that does not exist."""
+        region = self.region if options.region is None else options.region
         return replace(
             options,
             config=self.config,
             currency=self.currency,
-            region=region.upper() if region else None,
+            region=contacts.known_region(region) if region else None,
         )
 
 
@@ -146,7 +151,7 @@ class ImportService:
             by=desk.user,
             config=desk.config,
             currency=desk.currency,
-            region=desk.settings.phone_region(),
+            region=desk.region,
         )
 
     def run(
@@ -186,7 +191,7 @@ class ImportService:
             return run_import(
                 self._desk.engine,
                 path,
-                defaults.apply(options),
+                self._spread(defaults.apply(options)),
                 by=defaults.by,
                 dry_run=dry_run,
                 rejects_path=rejects_path,
@@ -195,6 +200,16 @@ class ImportService:
                 cancel=cancel,
                 parallel=parallel,
             )
+
+    def _spread(self, options: ImportOptions) -> ImportOptions:
+        """``options`` with the slots the day of the stage's proposal already holds, so the
+        import's proposals come after them (:mod:`onboard_desk.domain.workhours`)."""
+        proposal = propose_next_action(options.stage, utcnow(), options.config)
+        if proposal is None:
+            return options
+        with self._desk.reading() as session:
+            taken = taken_slots(session, due=proposal.due, config=options.config)
+        return replace(options, first_slot=taken)
 
     def undo(self, batch_id: int) -> UndoResult:
         """Undo import ``batch_id`` as a whole (see :func:`undo_import`)."""

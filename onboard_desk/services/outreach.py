@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from onboard_desk import mail, templates
+from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.mail.message import Draft, build_message
 from onboard_desk.mail.outbox import (
     BulkItem,
@@ -39,6 +40,7 @@ from onboard_desk.outreach.calls import CALL_OUTCOMES, CallLogResult, log_call, 
 from onboard_desk.pipeline import NextActionProposal, PipelineConfig, Stage
 from onboard_desk.storage import queries, store
 from onboard_desk.storage.models import EmailTemplate
+from onboard_desk.storage.next_actions import NextActionState, chosen_recently
 from onboard_desk.templates.library import free_name, preview_prospects
 from onboard_desk.templates.render import Rendered
 
@@ -116,6 +118,9 @@ class ComposeStart:
     proposal: NextActionProposal | None
     #: The merge fields' values for this prospect (``custom_text`` empty).
     values: dict[str, str]
+    #: The next action the salesperson chose minutes ago, which sending keeps unless they
+    #: ask for the proposal instead (None: nothing to keep, the proposal applies).
+    kept: NextActionState | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,7 @@ def compose_start(
     prospect = store.get_prospect(session, prospect_id)
     stage = Stage(prospect.stage)
     offered = templates.templates_for_prospect(session, stage=stage, prospect_id=prospect_id)
+    recent = chosen_recently(prospect, utcnow())
     return ComposeStart(
         prospect_id=prospect_id,
         name=prospect.name,
@@ -153,6 +159,7 @@ def compose_start(
         settings=mail.load_mail_settings(session),
         proposal=mail.proposed_next_action(session, prospect_id=prospect_id, config=config),
         values=templates.field_values(session, prospect, config=config, user=user),
+        kept=NextActionState.of(prospect) if recent else None,
     )
 
 
@@ -199,9 +206,17 @@ class OutreachService:
             )
 
     def send(
-        self, draft: Draft, settings: MailSettings, *, propose_next: bool = True
+        self,
+        draft: Draft,
+        settings: MailSettings,
+        *,
+        propose_next: bool = True,
+        replace_chosen: bool = False,
     ) -> SentRecord:
-        """Send over SMTP, then record it (NotRecordedError: it went but is not recorded)."""
+        """Send over SMTP, then record it (NotRecordedError: it went but is not recorded).
+
+        With ``propose_next`` the stage's proposal becomes the next action, except over one
+        the user chose minutes ago (then it is only offered) unless ``replace_chosen``."""
         desk = self._desk
         return mail.send_draft(
             desk.engine,
@@ -210,15 +225,24 @@ class OutreachService:
             by=desk.user,
             config=desk.config,
             propose_next=propose_next,
+            replace_chosen=replace_chosen,
             write_lock=desk.write_lock,
         )
 
-    def record_sent(self, draft: Draft, *, propose_next: bool = True) -> SentRecord:
-        """Record a message the user sent from their own mail program."""
+    def record_sent(
+        self, draft: Draft, *, propose_next: bool = True, replace_chosen: bool = False
+    ) -> SentRecord:
+        """Record a message the user sent from their own mail program (the next action as
+        :meth:`send` sets it)."""
         desk = self._desk
         with desk.writing() as session:
             return record_sent_message(
-                session, draft=draft, by=desk.user, config=desk.config, propose_next=propose_next
+                session,
+                draft=draft,
+                by=desk.user,
+                config=desk.config,
+                propose_next=propose_next,
+                replace_chosen=replace_chosen,
             )
 
     # sending to many
@@ -266,6 +290,7 @@ class OutreachService:
         *,
         pause_seconds: float | None = None,
         propose_next: bool = True,
+        replace_chosen: bool = False,
         cancel: threading.Event | None = None,
         on_result: Callable[[SendResult], None] | None = None,
     ) -> list[SendResult]:
@@ -279,6 +304,7 @@ class OutreachService:
             config=desk.config,
             pause_seconds=pause_seconds,
             propose_next=propose_next,
+            replace_chosen=replace_chosen,
             cancel=cancel,
             on_result=on_result,
             write_lock=desk.write_lock,

@@ -42,6 +42,7 @@ from onboard_desk.storage import store
 from onboard_desk.storage.checklist import ChecklistItem, StageChecklist, Tick
 from onboard_desk.storage.duplicates import LikelyDuplicate, find_likely_duplicates
 from onboard_desk.storage.models import Activity, Prospect, StageChange
+from onboard_desk.storage.next_actions import NextActionState
 from onboard_desk.storage.store import (
     ACTIVITY_KINDS,
     CALL_OUTCOMES,
@@ -67,6 +68,7 @@ __all__ = [
     "DoneRecord",
     "LikelyDuplicate",
     "MoveResult",
+    "NextActionState",
     "NotFoundError",
     "Prospect",
     "ProspectDetails",
@@ -262,7 +264,7 @@ class ProspectService:
                 by=desk.user,
                 stage=stage,
                 config=desk.config,
-                region=region,
+                region=desk.region if region is None else region,
                 referral_code=referral_code,
                 retention=desk.retention_config if referral_code else None,
             )
@@ -270,10 +272,15 @@ class ProspectService:
     def edit(
         self, prospect_id: int, changes: Mapping[str, Any], *, region: str | None = None
     ) -> dict[str, Any]:
-        """Apply edits; returns the previous values (what :meth:`edit` undoes them with)."""
-        with self._desk.writing() as session:
+        """Apply edits; returns the previous values (what :meth:`edit` undoes them with).
+        Phone numbers without a country code are read in ``region``, else the database's."""
+        desk = self._desk
+        with desk.writing() as session:
             return store.update_prospect(
-                session, prospect_id=prospect_id, changes=changes, region=region
+                session,
+                prospect_id=prospect_id,
+                changes=changes,
+                region=desk.region if region is None else region,
             )
 
     def move(self, prospect_id: int, target: Stage, reason: str | None = None) -> MoveResult:
@@ -302,10 +309,24 @@ class ProspectService:
 
     def set_next_action(
         self, prospect_id: int, action: str | None, due: datetime | None
-    ) -> tuple[str | None, datetime | None]:
-        """Set (or with ``action=None`` clear) the next action; returns the previous one."""
+    ) -> NextActionState:
+        """Set (or with ``action=None`` clear) the next action the user chose; returns the
+        previous one. For a few minutes no proposal replaces it (a move, a sent email)."""
         with self._desk.writing() as session:
-            return store.set_next_action(session, prospect_id=prospect_id, action=action, due=due)
+            return store.set_next_action(
+                session, prospect_id=prospect_id, action=action, due=due, chosen_at=utcnow()
+            )
+
+    def restore_next_action(self, prospect_id: int, state: NextActionState) -> None:
+        """Put back a next action as it was (what :meth:`set_next_action` returned)."""
+        with self._desk.writing() as session:
+            store.set_next_action(
+                session,
+                prospect_id=prospect_id,
+                action=state.action,
+                due=state.due,
+                chosen_at=state.chosen_at,
+            )
 
     def log_activity(self, prospect_id: int, kind: str, **fields: Any) -> Activity:
         """Record a call, email, meeting or note by the current user."""
@@ -367,8 +388,9 @@ class ProspectService:
 
     def clean(self, changes: Mapping[str, Any], *, region: str | None = None) -> dict[str, Any]:
         """The edits as they would be stored (trimmed, normalised), or ValidationError with
-        what to correct; numbers without a country code are read in ``region``."""
-        return clean_fields(changes, region=region)
+        what to correct; numbers without a country code are read in ``region``, else the
+        database's (and kept as written when it has none)."""
+        return clean_fields(changes, region=self._desk.region if region is None else region)
 
     # a next action done (the Today screen's one click)
 
@@ -419,7 +441,13 @@ class ProspectService:
             return []
         with self._desk.reading() as session:
             return find_likely_duplicates(
-                session, name, company, email, phone, region=region, exclude_id=exclude_id
+                session,
+                name,
+                company,
+                email,
+                phone,
+                region=self._desk.region if region is None else region,
+                exclude_id=exclude_id,
             )
 
 
@@ -447,7 +475,7 @@ class DoneRecord:
 
     prospect_id: int
     activity_id: int
-    previous: tuple[str | None, datetime | None]
+    previous: NextActionState
 
 
 def proposal_after_contact(
@@ -481,8 +509,13 @@ def mark_done(session: Session, *, prospect_id: int, done: Done, by: str) -> Don
         outcome=done.outcome,
     )
     assert activity.id is not None
+    # The salesperson confirmed (or wrote) what comes next: it is their choice.
     previous = store.set_next_action(
-        session, prospect_id=prospect_id, action=done.next_action, due=done.next_due
+        session,
+        prospect_id=prospect_id,
+        action=done.next_action,
+        due=done.next_due,
+        chosen_at=utcnow(),
     )
     return DoneRecord(prospect_id, activity.id, previous)
 
@@ -490,5 +523,7 @@ def mark_done(session: Session, *, prospect_id: int, done: Done, by: str) -> Don
 def undo_done(session: Session, *, record: DoneRecord) -> None:
     """Take back :func:`mark_done`: the activity goes and the previous next action returns."""
     store.delete_activity(session, activity_id=record.activity_id)
-    action, due = record.previous
-    store.set_next_action(session, prospect_id=record.prospect_id, action=action, due=due)
+    action, due, chosen_at = record.previous
+    store.set_next_action(
+        session, prospect_id=record.prospect_id, action=action, due=due, chosen_at=chosen_at
+    )

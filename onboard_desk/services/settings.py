@@ -1,5 +1,6 @@
-"""The database's own settings: the pipeline rules, the user's name, the home currency,
-the phone region, the retention rules and the saved views of the prospect list.
+"""The database's own settings: the pipeline rules, who uses the database (name, e-mail,
+signature, home currency, phone region, working hours: :mod:`.identity`), the retention
+rules and the saved views of the prospect list.
 
 They live in the database (not in the window's QSettings) so the window, the command line
 and reports apply the same rules. Every change here makes the Desk read its cached settings
@@ -13,13 +14,23 @@ from typing import TYPE_CHECKING, Any
 
 from onboard_desk.pipeline import PipelineConfig
 from onboard_desk.retention.config import RetentionConfig, save_retention_config
+from onboard_desk.services import identity as identities
+from onboard_desk.services.identity import SETTING_KEYS, Identity, IdentityError, SettingKey
 from onboard_desk.storage import saved_views, settings_store
 from onboard_desk.storage.saved_views import SavedView, SavedViewError
 
 if TYPE_CHECKING:
     from onboard_desk.services.desk import Desk
 
-__all__ = ["SavedView", "SavedViewError", "SettingsService"]
+__all__ = [
+    "SETTING_KEYS",
+    "Identity",
+    "IdentityError",
+    "SavedView",
+    "SavedViewError",
+    "SettingKey",
+    "SettingsService",
+]
 
 
 class SettingsService:
@@ -65,8 +76,43 @@ class SettingsService:
 
     def phone_region(self) -> str | None:
         """The region numbers without a country code are read in, if one is set."""
-        value = self.get(settings_store.PHONE_REGION)
-        return value if isinstance(value, str) and value else None
+        with self._desk.reading() as session:
+            return settings_store.phone_region(session)
+
+    # -- who uses the database (the first-run questions) ------------------------------------
+
+    def identity(self) -> Identity:
+        """The name, e-mail, signature, home currency, phone region and working hours."""
+        with self._desk.reading() as session:
+            return identities.load_identity(session)
+
+    def save_identity(self, identity: Identity) -> int:
+        """Store every part of ``identity`` in one transaction (IdentityError, nothing
+        stored, if a value is invalid); returns how many stored phone numbers were keyed
+        again because the phone region changed."""
+        with self._desk.writing() as session:
+            rekeyed = identities.save_identity(session, identity)
+        self._desk.forget_settings()
+        return rekeyed
+
+    def first_run_needed(self) -> bool:
+        """Whether the window should ask the first-run questions (see
+        :func:`~onboard_desk.services.identity.first_run_needed`)."""
+        with self._desk.reading() as session:
+            return identities.first_run_needed(session)
+
+    def skip_first_run(self) -> None:
+        """The user skipped the first-run questions: keep the defaults, do not ask again."""
+        with self._desk.writing() as session:
+            identities.mark_first_run_done(session)
+
+    def set_value(self, key: str, value: str) -> SettingKey:
+        """Change one value by its command-line key (``settings set KEY VALUE``); returns
+        the key, whose ``show`` prints the stored value. UserError for an unknown key or a
+        value that cannot be stored (nothing changes then)."""
+        item = identities.setting_key(key)
+        self.save_identity(item.apply(self.identity(), value))
+        return item
 
     # -- saved views of the prospect list ----------------------------------------------------
 

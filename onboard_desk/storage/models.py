@@ -62,6 +62,9 @@ class Prospect(SQLModel, table=True):
     lost_reason: str | None = Field(default=None, max_length=200)
     next_action: str | None = Field(default=None, max_length=500)
     next_action_due: datetime | None = Field(default=None)
+    #: When a person chose the next action (None: proposed, imported or unknown); a
+    #: proposal does not replace a choice just made (``pipeline.proposal_may_replace``).
+    next_action_chosen_at: datetime | None = Field(default=None)
     trial_ends_at: datetime | None = Field(default=None)
     import_batch_id: int | None = Field(
         default=None, foreign_key="importbatch.id", ondelete="SET NULL"

@@ -1,18 +1,23 @@
-"""Settings that belong with the data: the pipeline configuration and the user's name.
+"""Settings that belong with the data: the pipeline configuration (working hours
+included) and who uses the database (name, e-mail, home currency, phone region).
 
 They live in the ``setting`` table as JSON so that every front end (window, command line,
 reports) reads the same rules. UI state such as window geometry lives in QSettings.
+
+Nothing is guessed from the computer: without a chosen name the user has none (the
+prospects they add have no owner, and the window and the command line say so), and
+without a phone region numbers are kept as written.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 from typing import Any
 
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
+from onboard_desk.domain.workhours import WorkingHours
 from onboard_desk.pipeline import (
     DEFAULT_IDLE_LIMITS,
     PipelineConfig,
@@ -29,6 +34,10 @@ LOST_REASONS = "lost_reasons"
 CHECKLISTS = "checklists"
 DEFAULT_CURRENCY = "default_currency"
 PHONE_REGION = "phone_region"
+USER_EMAIL = "user_email"
+WORKING_HOURS = "working_hours"
+#: Set once the first-run questions were answered or skipped (the time, ISO 8601).
+FIRST_RUN_DONE = "first_run_done"
 
 
 def _decoded(raw: str | None, default: Any) -> Any:
@@ -63,14 +72,16 @@ def set_setting(session: Session, key: str, value: Any) -> None:
 
 
 def user_name(session: Session) -> str:
-    """The salesperson using this database: owner of new prospects and author of moves."""
+    """The salesperson using this database: owner of new prospects and author of moves;
+    "" until they choose a name (the login name is never taken for one)."""
     name = get_setting(session, USER_NAME)
-    if isinstance(name, str) and name.strip():
-        return name.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "me"
+    return name.strip() if isinstance(name, str) else ""
+
+
+def phone_region(session: Session) -> str | None:
+    """The region numbers without a country code are read in; None keeps them as written."""
+    value = get_setting(session, PHONE_REGION)
+    return value.strip().upper() if isinstance(value, str) and value.strip() else None
 
 
 def currency_setting(value: Any) -> str:
@@ -97,6 +108,7 @@ def load_config(session: Session) -> PipelineConfig:
     delay = get_setting(session, CHECK_IN_DELAY, defaults.check_in_delay_days)
     trial = get_setting(session, TRIAL_LENGTH, defaults.trial_length_days)
     return PipelineConfig(
+        working_hours=WorkingHours.from_setting(get_setting(session, WORKING_HOURS)),
         check_in_delay_days=delay if isinstance(delay, int) and delay >= 0 else 3,
         trial_length_days=trial if isinstance(trial, int) and trial > 0 else 14,
         idle_limits=idle,
@@ -128,3 +140,4 @@ def save_config(session: Session, config: PipelineConfig) -> None:
     )
     set_setting(session, LOST_REASONS, reasons)
     set_setting(session, CHECKLISTS, {s.value: list(v) for s, v in config.checklists.items()})
+    set_setting(session, WORKING_HOURS, config.working_hours.to_setting())

@@ -26,12 +26,12 @@ from onboard_desk.errors import UserError
 from onboard_desk.pipeline import (
     Channel,
     MoveKind,
+    NextActionProposal,
     PipelineConfig,
     PipelineError,
     Position,
     Stage,
     Transition,
-    enter_stage,
     parse_channel,
     plan_move,
 )
@@ -41,6 +41,7 @@ from onboard_desk.storage.models import (
     Prospect,
     StageChange,
 )
+from onboard_desk.storage.next_actions import NextActionState, chosen_recently, spread_entry
 
 ACTIVITY_KINDS = ("call", "email", "meeting", "note")
 ACTIVITY_STATUSES = ("planned", "done")
@@ -166,7 +167,7 @@ def create_prospect(
         created_at=now,
         updated_at=now,
     )
-    _enter_stage_defaults(prospect, stage, now, config)
+    _enter_stage_defaults(session, prospect, stage, now, config)
     session.add(prospect)
     session.flush()
     assert prospect.id is not None
@@ -215,6 +216,7 @@ class PositionSnapshot:
     next_action: str | None
     next_action_due: datetime | None
     trial_ends_at: datetime | None
+    next_action_chosen_at: datetime | None = None
 
     @classmethod
     def of(cls, prospect: Prospect) -> PositionSnapshot:
@@ -226,27 +228,50 @@ class PositionSnapshot:
             next_action=prospect.next_action,
             next_action_due=prospect.next_action_due,
             trial_ends_at=prospect.trial_ends_at,
+            next_action_chosen_at=prospect.next_action_chosen_at,
         )
 
 
 @dataclass(frozen=True)
 class MoveResult:
-    """A recorded move: the transition, the history row, and the state before it."""
+    """A recorded move: the transition, the history row, and the state before it.
+
+    ``offered`` is the new stage's proposal when it was not applied because a person had
+    just chosen the next action (the front end offers it instead)."""
 
     prospect_id: int
     transition: Transition
     change_id: int
     before: PositionSnapshot
+    offered: NextActionProposal | None = None
 
 
 def _enter_stage_defaults(
-    prospect: Prospect, stage: Stage, now: datetime, config: PipelineConfig | None
-) -> None:
-    entry = enter_stage(stage, now, config, trial_ends_at=prospect.trial_ends_at)
+    session: Session,
+    prospect: Prospect,
+    stage: Stage,
+    now: datetime,
+    config: PipelineConfig | None,
+) -> NextActionProposal | None:
+    """What entering ``stage`` sets (the pipeline's :func:`~onboard_desk.pipeline.enter_stage`
+    rule, spread over the day it falls on); returns the proposal when it was offered
+    instead of applied, over a next action a person chose moments ago. Lost clears it."""
+    entry = spread_entry(
+        session,
+        stage=stage,
+        at=now,
+        config=config or PipelineConfig(),
+        trial_ends_at=prospect.trial_ends_at,
+        exclude_id=prospect.id,
+    )
+    prospect.trial_ends_at = entry.trial_ends_at
     proposal = entry.next_action
+    if proposal is not None and chosen_recently(prospect, now):
+        return proposal
     prospect.next_action = proposal.text if proposal else None
     prospect.next_action_due = proposal.due if proposal else None
-    prospect.trial_ends_at = entry.trial_ends_at
+    prospect.next_action_chosen_at = None
+    return None
 
 
 def position_of(prospect: Prospect) -> Position:
@@ -277,7 +302,7 @@ def move_prospect(
     prospect.lost_reason = transition.reason if transition.kind is MoveKind.LOSE else None
     prospect.stage_entered_at = now
     prospect.updated_at = now
-    _enter_stage_defaults(prospect, transition.to_stage, now, config)
+    offered = _enter_stage_defaults(session, prospect, transition.to_stage, now, config)
     change = StageChange(
         prospect_id=prospect_id,
         from_stage=transition.from_stage.value,
@@ -291,7 +316,7 @@ def move_prospect(
     session.add(change)
     session.flush()
     assert change.id is not None
-    return MoveResult(prospect_id, transition, change.id, before)
+    return MoveResult(prospect_id, transition, change.id, before, offered)
 
 
 def revert_move(session: Session, *, result: MoveResult) -> None:
@@ -323,11 +348,16 @@ def set_next_action(
     prospect_id: int,
     action: str | None,
     due: datetime | None,
+    chosen_at: datetime | None = None,
     now: datetime | None = None,
-) -> tuple[str | None, datetime | None]:
-    """Set (or with ``action=None`` clear) the next action; returns the previous one."""
+) -> NextActionState:
+    """Set (or with ``action=None`` clear) the next action; returns the previous one.
+
+    ``chosen_at`` is when a person chose it (the card, ``next``, a scheduled call), which
+    keeps the app's proposals off it for a few minutes; None for a proposal or an import.
+    """
     prospect = get_prospect(session, prospect_id)
-    previous = (prospect.next_action, prospect.next_action_due)
+    previous = NextActionState.of(prospect)
     text = (action or "").strip()
     if text and due is None:
         raise ValidationError("A next action needs a due date.")
@@ -335,6 +365,7 @@ def set_next_action(
         raise ValidationError("A next action can be at most 500 characters.")
     prospect.next_action = text or None
     prospect.next_action_due = as_utc(due) if text and due is not None else None
+    prospect.next_action_chosen_at = as_utc(chosen_at) if text and chosen_at else None
     prospect.updated_at = now or utcnow()
     session.add(prospect)
     session.flush()

@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
@@ -24,6 +24,9 @@ from onboard_desk.ui.common.icons import app_icon
 from onboard_desk.ui.window.main_window import MainWindow
 from onboard_desk.ui.window.screens import SCREENS
 from onboard_desk.ui.window.single_instance import InstanceServer, forward_to_running
+
+if TYPE_CHECKING:
+    from onboard_desk.ui.settings.first_run import FirstRunDialog
 
 #: Start opening the database even if no paint event came (a hidden or odd platform).
 FIRST_PAINT_FALLBACK_MS = 400
@@ -99,6 +102,8 @@ class Launch:
         self.opener = opener
         #: Listens for later launches (created once the window is on screen).
         self.server: InstanceServer | None = None
+        #: The first-run questions, when the database opened needed them.
+        self.first_run: FirstRunDialog | None = None
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -143,6 +148,11 @@ def launch(
         context = AppContext(desk, window)
         app.aboutToQuit.connect(lambda: _shut_down(context))
         window.set_context(context)
+        from onboard_desk.ui.settings.first_run import ask_first_run
+
+        # A new database asks who the user is before its first screen is used (its recovery
+        # key, when it has one, is offered on top of the questions).
+        result.first_run = ask_first_run(window, context)
         if desk.created:
             QTimer.singleShot(0, lambda: _announce_new_database(window, desk))
 

@@ -162,7 +162,9 @@ def test_disabled_or_unset_option_writes_nothing(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     feed = tmp_path / "actions.ics"
-    assert run(db_path, "add", "--name", "Ann", capsys=capsys) == (0, "1\n", "")  # never set
+    # Never set: nothing about a calendar file is said (only that the owner is unknown).
+    code, out, err = run(db_path, "add", "--name", "Ann", "--owner", "Jamie", capsys=capsys)
+    assert (code, out, err) == (0, "1\n", "")
     set_feed(db_path, FeedOptions(enabled=False, path=str(feed)))
     assert run(db_path, "move", "1", "first_call", capsys=capsys)[0] == 0
     assert run(db_path, "next", "1", "--action", "Call", "--due", "+1d", capsys=capsys)[0] == 0
@@ -228,6 +230,8 @@ def test_send_rewrites_the_file_with_the_proposed_next_action(
         "Cold outreach",
         "--pause",
         "0",
+        # "Old" was chosen a moment ago: only asked for, the proposal replaces it.
+        "--replace-next-action",
         capsys=capsys,
     )
     assert code == 0 and len(server.received) == 1

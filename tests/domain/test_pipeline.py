@@ -115,10 +115,12 @@ def test_moving_to_the_same_stage_is_refused() -> None:
 
 
 def test_entering_trial_proposes_the_check_in_after_the_configured_delay() -> None:
-    proposal = propose_next_action(Stage.TRIAL, NOW)
-    assert proposal is not None and proposal.due == NOW + timedelta(days=3)
-    five = propose_next_action(Stage.TRIAL, NOW, PipelineConfig(check_in_delay_days=5))
-    assert five is not None and five.due == NOW + timedelta(days=5)
+    # NOW is Monday 23 November at noon: three days on is Thursday morning, five days on
+    # a Saturday, so the check-in moves to Monday morning.
+    proposal = propose_next_action(Stage.TRIAL, NOW, zone=UTC)
+    assert proposal is not None and proposal.due == datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    five = propose_next_action(Stage.TRIAL, NOW, PipelineConfig(check_in_delay_days=5), zone=UTC)
+    assert five is not None and five.due == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     assert "check-in" in five.text.lower()
     assert propose_next_action(Stage.LOST, NOW) is None
     for stage in WORKING_STAGES:

@@ -475,7 +475,7 @@ def test_stage_next_action_proposed_after_sending(
     )
     assert record.next_action is not None
     assert record.next_action.text.startswith("Final check-in")
-    assert record.previous_next_action == (None, None)
+    assert record.previous_next_action[:2] == (None, None)
 
 
 def test_password_round_trip_through_real_backend(

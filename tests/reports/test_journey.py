@@ -226,6 +226,8 @@ def test_migration_backfills_journeys_of_an_older_database(tmp_path: Path) -> No
             # Revision 0009 added the company key.
             "DROP INDEX ix_prospect_company_key",
             "ALTER TABLE prospect DROP COLUMN company_key",
+            # Revision 0010_i11 added when a next action was chosen.
+            "ALTER TABLE prospect DROP COLUMN next_action_chosen_at",
             "UPDATE alembic_version SET version_num = '0003'",
         ):
             connection.execute(statement)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ from onboard_desk.services.importing import (
 )
 from onboard_desk.storage.settings_store import DEFAULT_CURRENCY, PHONE_REGION
 from tests.importing.conftest import DATA, count, prospect_rows
+from tests.workday import working_morning
 
 
 def _stamp(value: str) -> datetime:
@@ -62,7 +63,7 @@ def configured(desk: Desk) -> Desk:
 
 def test_the_defaults_are_the_databases(configured: Desk) -> None:
     defaults = configured.importing.defaults()
-    assert (defaults.by, defaults.currency, defaults.region) == ("Rosa Marin", "EUR", "de")
+    assert (defaults.by, defaults.currency, defaults.region) == ("Rosa Marin", "EUR", "DE")
     assert (defaults.config.check_in_delay_days, defaults.config.trial_length_days) == (5, 21)
     applied = defaults.apply(ImportOptions(currency="JPY"))
     assert (applied.currency, applied.region, applied.config) == ("EUR", "DE", defaults.config)
@@ -84,7 +85,10 @@ def test_an_import_takes_owner_currency_region_and_rules_from_the_database(
     assert (ada["value_cents"], ada["currency"]) == (120_000, "EUR")
     assert ada["phone_key"] == "+49301234567"
     entered = _stamp(ada["stage_entered_at"])
-    assert _stamp(ada["next_action_due"]) - entered == timedelta(days=5)
+    # The check-in five days on, on a working morning (the two rows spread 15 minutes apart).
+    dues = sorted(_stamp(row["next_action_due"]) for row in (ada, ben))
+    morning = working_morning(entered.replace(tzinfo=UTC), 5).replace(tzinfo=None)
+    assert dues == [morning, morning + timedelta(minutes=15)]
     assert _stamp(ada["trial_ends_at"]) - entered == timedelta(days=21)
     assert ben["owner"] == "Rosa Marin" and ben["phone_key"] in ("", None)
 

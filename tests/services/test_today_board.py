@@ -90,7 +90,8 @@ def test_done_logs_the_activity_and_plans_the_next_and_undo_takes_both_back(
     prospect_now = desk.prospects.get(ada)
     assert prospect_now.next_action == "Send the numbers"
     assert prospect_now.next_action_due == day(2)
-    assert record.previous == ("Call Ada", day(1))
+    assert (record.previous.action, record.previous.due) == ("Call Ada", day(1))
+    assert record.previous.chosen_at is None  # set by the store, not chosen in the window
 
     desk.prospects.undo_done(record)
     assert desk.prospects.activities(ada) == []

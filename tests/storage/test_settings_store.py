@@ -32,7 +32,8 @@ def test_invalid_config_is_refused(session: Session) -> None:
         settings_store.save_config(session, PipelineConfig(idle_limits={Stage.TRIAL: 0}))
 
 
-def test_user_name_defaults_to_the_login_and_can_be_set(session: Session) -> None:
-    assert settings_store.user_name(session)
+def test_user_name_is_never_the_login_name_and_can_be_set(session: Session) -> None:
+    # Nothing is taken from the computer: without a chosen name the user has none.
+    assert settings_store.user_name(session) == ""
     settings_store.set_setting(session, settings_store.USER_NAME, "Jamie Lee")
     assert settings_store.user_name(session) == "Jamie Lee"

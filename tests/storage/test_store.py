@@ -16,6 +16,7 @@ from onboard_desk.pipeline import (
 )
 from onboard_desk.storage import store
 from onboard_desk.storage.models import Activity, Prospect, StageChange
+from tests.workday import working_morning
 
 
 def _new(session: Session, **fields: object) -> Prospect:
@@ -70,7 +71,7 @@ def test_move_records_history_and_proposes_the_stage_next_action(session: Sessio
     for target in (Stage.FIRST_CALL, Stage.FOLLOW_UP, Stage.TRIAL):
         store.move_prospect(session, prospect_id=pid, target=target, by="tester", now=now)
     assert prospect.stage == "trial"
-    assert prospect.next_action_due == now + timedelta(days=3)
+    assert prospect.next_action_due == working_morning(now, 3)
     assert prospect.trial_ends_at == now + timedelta(days=14)
     history = store.stage_history(session, pid)
     assert (
@@ -92,7 +93,7 @@ def test_check_in_delay_comes_from_config(session: Session) -> None:
         config=config,
         now=now,
     )
-    assert prospect.next_action_due == now + timedelta(days=5)
+    assert prospect.next_action_due == working_morning(now, 5)
 
 
 def test_illegal_move_changes_nothing(session: Session) -> None:

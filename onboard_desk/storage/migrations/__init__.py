@@ -14,5 +14,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0008",
     "0009",
     "0010fold",
+    "0010_i11",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 from onboard_desk.domain.timeutil import utcnow
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import Stage
-from onboard_desk.services.prospects import Prospect
+from onboard_desk.services.prospects import MoveResult, Prospect
 from onboard_desk.ui.card.customer.actions import CustomerActions
 from onboard_desk.ui.card.customer.section import CustomerSection
 from onboard_desk.ui.card.dialogs import LogEmailDialog, NoteDialog
@@ -78,6 +78,7 @@ class ProspectCard(CardView):
         self.reopen_button.clicked.connect(self.reopen)
         self.fields.sig_field_edited.connect(self.edit_field)
         self.next_action.sig_next_action.connect(self.set_next_action)
+        self.next_action.sig_offer_taken.connect(self.set_next_action)
         self.checklist.sig_item_toggled.connect(self.set_item_ticked)
 
     # -- what the card shows -------------------------------------------------------------
@@ -101,6 +102,7 @@ class ProspectCard(CardView):
         """Show ``prospect_id`` (a message instead if it no longer exists)."""
         if self.state.choose(prospect_id):
             self.hide_message()
+            self.next_action.clear_offer()
             self.fields.clear_error()
             self._load(keep_unsaved=False)
         else:
@@ -200,6 +202,7 @@ class ProspectCard(CardView):
         prospect_id = self.state.prospect_id
         if prospect_id is None:
             return False
+        self.next_action.clear_offer()  # the user decided: nothing is on offer any more
         return self.run_command(
             SetNextActionCommand(self.context, prospect_id, text, due, name=self._name())
         )
@@ -229,6 +232,8 @@ class ProspectCard(CardView):
             return False
         if target is position.stage:
             return False
+        offered: list[MoveResult] = []
+        self.next_action.clear_offer()
         moved = request_move(
             self.context,
             self,
@@ -238,15 +243,24 @@ class ProspectCard(CardView):
             name=self._name(),
             reason=reason,
             on_refused=self.show_message,
+            on_moved=offered.append,
         )
         if moved:
-            self.show_message(self._moved_text(target), error=False)
+            result = offered[0] if offered else None
+            self.show_message(self._moved_text(target, result), error=False)
+            if result is not None and result.offered is not None:
+                self.next_action.offer(result.offered.text, result.offered.due)
         return moved
 
-    def _moved_text(self, target: Stage) -> str:
+    def _moved_text(self, target: Stage, result: MoveResult | None = None) -> str:
         text = self.tr("Moved to %s.") % target.label
         prospect = self.state.prospect  # read again after the move
-        if prospect is not None and prospect.next_action:
+        if result is not None and result.offered is not None and prospect is not None:
+            text += " " + self.tr(
+                "Your next action “%s” was set minutes ago, so it is kept; the stage's "
+                "proposal is offered below it."
+            ) % (prospect.next_action or "")
+        elif prospect is not None and prospect.next_action:
             text += " " + self.tr("Next action proposed: %s.") % prospect.next_action
         return text + " " + self.tr("Ctrl+Z undoes it.")
 

@@ -1,7 +1,8 @@
 """The next-action editor: what to do next and when, with one-click "tomorrow"/"next week".
 
 Every open prospect should have one (the Today screen is built from them); the editor
-shows an empty one plainly so the gap is noticed.
+shows an empty one plainly so the gap is noticed. A proposal the app did not apply, because
+the salesperson had just chosen the next action, is offered below it with *Use it*.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from onboard_desk.domain.timeutil import (
     DEFAULT_DUE_TIME,
     as_utc,
+    format_local,
     to_local,
     utcnow,
 )
@@ -33,6 +35,8 @@ class NextActionEditor(QWidget):
 
     #: Save (text, aware UTC due) or clear (None, None).
     sig_next_action = Signal(object, object)
+    #: The offered proposal was taken (text, aware UTC due).
+    sig_offer_taken = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,11 +66,48 @@ class NextActionEditor(QWidget):
         row.addWidget(self.save_button)
         layout.addLayout(row)
         layout.addWidget(self.status_label)
+        offer = QHBoxLayout()
+        self.offer_label = QLabel(self)
+        self.offer_label.setWordWrap(True)
+        self.offer_button = QPushButton(self.tr("Use it"), self)
+        self.offer_button.setToolTip(self.tr("Replace the next action with the proposal"))
+        offer.addWidget(self.offer_label, 1)
+        offer.addWidget(self.offer_button)
+        layout.addLayout(offer)
+        self._offer: tuple[str, datetime] | None = None
+        self.offer_button.clicked.connect(self._take_offer)
+        self.clear_offer()
         self.save_button.clicked.connect(self._save)
         self.text_edit.returnPressed.connect(self._save)
         self.clear_button.clicked.connect(lambda: self.sig_next_action.emit(None, None))
         self.tomorrow_button.clicked.connect(lambda: self._set_days_ahead(1))
         self.next_week_button.clicked.connect(lambda: self._set_days_ahead(7))
+
+    def offer(self, text: str, due: datetime) -> None:
+        """Show a proposal the app did not apply, with a button to take it."""
+        self._offer = (text, due)
+        self.offer_label.setText(
+            self.tr("Kept, as you set it minutes ago. The stage proposes: {0} ({1}).").format(
+                text, format_local(due)
+            )
+        )
+        self.offer_label.show()
+        self.offer_button.show()
+
+    def clear_offer(self) -> None:
+        self._offer = None
+        self.offer_label.clear()
+        self.offer_label.hide()
+        self.offer_button.hide()
+
+    def offered(self) -> tuple[str, datetime] | None:
+        return self._offer
+
+    def _take_offer(self) -> None:
+        if self._offer is not None:
+            text, due = self._offer
+            self.clear_offer()
+            self.sig_offer_taken.emit(text, due)
 
     def _set_days_ahead(self, days: int) -> None:
         day = QDateTime.currentDateTime().date().addDays(days)

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from onboard_desk.pipeline import Stage
-from onboard_desk.services.prospects import DeletedProspect, MoveResult, Tick
+from onboard_desk.services.prospects import DeletedProspect, MoveResult, NextActionState, Tick
 from onboard_desk.ui.common.context import AppContext
 
 
@@ -99,7 +99,7 @@ class SetNextActionCommand(ProspectCommand):
         super().__init__(context, prospect_id, f"Next action for {name}".strip())
         self.action = action
         self.due = due
-        self.previous: tuple[str | None, datetime | None] | None = None
+        self.previous: NextActionState | None = None
 
     def redo(self) -> None:
         self.previous = self.context.desk.prospects.set_next_action(
@@ -110,8 +110,7 @@ class SetNextActionCommand(ProspectCommand):
     def undo(self) -> None:
         if self.previous is None:
             return
-        action, due = self.previous
-        self.context.desk.prospects.set_next_action(self.prospect_id, action, due)
+        self.context.desk.prospects.restore_next_action(self.prospect_id, self.previous)
         self._changed()
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from onboard_desk.errors import UserError
 from onboard_desk.pipeline import MoveNeed, Position, Stage, check_move
+from onboard_desk.services.prospects import MoveResult
 from onboard_desk.ui.common import dialogs
 from onboard_desk.ui.common.commands import MoveProspectCommand, push
 from onboard_desk.ui.common.context import AppContext
@@ -171,12 +172,15 @@ def request_move(
     name: str = "",
     reason: str | None = None,
     on_refused: Callable[[str], None] | None = None,
+    on_moved: Callable[[MoveResult], None] | None = None,
 ) -> bool:
     """Move a prospect if the rules allow it, asking for a reason where one is needed.
 
-    Returns True when the move happened. A refused move shows the rule's message (through
-    ``on_refused`` when given, else in a message box); a cancelled question changes nothing.
-    A lost reason the user asks to keep joins the team's list.
+    Returns True when the move happened (``on_moved`` then gets what it did: a proposal it
+    only offered, over a next action chosen moments ago, is there). A refused move shows
+    the rule's message (through ``on_refused`` when given, else in a message box); a
+    cancelled question changes nothing. A lost reason the user asks to keep joins the
+    team's list.
     """
 
     def refuse(message: str) -> bool:
@@ -202,8 +206,11 @@ def request_move(
         if answer.remember and context.desk.settings.add_lost_reason(answer.reason):
             context.settings_changed()
         reason = answer.text
+    command = MoveProspectCommand(context, prospect_id, target, reason, name=name)
     try:
-        push(context, MoveProspectCommand(context, prospect_id, target, reason, name=name))
+        push(context, command)
     except UserError as exc:
         return refuse(str(exc))
+    if on_moved is not None and command.result is not None:
+        on_moved(command.result)
     return True

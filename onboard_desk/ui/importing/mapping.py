@@ -32,6 +32,7 @@ from onboard_desk.services.importing import Field, MappingError
 from onboard_desk.ui.common.choice_delegate import ChoiceDelegate
 from onboard_desk.ui.common.status_colors import text_style
 from onboard_desk.ui.importing.models import MappingModel
+from onboard_desk.ui.settings.identity_form import region_choices
 
 if TYPE_CHECKING:
     from onboard_desk.ui.importing.wizard import ImportWizard
@@ -90,6 +91,16 @@ class MappingPage(QWizardPage):
         for stage in Stage:
             if stage is not Stage.LOST:
                 self.stage.addItem(stage.label, stage.value)
+        # This file's numbers without a country code: the database's region (item 0, None),
+        # kept as written (""), or a region chosen for this file.
+        self.region = QComboBox()
+        self.region.addItem("", None)
+        self.region.addItem(self.tr("Keep them as written"), "")
+        for label, code in region_choices():
+            self.region.addItem(label, code)
+        self.region.setToolTip(
+            self.tr("The country of this file's phone numbers written without +country code")
+        )
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Saved mapping:")))
@@ -101,6 +112,7 @@ class MappingPage(QWizardPage):
         form.addRow(self.tr("Owner:"), self.owner)
         form.addRow(self.tr("Add tags:"), self.tags)
         form.addRow(self.tr("Starting stage:"), self.stage)
+        form.addRow(self.tr("Phone numbers without +country:"), self.region)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
@@ -111,6 +123,13 @@ class MappingPage(QWizardPage):
     def initializePage(self) -> None:
         state = self.import_wizard.state
         self._fill_saved()
+        region = self.import_wizard.context.desk.region
+        self.region.setItemText(
+            0,
+            self.tr("As in Settings: read in {0}").format(region)
+            if region
+            else self.tr("As in Settings: keep them as written"),
+        )
         if state.mapping is None or state.mapping_for != state.headers:
             state.mapping = propose_mapping(state.headers)
             state.mapping_for = list(state.headers)
@@ -178,4 +197,6 @@ class MappingPage(QWizardPage):
         state.owner = self.owner.text().strip() or None
         state.tags = self.tags.text()
         state.stage = Stage(self.stage.currentData())
+        region = self.region.currentData()
+        state.region = None if region is None else str(region)
         return True

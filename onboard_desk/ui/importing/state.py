@@ -69,6 +69,9 @@ class WizardState:
     owner: str | None = None
     tags: str = ""
     stage: Stage = Stage.OUTREACH
+    #: Region of the file's numbers without a country code (None: the database's; "": keep
+    #: them as written).
+    region: str | None = None
     on_duplicate: DuplicateAction = DuplicateAction.SKIP
     row_actions: dict[int, DuplicateAction] = field(default_factory=dict)
     dry_run: Any = None
@@ -87,4 +90,5 @@ class WizardState:
             on_duplicate=DuplicateAction.SKIP if dry_run else self.on_duplicate,
             row_actions={} if dry_run else dict(self.row_actions),
             sheet=self.sheet,
+            region=self.region,
         )

@@ -178,6 +178,9 @@ class BulkSendDialog(QDialog):
         self.next_action_check = QCheckBox(
             self.tr("Set each prospect's next action for their stage")
         )
+        self.next_action_check.setToolTip(
+            self.tr("A next action someone set in the last few minutes is kept")
+        )
         self.next_action_check.setChecked(True)
         form.addRow("", self.next_action_check)
         layout.addLayout(form)

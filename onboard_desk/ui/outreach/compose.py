@@ -67,6 +67,9 @@ class ComposeDialog(QDialog):
         self._templates = list(start.templates)
         self.settings: MailSettings = start.settings
         self._proposal = start.proposal
+        #: The next action the user chose minutes ago: sending keeps it unless they tick
+        #: the box to replace it (then the service is told so).
+        self._kept = start.kept
         #: The merge fields' values for this prospect; the personal line is added per render.
         self._values: dict[str, str] = start.values
 
@@ -135,10 +138,20 @@ class ComposeDialog(QDialog):
         layout.addWidget(splitter, 1)
 
         self.next_action_check = QCheckBox()
-        if self._proposal is not None:
+        proposal, kept = self._proposal, self._kept
+        if proposal is not None and kept is not None:
+            # Never applied by default over what the user just scheduled: offered instead.
+            self.next_action_check.setText(
+                self.tr("Replace the next action you set minutes ago, “{0}” ({1}), with: ").format(
+                    kept.action, format_local(kept.due)
+                )
+                + f"{proposal.text} ({format_local(proposal.due)})"
+            )
+            self.next_action_check.setChecked(False)
+        elif proposal is not None:
             self.next_action_check.setText(
                 self.tr("After sending, set the next action: ")
-                + f"{self._proposal.text} ({format_local(self._proposal.due)})"
+                + f"{proposal.text} ({format_local(proposal.due)})"
             )
             self.next_action_check.setChecked(True)
         else:
@@ -284,10 +297,11 @@ class ComposeDialog(QDialog):
         settings = self.settings
         outreach = self.context.desk.outreach
         propose = self.next_action_check.isChecked() and self._proposal is not None
+        replace = propose and self._kept is not None
 
         def work() -> SentRecord | NotRecordedError:
             try:
-                return outreach.send(draft, settings, propose_next=propose)
+                return outreach.send(draft, settings, propose_next=propose, replace_chosen=replace)
             except NotRecordedError as exc:  # it went: not a failure to retry
                 return exc
 
@@ -345,7 +359,9 @@ class ComposeDialog(QDialog):
         if draft is None:
             return
         propose = self.next_action_check.isChecked() and self._proposal is not None
-        record = self.context.desk.outreach.record_sent(draft, propose_next=propose)
+        record = self.context.desk.outreach.record_sent(
+            draft, propose_next=propose, replace_chosen=propose and self._kept is not None
+        )
         self.context.prospects_changed([self.prospect_id])
         self.sig_sent.emit(record.activity_id)
         self.accept()

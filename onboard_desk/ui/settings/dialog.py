@@ -1,6 +1,8 @@
-"""Settings: the user's name, the database's encryption, check-in delay, stage idle limits,
-lost reasons, checklists, and the customer rules (when to nudge before a repeat purchase,
-how often a customer may be contacted, what a referral is worth).
+"""Settings: who you are and how you work (name, e-mail, signature, home currency, phone
+region, working hours: the first-run questions, :mod:`.identity_form`), the check-in
+delay, stage idle limits, lost reasons, checklists, the customer rules (when to nudge
+before a repeat purchase, how often a customer may be contacted, what a referral is
+worth) and the database's encryption. One tab each: You, Pipeline, Customers, Database.
 
 These are kept in the database and changed through the settings service
 (:class:`~onboard_desk.services.settings.SettingsService`), so the command line and reports
@@ -22,9 +24,9 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +41,7 @@ from onboard_desk.pipeline import (
 from onboard_desk.retention.config import RetentionConfig
 from onboard_desk.ui.common.context import AppContext
 from onboard_desk.ui.settings.encryption import EncryptionBox
+from onboard_desk.ui.settings.identity_form import IdentityForm
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -46,7 +49,7 @@ def _lines(text: str) -> tuple[str, ...]:
 
 
 class SettingsDialog(QDialog):
-    """Edit and save the pipeline settings and the user's name."""
+    """Edit and save who you are, the pipeline settings and the customer rules."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,19 +60,32 @@ class SettingsDialog(QDialog):
             stage: config.checklist(stage) for stage in ORDERED_STAGES
         }
         layout = QVBoxLayout(self)
-        columns = QHBoxLayout()
-        layout.addLayout(columns)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
 
-        left = QVBoxLayout()
-        you = QGroupBox(self.tr("You"))
-        you_form = QFormLayout(you)
-        self.user_name = QLineEdit(context.user)
-        self.user_name.setToolTip(self.tr("Owner of the prospects you add; author of your moves"))
-        you_form.addRow(self.tr("Your name"), self.user_name)
-        left.addWidget(you)
-        self.encryption_box = EncryptionBox(context, self)
-        left.addWidget(self.encryption_box)
+        you = QWidget()
+        you_layout = QVBoxLayout(you)
+        self.identity_form = IdentityForm()
+        self.identity = context.desk.settings.identity()
+        self.identity_form.set_identity(self.identity)
+        #: The name field (its own attribute: the window's tests and scripts fill it).
+        self.user_name = self.identity_form.name_edit
+        you_layout.addWidget(self.identity_form)
+        self.no_name_label = QLabel(
+            self.tr(
+                "No name chosen: the prospects you add get no owner and your emails are "
+                "signed without a name."
+            )
+        )
+        self.no_name_label.setWordWrap(True)
+        you_layout.addWidget(self.no_name_label)
+        self.user_name.textChanged.connect(self._show_name_note)
+        self._show_name_note()
+        you_layout.addStretch(1)
+        self.tabs.addTab(you, self.tr("You"))
 
+        pipeline = QWidget()
+        columns = QHBoxLayout(pipeline)
         timing = QGroupBox(self.tr("Timing"))
         timing_form = QFormLayout(timing)
         self.check_in_delay = QSpinBox()
@@ -85,8 +101,8 @@ class SettingsDialog(QDialog):
             box.setValue(config.idle_limit(stage) or DEFAULT_IDLE_LIMITS[stage])
             self.idle_limits[stage] = box
             timing_form.addRow(self.tr("Stale after, in {0}").format(stage.label), box)
+        left = QVBoxLayout()
         left.addWidget(timing)
-        left.addWidget(self._build_customers_group())
         left.addStretch(1)
         columns.addLayout(left)
 
@@ -106,9 +122,23 @@ class SettingsDialog(QDialog):
         checklist_layout.addWidget(self.checklist_text)
         right.addWidget(checklists)
         columns.addLayout(right, 1)
+        self.tabs.addTab(pipeline, self.tr("Pipeline"))
         self._shown_stage = Stage(self.checklist_stage.currentData())
         self.checklist_text.setPlainText("\n".join(self._checklists[self._shown_stage]))
         self.checklist_stage.currentIndexChanged.connect(self._switch_checklist)
+
+        customers = QWidget()
+        customers_layout = QVBoxLayout(customers)
+        customers_layout.addWidget(self._build_customers_group())
+        customers_layout.addStretch(1)
+        self.tabs.addTab(customers, self.tr("Customers"))
+
+        database = QWidget()
+        database_layout = QVBoxLayout(database)
+        self.encryption_box = EncryptionBox(context, self)
+        database_layout.addWidget(self.encryption_box)
+        database_layout.addStretch(1)
+        self.tabs.addTab(database, self.tr("Database"))
 
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -120,7 +150,10 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 520)
+        self.resize(760, 560)
+
+    def _show_name_note(self) -> None:
+        self.no_name_label.setVisible(not self.user_name.text().strip())
 
     def _build_customers_group(self) -> QGroupBox:
         """The retention settings: nudge, contact cap, referral rewards, "due soon"."""
@@ -199,25 +232,23 @@ class SettingsDialog(QDialog):
             idle_limits={stage: box.value() for stage, box in self.idle_limits.items()},
             lost_reasons=_lines(self.lost_reasons.toPlainText()),
             checklists=dict(self._checklists),
+            working_hours=self.identity_form.hours(),
         )
 
     def save(self) -> None:
         """Validate and store everything; on error, say what and keep the dialog open.
 
-        The retention rules are checked before anything is stored and the pipeline rules
-        as they are stored first, so an invalid value anywhere leaves every setting as it
-        was."""
-        name = self.user_name.text().strip()
-        if not name:
-            self._show_error(self.tr("Give your name: it becomes the owner of new prospects."))
-            return
-        config = self.edited_config()
-        retention = self.edited_retention()
+        Who you are and the retention rules are checked before anything is stored and the
+        pipeline rules as they are stored first, so an invalid value anywhere leaves every
+        setting as it was."""
         settings = self.context.desk.settings
         try:
+            identity = self.identity_form.identity().checked()
+            config = self.edited_config()
+            retention = self.edited_retention()
             retention.check()
             settings.save_pipeline(config)
-            settings.set_user_name(name)
+            settings.save_identity(identity)
             settings.save_retention(retention)
         except UserError as exc:
             self._show_error(str(exc))

@@ -378,6 +378,9 @@ class MainWindow(QMainWindow):
         self.sig_open_prospect_requested.connect(self.card_panel.show_prospect)
         self.new_prospect_action.setEnabled(True)
         self.window_actions = WindowActions(self, context)
+        from onboard_desk.ui.settings.first_run import NoNameNotice
+
+        self.no_name_notice = NoNameNotice(self, context)
         context.watch_other_writers()
         self._set_title(opening=False)
         self.statusBar().showMessage(self.tr("Opened {0}").format(self.db_path), 4000)

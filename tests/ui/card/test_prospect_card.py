@@ -338,16 +338,16 @@ def stored_ticks(context: AppContext, prospect_id: int) -> list[tuple[str, str, 
 def test_ticking_an_item_stores_it_and_undo_takes_it_back(
     qtbot: QtBot, card: ProspectCard, context: AppContext, prospect_id: int
 ) -> None:
+    context.desk.settings.set_user_name("Jamie Lee")  # who ticked it, on hover
+    context.settings_changed()
     box = card.checklist.checkbox(MESSAGE)
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
-    assert stored_ticks(context, prospect_id) == [("outreach", MESSAGE, context.user)]
+    assert stored_ticks(context, prospect_id) == [("outreach", MESSAGE, "Jamie Lee")]
     # The card redrew from the database: ticked, counted, who and when on hover.
     assert card.checklist.items() == [(RESEARCH, False), (MESSAGE, True), (PROPOSE, False)]
     assert card.checklist_box.title() == "Checklist: Outreach · 1/3"
     assert "Outreach (checklist 1/3)" in card.subtitle_label.text()
-    assert (
-        card.checklist.checkbox(MESSAGE).toolTip().startswith(f"Done: ticked by {context.user} on ")
-    )
+    assert card.checklist.checkbox(MESSAGE).toolTip().startswith("Done: ticked by Jamie Lee on ")
     assert card.checklist.checkbox(RESEARCH).toolTip() == "Not done yet"
     assert context.undo_stack.undoText() == f"Tick “{MESSAGE}” for Ana Lopez"
 

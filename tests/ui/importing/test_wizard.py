@@ -238,7 +238,9 @@ def test_the_import_takes_the_databases_rules_and_region(
     """As on the command line: the pipeline rules give the next action, the stored phone
     region reads national numbers, and the user owns rows that name no owner."""
     from dataclasses import replace
-    from datetime import datetime, timedelta
+    from datetime import UTC, datetime
+
+    from tests.workday import working_morning
 
     desk = context.desk
     desk.settings.save_pipeline(replace(desk.config, check_in_delay_days=5))
@@ -257,8 +259,9 @@ def test_the_import_takes_the_databases_rules_and_region(
         wizard.next()
     (ada,) = prospect_rows(engine)
     assert (ada["owner"], ada["phone_key"]) == ("Rosa Marin", "+49301234567")
-    entered = datetime.fromisoformat(ada["stage_entered_at"])
-    assert datetime.fromisoformat(ada["next_action_due"]) - entered == timedelta(days=5)
+    entered = datetime.fromisoformat(ada["stage_entered_at"]).replace(tzinfo=UTC)
+    due = datetime.fromisoformat(ada["next_action_due"]).replace(tzinfo=UTC)
+    assert due == working_morning(entered, 5)  # five days on, on a working morning
 
 
 def test_reading_and_the_dry_run_run_off_the_gui_thread(
